@@ -1,0 +1,40 @@
+// hsgd_main.cc: the `hsgd` command-line program.
+//
+//   hsgd train ...     train a model (see `hsgd train --help`)
+//   hsgd data SPEC     load a data set and describe it
+//   hsgd info          models, data sets and the compute back end
+//
+// Every hsgd::Error becomes "hsgd: error: <what and where>" and exit status 1;
+// command-line mistakes are reported by CLI11 with a non-zero status as well.
+#include <cstdio>
+#include <exception>
+
+#include "apps/commands.h"
+#include "hsgd/common/error.h"
+#include "hsgd/common/process_setup.h"
+
+int main(int argc, char** argv) {
+  hsgd::tune_malloc_for_training();
+  CLI::App app{"hsgd: data-parallel SGD with a parameter server, from asynchronous to synchronous"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "print help for every command");
+  const std::vector<hsgd::cli::Command> commands = {hsgd::cli::add_train_command(app),
+                                                    hsgd::cli::add_data_command(app),
+                                                    hsgd::cli::add_info_command(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    for (const auto& command : commands)
+      if (command.app->parsed()) return command.run();
+  } catch (const hsgd::Error& e) {
+    std::fprintf(stderr, "hsgd: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "hsgd: internal error: %s\n", e.what());
+    return 3;
+  }
+  return 0;
+}

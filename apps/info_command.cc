@@ -1,0 +1,23 @@
+// info_command.cc: `hsgd info` lists models, data set specs and the compute back end.
+#include "apps/commands.h"
+#include "hsgd/data/dataset_registry.h"
+#include "hsgd/model/model.h"
+
+namespace hsgd::cli {
+
+Command add_info_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("info", "list models and data sets; show the compute back end");
+  return {cmd, [] {
+            std::printf("models:\n");
+            for (const auto& m : model_catalog()) {
+              const auto model = make_model(m.name, 1);
+              std::printf("  %-10s %9zu parameters, input %s: %s\n", m.name, model->num_params(),
+                          model->input_shape().to_string().c_str(), m.description);
+            }
+            std::printf("data sets: %s\ndata root: %s\nback end: %s\n", dataset_spec_help(),
+                        default_data_root().c_str(), compute_backend_summary().c_str());
+            return 0;
+          }};
+}
+
+}  // namespace hsgd::cli

@@ -1,0 +1,88 @@
+// model_bench.cc: forward+backward per minibatch for each model (batch 32 and
+// 64, 1 and 2 threads), and the copies between a model and its flat buffer.
+//
+//   build/bench/hsgd_bench                      all
+//   build/bench/hsgd_bench --benchmark_filter=FwdBwd/mnist-cnn
+// Compare with PyTorch: scripts/bench_vs_pytorch.sh
+#include <benchmark/benchmark.h>
+
+#include "hsgd/common/process_setup.h"
+#include "hsgd/common/rng.h"
+#include "hsgd/model/model.h"
+
+namespace hsgd {
+namespace {
+
+Batch random_batch(const ImageShape& shape, size_t n) {
+  Rng rng(1);
+  Batch b;
+  b.shape = shape;
+  b.images.resize(n * shape.pixels());
+  for (float& x : b.images) x = static_cast<float>(rng.normal());
+  for (size_t i = 0; i < n; ++i) b.labels.push_back(static_cast<int64_t>(rng.uniform_int(10)));
+  return b;
+}
+
+// Args: batch size, threads. What is timed: zero_grad + forward + loss +
+// backward + gradient copy into the flat buffer (what a worker does per step).
+void FwdBwd(benchmark::State& state, const std::string& name) {
+  set_compute_threads(static_cast<int>(state.range(1)));
+  auto model = make_model(name, 1);
+  const Batch batch = random_batch(model->input_shape(), static_cast<size_t>(state.range(0)));
+  std::vector<float> grad(model->num_params());
+  for (int i = 0; i < 5; ++i) model->compute_gradient(batch, grad.data());  // warm-up
+  for (auto _ : state) benchmark::DoNotOptimize(model->compute_gradient(batch, grad.data()));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["ms_per_batch"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * 1e-3, benchmark::Counter::kIsRate |
+                                                                            benchmark::Counter::kInvert);
+}
+
+void CopyParamsOut(benchmark::State& state, const std::string& name) {
+  set_compute_threads(1);
+  auto model = make_model(name, 1);
+  std::vector<float> flat(model->num_params());
+  for (auto _ : state) {
+    model->get_params(flat.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(flat.size() * sizeof(float)));
+}
+
+void CopyParamsIn(benchmark::State& state, const std::string& name) {
+  set_compute_threads(1);
+  auto model = make_model(name, 1);
+  std::vector<float> flat(model->num_params(), 0.5f);
+  for (auto _ : state) {
+    model->set_params(flat.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(flat.size() * sizeof(float)));
+}
+
+int register_all() {
+  for (const auto& m : model_catalog()) {
+    const std::string name = m.name;
+    benchmark::RegisterBenchmark(("FwdBwd/" + name).c_str(), FwdBwd, name)
+        ->ArgsProduct({{32, 64}, {1, 2}})
+        ->ArgNames({"batch", "threads"})
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("CopyParamsOut/" + name).c_str(), CopyParamsOut, name)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("CopyParamsIn/" + name).c_str(), CopyParamsIn, name)->Unit(benchmark::kMicrosecond);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace hsgd
+
+int main(int argc, char** argv) {
+  hsgd::tune_malloc_for_training();
+  hsgd::register_all();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

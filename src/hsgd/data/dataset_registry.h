@@ -1,0 +1,29 @@
+// dataset_registry.h: turns a data set spec from the command line into a
+// loaded Dataset.
+//
+// Spec syntax (also in `hsgd train --help` and README.md):
+//   mnist | fashion-mnist | cifar10            by name, under the data root
+//   mnist:DIR | fashion-mnist:DIR              a folder with the four IDX files
+//   cifar10:PATH                               cifar-10-batches-bin/ or the .tar.gz
+//   idx:DIR                                    any IDX data set laid out like MNIST
+//   idx:TRAIN_IMG,TRAIN_LBL,TEST_IMG,TEST_LBL  any IDX image/label pairs
+// IDX files may be raw or gzip'ed (.gz); a folder may hold either.
+#pragma once
+
+#include <string>
+
+#include "hsgd/data/image_set.h"
+
+namespace hsgd {
+
+// The data root: $HSGD_DATA_ROOT if set, else where scripts/setup.sh puts data.
+std::string default_data_root();
+
+// Loads the data set named by `spec`; throws DataError/ConfigError with the
+// path and the problem when it cannot.
+Dataset load_dataset(const std::string& spec, const std::string& data_root);
+
+// The names load_dataset accepts before the colon, for help texts.
+const char* dataset_spec_help();
+
+}  // namespace hsgd

@@ -1,0 +1,36 @@
+// idx_reader.h: reads IDX files (the MNIST format), raw or gzip'ed.
+//
+// An IDX file is a 4-byte magic (0, 0, element type, number of dimensions),
+// the dimensions as big-endian uint32, then the elements. hsgd reads unsigned
+// byte files (type 0x08): images as (count, rows, cols) or
+// (count, channels, rows, cols), labels as (count). Every check names the
+// file: wrong magic, unsupported type, wrong dimensions, truncated data,
+// trailing bytes, count mismatch, label out of range.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hsgd/data/image_set.h"
+
+namespace hsgd {
+
+struct IdxArray {
+  std::vector<uint32_t> dims;
+  std::vector<uint8_t> data;  // product(dims) bytes
+};
+
+// Reads a whole ubyte IDX file and checks its header against its contents.
+IdxArray read_idx(const std::string& path);
+
+// Reads an image file and a label file that belong together. `expected`
+// (when channels > 0) is the image shape the caller requires.
+ImageSet read_idx_images(const std::string& images_path, const std::string& labels_path,
+                         int num_classes, const ImageShape& expected = {});
+
+// Writes a ubyte IDX file (used by tests and by users converting data).
+void write_idx(const std::string& path, const std::vector<uint32_t>& dims,
+               const std::vector<uint8_t>& data);
+
+}  // namespace hsgd

@@ -1,0 +1,63 @@
+// image_set.cc: ImageSet helpers and per-channel statistics.
+#include "hsgd/data/image_set.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hsgd/common/error.h"
+
+namespace hsgd {
+
+std::string ImageShape::to_string() const {
+  return std::to_string(channels) + "x" + std::to_string(height) + "x" + std::to_string(width);
+}
+
+ImageSet ImageSet::subset(const std::vector<size_t>& indices) const {
+  ImageSet out;
+  out.shape = shape;
+  const size_t per_image = shape.pixels();
+  out.pixels.resize(indices.size() * per_image);
+  out.labels.resize(indices.size());
+  for (size_t k = 0; k < indices.size(); ++k) {
+    HSGD_CHECK(indices[k] < size(), "index ", indices[k], " >= ", size());
+    std::copy_n(image(indices[k]), per_image, out.pixels.data() + k * per_image);
+    out.labels[k] = labels[indices[k]];
+  }
+  return out;
+}
+
+void ImageSet::append(const ImageSet& other) {
+  if (labels.empty() && pixels.empty()) shape = other.shape;
+  HSGD_CHECK(shape == other.shape, "appending ", other.shape.to_string(), " images to ",
+             shape.to_string());
+  pixels.insert(pixels.end(), other.pixels.begin(), other.pixels.end());
+  labels.insert(labels.end(), other.labels.begin(), other.labels.end());
+}
+
+Normalization compute_normalization(const ImageSet& images) {
+  const int channels = images.shape.channels;
+  const size_t plane = static_cast<size_t>(images.shape.height) * images.shape.width;
+  Normalization norm;
+  for (int c = 0; c < channels; ++c) {
+    double sum = 0, sum_sq = 0;
+    for (size_t i = 0; i < images.size(); ++i) {
+      const uint8_t* p = images.image(i) + c * plane;
+      uint64_t s = 0, sq = 0;  // exact integer sums per image
+      for (size_t k = 0; k < plane; ++k) {
+        s += p[k];
+        sq += static_cast<uint64_t>(p[k]) * p[k];
+      }
+      sum += static_cast<double>(s);
+      sum_sq += static_cast<double>(sq);
+    }
+    const double n = static_cast<double>(images.size() * plane);
+    const double mean = n > 0 ? sum / n / 255.0 : 0.0;
+    const double var = n > 0 ? sum_sq / n / (255.0 * 255.0) - mean * mean : 0.0;
+    norm.mean.push_back(static_cast<float>(mean));
+    // A constant channel would divide by zero; treat it as unit spread.
+    norm.stddev.push_back(var > 1e-12 ? static_cast<float>(std::sqrt(var)) : 1.0f);
+  }
+  return norm;
+}
+
+}  // namespace hsgd

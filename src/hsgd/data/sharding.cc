@@ -1,0 +1,44 @@
+// sharding.cc: seeded shards and epoch-wise shuffled minibatches.
+#include "hsgd/data/sharding.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "hsgd/common/error.h"
+
+namespace hsgd {
+
+std::vector<size_t> shard_indices(size_t n, int num_shards, int shard, uint64_t seed) {
+  HSGD_CHECK(num_shards >= 1 && shard >= 0 && shard < num_shards, "shard ", shard, " of ", num_shards);
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t{0});
+  Rng rng(derive_seed(seed, 0x5A4D));  // the same permutation for every shard
+  rng.shuffle(order);
+  const size_t base = n / num_shards, extra = n % num_shards;
+  const size_t s = static_cast<size_t>(shard);
+  const size_t begin = s * base + std::min(s, extra);
+  const size_t size = base + (s < extra ? 1 : 0);
+  return {order.begin() + begin, order.begin() + begin + size};
+}
+
+BatchSampler::BatchSampler(std::vector<size_t> indices, size_t batch_size, uint64_t seed)
+    : indices_(std::move(indices)), batch_size_(batch_size), rng_(seed) {
+  HSGD_CHECK(batch_size_ > 0, "batch size must be positive");
+  HSGD_CHECK(!indices_.empty(), "a worker's shard is empty");
+  batch_.resize(batch_size_);
+  rng_.shuffle(indices_);
+}
+
+const std::vector<size_t>& BatchSampler::next() {
+  for (size_t k = 0; k < batch_size_; ++k) {
+    if (cursor_ == indices_.size()) {
+      rng_.shuffle(indices_);
+      cursor_ = 0;
+    }
+    batch_[k] = indices_[cursor_++];
+  }
+  samples_drawn_ += batch_size_;
+  return batch_;
+}
+
+}  // namespace hsgd

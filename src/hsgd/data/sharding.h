@@ -1,0 +1,42 @@
+// sharding.h: deterministic sharding of a training set over workers, and the
+// per-worker minibatch order.
+//
+// shard_indices() shuffles 0..n-1 once with the run's seed and cuts the
+// permutation into `num_shards` contiguous pieces whose sizes differ by at most
+// one: the shards are disjoint and together cover the set. BatchSampler then
+// walks one shard in a fresh seeded permutation every epoch.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "hsgd/common/rng.h"
+
+namespace hsgd {
+
+std::vector<size_t> shard_indices(size_t n, int num_shards, int shard, uint64_t seed);
+
+class BatchSampler {
+ public:
+  BatchSampler(std::vector<size_t> indices, size_t batch_size, uint64_t seed);
+
+  // The indices of the next minibatch (always batch_size of them; a batch that
+  // crosses an epoch boundary takes its tail from the next epoch's order).
+  const std::vector<size_t>& next();
+
+  size_t batch_size() const { return batch_size_; }
+  size_t shard_size() const { return indices_.size(); }
+  uint64_t samples_drawn() const { return samples_drawn_; }
+  double epochs() const { return static_cast<double>(samples_drawn_) / indices_.size(); }
+
+ private:
+  std::vector<size_t> indices_;  // this worker's shard, in the current epoch's order
+  std::vector<size_t> batch_;
+  size_t batch_size_;
+  size_t cursor_ = 0;
+  uint64_t samples_drawn_ = 0;
+  Rng rng_;
+};
+
+}  // namespace hsgd

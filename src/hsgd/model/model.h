@@ -1,0 +1,66 @@
+// model.h: the torch-free face of a neural network.
+//
+// Everything outside model/ sees a network only through this interface: its
+// parameters and gradients are one contiguous float buffer (the thing the
+// parameter server stores and exchanges), a gradient is computed on a
+// minibatch, and a data set can be evaluated. The LibTorch implementation
+// lives in torch_model.cc; nothing else includes <torch/torch.h>.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hsgd/data/batch.h"
+#include "hsgd/data/image_set.h"
+
+namespace hsgd {
+
+struct Evaluation {
+  double loss = 0;      // mean cross-entropy
+  double accuracy = 0;  // fraction correct, in [0, 1]
+  size_t samples = 0;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  virtual const std::string& name() const = 0;
+  virtual size_t num_params() const = 0;
+  virtual ImageShape input_shape() const = 0;
+
+  // Copies all parameters to / from `flat` (num_params() floats), in the
+  // order of the network's parameter list.
+  virtual void get_params(float* flat) const = 0;
+  virtual void set_params(const float* flat) = 0;
+
+  // Forward + backward on `batch` at the current parameters. Writes the
+  // gradient of the mean loss to `grad` (num_params() floats) and returns the
+  // mean loss.
+  virtual double compute_gradient(const Batch& batch, float* grad) = 0;
+
+  // Forward only, in minibatches of `batch_size` images, at the current parameters.
+  virtual Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) = 0;
+};
+
+// Builds a model by name with weights initialised from `seed`; throws
+// ConfigError for an unknown name. Implemented in torch_model.cc.
+std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed);
+
+// Names make_model accepts, and what each is for.
+struct ModelInfo {
+  const char* name;
+  const char* description;
+};
+const std::vector<ModelInfo>& model_catalog();
+
+// Sets the number of intra-op compute threads (torch::set_num_threads).
+void set_compute_threads(int threads);
+
+// One line on the compute back end: LibTorch version, BLAS library, threads.
+std::string compute_backend_summary();
+
+}  // namespace hsgd

@@ -1,0 +1,43 @@
+// sgd.h: stochastic gradient descent on flat float buffers (the PS's update rule).
+//
+// The same arithmetic as torch.optim.SGD with dampening 0:
+//   d   = g + weight_decay * p
+//   buf = d                      on the first step
+//   buf = momentum * buf + d     afterwards
+//   p  -= lr * (nesterov ? d + momentum * buf : buf)
+// With momentum 0 no buffer is kept and the step is p -= lr * d.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace hsgd {
+
+struct SgdOptions {
+  double lr = 0.01;
+  double momentum = 0.0;
+  double weight_decay = 0.0;
+  bool nesterov = false;
+};
+
+class Sgd {
+ public:
+  Sgd(size_t num_params, SgdOptions options);
+
+  // One update of params with gradient grad; lr_scale multiplies the learning
+  // rate for this step only (staleness-aware scaling uses it).
+  void step(float* params, const float* grad, double lr_scale = 1.0);
+
+  const SgdOptions& options() const { return options_; }
+  size_t num_params() const { return n_; }
+  // The momentum buffer (empty without momentum); checkpoints save it.
+  std::vector<float>& momentum_buffer() { return buf_; }
+
+ private:
+  size_t n_;
+  SgdOptions options_;
+  std::vector<float> buf_;
+  bool first_step_ = true;
+};
+
+}  // namespace hsgd

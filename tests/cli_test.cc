@@ -1,0 +1,135 @@
+// cli_test.cc: the hsgd program as a user meets it: exit codes and messages
+// for bad input, and a tiny end-to-end training run with its saved files.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/test_util.h"
+
+namespace hsgd {
+namespace {
+
+struct CommandResult {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+CommandResult hsgd(const std::string& args) {
+  const std::string cmd = std::string(HSGD_BINARY) + " " + args + " 2>&1";
+  CommandResult run{-1, ""};
+  FILE* pipe = popen(cmd.c_str(), "r");
+  char buf[4096];
+  for (size_t got; (got = fread(buf, 1, sizeof buf, pipe)) > 0;) run.output.append(buf, got);
+  const int rc = pclose(pipe);
+  run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return run;
+}
+
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_NE((haystack).find(needle), std::string::npos) << "'" << (needle) << "' not in:\n" << (haystack)
+
+TEST(Cli, HelpListsCommandsAndDataSyntax) {
+  const CommandResult r = hsgd("train --help");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_CONTAINS(r.output, "--data");
+  EXPECT_CONTAINS(r.output, "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS");
+  EXPECT_CONTAINS(r.output, "mnist-cnn");
+}
+
+TEST(Cli, NoCommandIsAnError) { EXPECT_NE(hsgd("").status, 0); }
+
+TEST(Cli, UnknownOptionIsAnError) {
+  const CommandResult r = hsgd("train --epochs 1 --bogus 3");
+  EXPECT_NE(r.status, 0);
+  EXPECT_CONTAINS(r.output, "--bogus");
+}
+
+TEST(Cli, OutOfRangeValueIsNamedBeforeAnyWork) {
+  const CommandResult r = hsgd("train --epochs 1 --lr -0.5");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "hsgd: error: --lr = -0.5 is out of range: must be > 0");
+}
+
+TEST(Cli, NonNumericValueIsAnError) {
+  const CommandResult r = hsgd("train --epochs one");
+  EXPECT_NE(r.status, 0);
+  EXPECT_CONTAINS(r.output, "--epochs");
+}
+
+TEST(Cli, UnknownModelAndDataSet) {
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 20, 10);
+  CommandResult r = hsgd("train --steps 1 --model vgg --data idx:" + dir.str() + " --out " + dir.file("o"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "unknown model 'vgg'");
+  r = hsgd("train --steps 1 --data svhn");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "unknown data set 'svhn'");
+}
+
+TEST(Cli, BrokenDataFileIsNamed) {
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 20, 10);
+  auto bytes = testing::read_bytes(dir.file("train-images-idx3-ubyte"));
+  bytes.resize(1000);
+  testing::write_bytes(dir.file("train-images-idx3-ubyte"), bytes);
+  const CommandResult r = hsgd("data idx:" + dir.str());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, dir.file("train-images-idx3-ubyte") + ": truncated");
+}
+
+TEST(Cli, UnknownKeyInConfigFile) {
+  testing::TempDir dir;
+  std::ofstream(dir.file("c.toml")) << "epochs = 1\nlearning_rate = 0.1\n";
+  const CommandResult r = hsgd("train --config " + dir.file("c.toml"));
+  EXPECT_NE(r.status, 0);
+  EXPECT_CONTAINS(r.output, "learning_rate");
+}
+
+TEST(Cli, TrainsEndToEndAndTheSavedConfigRepeatsTheRun) {
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 256, 64);
+  const std::string data = "idx:" + dir.str();
+  CommandResult r = hsgd("train --model ray-tiny --data " + data + " --steps 20 --batch-size 16 --threads 1 --seed 4 --out " +
+               dir.file("run1"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "final test accuracy");
+  for (const char* f : {"metrics.csv", "summary.json", "config.toml"})
+    EXPECT_TRUE(std::filesystem::exists(dir.file("run1/") + f)) << f;
+  std::ifstream config_file(dir.file("run1/config.toml"));
+  const std::string config((std::istreambuf_iterator<char>(config_file)), std::istreambuf_iterator<char>());
+  EXPECT_CONTAINS(config, "steps = 20");
+  EXPECT_CONTAINS(config, "model = \"ray-tiny\"");
+
+  // The saved configuration, with only the output folder changed, gives the same metrics.
+  r = hsgd("train --config " + dir.file("run1/config.toml") + " --out " + dir.file("run2"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto final_row = [](const std::string& path) {
+    std::ifstream in(path);
+    std::string line, last;
+    while (std::getline(in, line)) last = line;
+    return last.substr(last.find(',', last.find(',') + 1));  // drop the two time columns
+  };
+  EXPECT_EQ(final_row(dir.file("run1/metrics.csv")), final_row(dir.file("run2/metrics.csv")));
+}
+
+TEST(Cli, TargetAccuracyNotReachedExitsFour) {
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 64, 32);
+  const CommandResult r = hsgd("train --model ray-tiny --data idx:" + dir.str() +
+                     " --steps 2 --threads 1 --target-accuracy 1.0 --out " + dir.file("o"));
+  EXPECT_EQ(r.status, 4) << r.output;
+  EXPECT_CONTAINS(r.output, "NOT reached");
+}
+
+TEST(Cli, FashionMnistThroughTheIdxReader) {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist"))
+    GTEST_SKIP() << "dataset-fashion-mnist not installed (scripts/setup.sh)";
+  const CommandResult r = hsgd("data fashion-mnist:/usr/share/datasets/fashion-mnist");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "train  60000 images of 1x28x28");
+  EXPECT_CONTAINS(r.output, "test   10000 images of 1x28x28");
+}
+
+}  // namespace
+}  // namespace hsgd

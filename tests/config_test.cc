@@ -1,0 +1,56 @@
+// config_test.cc: each bad TrainConfig value gets a message naming it and its range.
+#include "hsgd/config/train_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include "hsgd/common/error.h"
+#include "tests/test_util.h"
+
+namespace hsgd {
+namespace {
+
+using testing::expect_error;
+
+TrainConfig valid() {
+  TrainConfig c;
+  c.epochs = 1;
+  return c;
+}
+
+TEST(TrainConfig, DefaultsWithABudgetAreValid) { EXPECT_NO_THROW(valid().validate()); }
+
+TEST(TrainConfig, EachBadValueIsNamed) {
+  struct Case {
+    void (*mutate)(TrainConfig&);
+    std::vector<std::string> fragments;
+  };
+  const std::vector<Case> cases = {
+      {[](TrainConfig& c) { c.batch_size = 0; }, {"--batch-size = 0", ">= 1"}},
+      {[](TrainConfig& c) { c.lr = 0; }, {"--lr = 0", "> 0"}},
+      {[](TrainConfig& c) { c.lr = -0.1; }, {"--lr = -0.1"}},
+      {[](TrainConfig& c) { c.momentum = 1; }, {"--momentum = 1", "[0, 1)"}},
+      {[](TrainConfig& c) { c.weight_decay = -1; }, {"--weight-decay"}},
+      {[](TrainConfig& c) { c.epochs = -1; }, {"--epochs = -1"}},
+      {[](TrainConfig& c) { c.eval_every_seconds = 0; }, {"--eval-every"}},
+      {[](TrainConfig& c) { c.target_accuracy = 98.5; }, {"--target-accuracy = 98.5", "[0, 1]"}},
+      {[](TrainConfig& c) { c.threads = -2; }, {"--threads = -2"}},
+      {[](TrainConfig& c) { c.nesterov = true; }, {"--nesterov needs --momentum"}},
+      {[](TrainConfig& c) { c.epochs = 0; }, {"no training budget"}},
+  };
+  for (const auto& k : cases) {
+    TrainConfig c = valid();
+    k.mutate(c);
+    expect_error<ConfigError>([&] { c.validate(); }, k.fragments);
+  }
+}
+
+TEST(TrainConfig, SerialisesEveryField) {
+  const nlohmann::json j = valid();
+  for (const char* key : {"data", "model", "batch_size", "lr", "momentum", "epochs", "seconds", "steps", "seed",
+                          "threads", "eval_every_seconds"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["epochs"], 1.0);
+}
+
+}  // namespace
+}  // namespace hsgd

@@ -1,0 +1,67 @@
+// sharding_test.cc: shards are disjoint, cover the set, and are reproducible.
+#include "hsgd/data/sharding.h"
+
+#include <algorithm>
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace hsgd {
+namespace {
+
+class ShardingTest : public ::testing::TestWithParam<std::tuple<size_t, int>> {};
+
+TEST_P(ShardingTest, DisjointAndCovering) {
+  const auto [n, workers] = GetParam();
+  std::vector<int> seen(n, 0);
+  size_t smallest = n, largest = 0;
+  for (int w = 0; w < workers; ++w) {
+    const auto shard = shard_indices(n, workers, w, 42);
+    smallest = std::min(smallest, shard.size());
+    largest = std::max(largest, shard.size());
+    for (size_t i : shard) {
+      ASSERT_LT(i, n);
+      ++seen[i];
+    }
+  }
+  for (size_t i = 0; i < n; ++i) EXPECT_EQ(seen[i], 1) << "index " << i;
+  EXPECT_LE(largest - smallest, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, ShardingTest,
+                         ::testing::Values(std::make_tuple(size_t{60000}, 25), std::make_tuple(size_t{10}, 3),
+                                           std::make_tuple(size_t{7}, 7), std::make_tuple(size_t{100}, 1)));
+
+TEST(Sharding, SameSeedSameShardsOtherSeedOthers) {
+  EXPECT_EQ(shard_indices(1000, 4, 2, 7), shard_indices(1000, 4, 2, 7));
+  EXPECT_NE(shard_indices(1000, 4, 2, 7), shard_indices(1000, 4, 2, 8));
+}
+
+TEST(Sharding, ShardsAreShuffledNotContiguous) {
+  const auto shard = shard_indices(1000, 2, 0, 1);
+  EXPECT_FALSE(std::is_sorted(shard.begin(), shard.end()));
+}
+
+TEST(BatchSampler, EachEpochVisitsTheShardOnce) {
+  std::vector<size_t> shard = {3, 5, 8, 13, 21, 34};
+  BatchSampler sampler(shard, 2, 99);
+  std::multiset<size_t> epoch;
+  for (int b = 0; b < 3; ++b)
+    for (size_t i : sampler.next()) epoch.insert(i);
+  EXPECT_EQ(epoch, std::multiset<size_t>(shard.begin(), shard.end()));
+  EXPECT_DOUBLE_EQ(sampler.epochs(), 1.0);
+}
+
+TEST(BatchSampler, BatchesCrossEpochsAndStayFull) {
+  BatchSampler sampler({1, 2, 3, 4, 5}, 4, 1);
+  for (int b = 0; b < 10; ++b) EXPECT_EQ(sampler.next().size(), 4u);
+  EXPECT_DOUBLE_EQ(sampler.epochs(), 8.0);
+}
+
+TEST(BatchSampler, DeterministicPerSeed) {
+  BatchSampler a({1, 2, 3, 4, 5, 6, 7, 8}, 3, 5), b({1, 2, 3, 4, 5, 6, 7, 8}, 3, 5);
+  for (int k = 0; k < 10; ++k) EXPECT_EQ(a.next(), b.next());
+}
+
+}  // namespace
+}  // namespace hsgd

@@ -1,0 +1,133 @@
+// trainer_test.cc: a short single-worker run learns, and records what it did.
+#include "hsgd/train/single_worker_trainer.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "hsgd/common/error.h"
+#include "hsgd/common/rng.h"
+#include "hsgd/data/dataset_registry.h"
+#include "hsgd/data/input_file.h"
+#include "tests/test_util.h"
+
+namespace hsgd {
+namespace {
+
+// MNIST when fetched (scripts/setup.sh does), else a synthetic learnable set:
+// each class is a bright square at its own place.
+Dataset small_dataset() {
+  const std::string root = HSGD_TEST_DATA_ROOT;
+  if (is_directory(root + "/mnist")) {
+    Dataset ds = load_dataset("mnist", root);
+    std::vector<size_t> train(4096), test(1000);
+    for (size_t i = 0; i < train.size(); ++i) train[i] = i;
+    for (size_t i = 0; i < test.size(); ++i) test[i] = i;
+    ds.train = ds.train.subset(train);
+    ds.test = ds.test.subset(test);
+    return ds;
+  }
+  Dataset ds;
+  ds.name = "squares";
+  Rng rng(1);
+  for (ImageSet* set : {&ds.train, &ds.test}) {
+    set->shape = {1, 28, 28};
+    const size_t n = set == &ds.train ? 2000 : 500;
+    set->pixels.assign(n * 784, 0);
+    for (size_t i = 0; i < n; ++i) {
+      const int label = static_cast<int>(rng.uniform_int(10));
+      set->labels.push_back(static_cast<uint8_t>(label));
+      uint8_t* img = set->pixels.data() + i * 784;
+      for (int y = 0; y < 8; ++y)
+        for (int x = 0; x < 8; ++x) img[(2 + (label / 5) * 12 + y) * 28 + 2 + (label % 5) * 5 + x] = 255;
+    }
+  }
+  ds.normalization = compute_normalization(ds.train);
+  return ds;
+}
+
+std::vector<std::vector<std::string>> read_csv(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> row;
+    size_t start = 0;
+    for (size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
+      row.push_back(line.substr(start, comma - start));
+    row.push_back(line.substr(start));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+TEST(SingleWorkerTrainer, LossFallsAndAccuracyRises) {
+  testing::TempDir dir;
+  const Dataset data = small_dataset();
+  auto model = make_model("mnist-cnn", 1);
+  TrainConfig config;
+  config.lr = 0.05;
+  config.momentum = 0.5;
+  config.steps = 150;
+  config.batch_size = 32;
+  config.eval_every_seconds = 1e9;  // only the first and the last evaluation
+  config.out_dir = dir.str();
+  const TrainResult r = train_single_worker(config, data, *model, nullptr);
+
+  EXPECT_EQ(r.steps, 150);
+  EXPECT_EQ(r.samples, 150u * 32);
+  EXPECT_GT(r.final_eval.accuracy, 0.8);
+
+  const auto rows = read_csv(dir.file("metrics.csv"));
+  ASSERT_EQ(rows.size(), 3u);  // header, start, end
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"time_s", "wall_s", "steps", "samples", "epoch", "train_loss",
+                                               "test_loss", "test_accuracy"}));
+  const double loss_start = std::stod(rows[1][6]), loss_end = std::stod(rows[2][6]);
+  EXPECT_LT(loss_end, 0.5 * loss_start);
+  EXPECT_LT(std::stod(rows[1][7]), 0.3);  // untrained: near chance
+  EXPECT_EQ(rows[2][2], "150");
+
+  std::ifstream summary_file(dir.file("summary.json"));
+  const auto summary = nlohmann::json::parse(summary_file);
+  EXPECT_EQ(summary["config"]["steps"], 150);
+  EXPECT_EQ(summary["model_parameters"], 582026);
+  EXPECT_NEAR(summary["final"]["test_accuracy"].get<double>(), r.final_eval.accuracy, 1e-12);
+}
+
+TEST(SingleWorkerTrainer, SameSeedSameRun) {
+  const Dataset data = small_dataset();
+  std::vector<double> losses;
+  for (int run = 0; run < 2; ++run) {
+    testing::TempDir dir;
+    auto model = make_model("ray-tiny", 3);
+    TrainConfig config;
+    config.steps = 40;
+    config.threads = 1;
+    config.eval_every_seconds = 1e9;
+    config.out_dir = dir.str();
+    losses.push_back(train_single_worker(config, data, *model, nullptr).final_eval.loss);
+  }
+  EXPECT_EQ(losses[0], losses[1]);
+}
+
+TEST(SingleWorkerTrainer, RejectsAModelThatDoesNotFitTheData) {
+  const Dataset data = small_dataset();
+  auto model = make_model("cifar-cnn", 1);
+  TrainConfig config;
+  config.steps = 1;
+  testing::expect_error<ConfigError>([&] { train_single_worker(config, data, *model, nullptr); },
+                                     {"cifar-cnn takes 3x32x32 images", "1x28x28"});
+}
+
+TEST(SingleWorkerTrainer, DivergenceIsAnErrorNotSilentNaN) {
+  testing::TempDir dir;
+  const Dataset data = small_dataset();
+  auto model = make_model("mnist-cnn", 1);
+  TrainConfig config;
+  config.lr = 1e6;
+  config.steps = 50;
+  config.out_dir = dir.str();
+  testing::expect_error<Error>([&] { train_single_worker(config, data, *model, nullptr); },
+                               {"training diverged", "smaller --lr"});
+}
+
+}  // namespace
+}  // namespace hsgd
