@@ -32,10 +32,7 @@ void FwdBwd(benchmark::State& state, const std::string& name) {
   std::vector<float> grad(model->num_params());
   for (int i = 0; i < 5; ++i) model->compute_gradient(batch, grad.data());  // warm-up
   for (auto _ : state) benchmark::DoNotOptimize(model->compute_gradient(batch, grad.data()));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-  state.counters["ms_per_batch"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * 1e-3, benchmark::Counter::kIsRate |
-                                                                            benchmark::Counter::kInvert);
+  state.SetItemsProcessed(state.iterations() * state.range(0));  // samples/s
 }
 
 void CopyParamsOut(benchmark::State& state, const std::string& name) {

@@ -1,0 +1,210 @@
+// k_schedule.cc: the K schedules and their spec parser.
+#include "hsgd/ps/k_schedule.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "hsgd/common/error.h"
+
+namespace hsgd {
+namespace {
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+double x_of(ScheduleUnit unit, const ScheduleState& s) {
+  return unit == ScheduleUnit::kGradients ? static_cast<double>(s.gradients) : s.seconds;
+}
+
+const char* unit_name(ScheduleUnit unit) { return unit == ScheduleUnit::kGradients ? "gradients" : "seconds"; }
+
+class ConstantSchedule : public KSchedule {
+ public:
+  explicit ConstantSchedule(int k) : k_(k) {}
+  int k(const ScheduleState&) const override { return k_; }
+  std::string describe() const override { return "constant: K = " + std::to_string(k_); }
+
+ private:
+  int k_;
+};
+
+class StepSchedule : public KSchedule {
+ public:
+  StepSchedule(int k0, double s, int k_max) : k0_(k0), s_(s), k_max_(k_max) {}
+  int k(const ScheduleState& st) const override {
+    const double steps = std::floor(static_cast<double>(st.gradients) / s_);
+    return static_cast<int>(std::min<double>(k_max_, k0_ + steps));
+  }
+  std::string describe() const override {
+    return "step: K = min(" + std::to_string(k_max_) + ", " + std::to_string(k0_) + " + floor(g / " + fmt(s_) +
+           ")), g = gradients received";
+  }
+
+ private:
+  int k0_;
+  double s_;
+  int k_max_;
+};
+
+class LinearSchedule : public KSchedule {
+ public:
+  LinearSchedule(ScheduleUnit unit, int from, int to, double over) : unit_(unit), from_(from), to_(to), over_(over) {}
+  int k(const ScheduleState& st) const override {
+    const double f = std::min(1.0, x_of(unit_, st) / over_);
+    return from_ + static_cast<int>(std::floor((to_ - from_) * f));
+  }
+  std::string describe() const override {
+    return std::string("linear: K = ") + std::to_string(from_) + " + floor(" + std::to_string(to_ - from_) +
+           " * min(1, x / " + fmt(over_) + ")), x = " + unit_name(unit_);
+  }
+
+ private:
+  ScheduleUnit unit_;
+  int from_, to_;
+  double over_;
+};
+
+class ListSchedule : public KSchedule {
+ public:
+  ListSchedule(ScheduleUnit unit, std::vector<std::pair<double, int>> points) : unit_(unit), points_(std::move(points)) {}
+  int k(const ScheduleState& st) const override {
+    const double x = x_of(unit_, st);
+    int k = 1;
+    for (const auto& [at, value] : points_)
+      if (x >= at) k = value;
+    return k;
+  }
+  std::string describe() const override {
+    std::string s = std::string("list: K by ") + unit_name(unit_) + ":";
+    for (const auto& [at, value] : points_) s += " " + fmt(at) + "->" + std::to_string(value);
+    return s;
+  }
+
+ private:
+  ScheduleUnit unit_;
+  std::vector<std::pair<double, int>> points_;
+};
+
+// "a=1,b=2" -> {a: "1", b: "2"} (order kept in `order`).
+std::vector<std::pair<std::string, std::string>> parse_pairs(const std::string& spec, const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const size_t comma = text.find(',', start);
+    const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const size_t eq = part.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == part.size())
+      throw ConfigError("--schedule " + spec + ": '" + part + "' is not NAME=VALUE");
+    pairs.emplace_back(part.substr(0, eq), part.substr(eq + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return pairs;
+}
+
+double to_number(const std::string& spec, const std::string& name, const std::string& text) {
+  try {
+    size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size() && std::isfinite(v)) return v;
+  } catch (const std::exception&) {
+  }
+  throw ConfigError("--schedule " + spec + ": " + name + " = '" + text + "' is not a number");
+}
+
+int to_k(const std::string& spec, const std::string& name, const std::string& text) {
+  const double v = to_number(spec, name, text);
+  if (v < 1 || v != std::floor(v) || v > 1e6)
+    throw ConfigError("--schedule " + spec + ": " + name + " = " + text + " is out of range: K must be an integer >= 1");
+  return static_cast<int>(v);
+}
+
+ScheduleUnit to_unit(const std::string& spec, const std::string& text) {
+  if (text == "gradients") return ScheduleUnit::kGradients;
+  if (text == "seconds") return ScheduleUnit::kSeconds;
+  throw ConfigError("--schedule " + spec + ": unit '" + text + "' is unknown; expected gradients or seconds");
+}
+
+}  // namespace
+
+std::unique_ptr<KSchedule> constant_schedule(int k) {
+  HSGD_CHECK(k >= 1, "K = ", k);
+  return std::make_unique<ConstantSchedule>(k);
+}
+
+std::unique_ptr<KSchedule> step_schedule(int k0, double step_size, int k_max) {
+  HSGD_CHECK(k0 >= 1 && k0 <= k_max && step_size > 0, "step schedule K0 ", k0, " Kmax ", k_max, " S ", step_size);
+  return std::make_unique<StepSchedule>(k0, step_size, k_max);
+}
+
+std::unique_ptr<KSchedule> linear_schedule(ScheduleUnit unit, int from, int to, double over) {
+  HSGD_CHECK(from >= 1 && to >= 1 && over > 0, "linear schedule");
+  return std::make_unique<LinearSchedule>(unit, from, to, over);
+}
+
+std::unique_ptr<KSchedule> list_schedule(ScheduleUnit unit, std::vector<std::pair<double, int>> points) {
+  HSGD_CHECK(!points.empty(), "list schedule without points");
+  return std::make_unique<ListSchedule>(unit, std::move(points));
+}
+
+std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, int workers) {
+  const size_t colon = spec.find(':');
+  const std::string kind = spec.substr(0, colon);
+  const std::string rest = colon == std::string::npos ? "" : spec.substr(colon + 1);
+
+  if (kind == "constant") {
+    if (rest.empty()) throw ConfigError("--schedule constant needs K: constant:K");
+    return constant_schedule(to_k(spec, "K", rest));
+  }
+  if (kind == "step") {
+    double c = 3, s = 0;
+    int k0 = 1, k_max = workers;
+    for (const auto& [name, value] : parse_pairs(spec, rest)) {
+      if (name == "c") c = to_number(spec, name, value);
+      else if (name == "S") s = to_number(spec, name, value);
+      else if (name == "K0") k0 = to_k(spec, name, value);
+      else if (name == "Kmax") k_max = to_k(spec, name, value);
+      else throw ConfigError("--schedule " + spec + ": unknown parameter '" + name + "'; step takes S, c, K0, Kmax");
+    }
+    if (c <= 0) throw ConfigError("--schedule " + spec + ": c = " + fmt(c) + " is out of range: must be > 0");
+    if (s == 0) s = c / lr;
+    if (s <= 0) throw ConfigError("--schedule " + spec + ": S = " + fmt(s) + " is out of range: must be > 0");
+    if (k0 > k_max)
+      throw ConfigError("--schedule " + spec + ": K0 = " + std::to_string(k0) + " > Kmax = " + std::to_string(k_max) +
+                        "; K0 must be <= Kmax");
+    return step_schedule(k0, s, k_max);
+  }
+  if (kind == "linear" || kind == "list") {
+    const size_t comma = rest.find(',');
+    if (rest.empty() || comma == std::string::npos)
+      throw ConfigError("--schedule " + spec + ": expected " + kind +
+                        (kind == "linear" ? ":UNIT,from=A,to=B,over=X" : ":UNIT,P1=K1,P2=K2,..."));
+    const ScheduleUnit unit = to_unit(spec, rest.substr(0, comma));
+    const auto pairs = parse_pairs(spec, rest.substr(comma + 1));
+    if (kind == "linear") {
+      std::map<std::string, std::string> p(pairs.begin(), pairs.end());
+      for (const char* key : {"from", "to", "over"})
+        if (!p.count(key)) throw ConfigError("--schedule " + spec + ": missing " + key + "=");
+      if (p.size() != 3) throw ConfigError("--schedule " + spec + ": linear takes exactly from, to, over");
+      const double over = to_number(spec, "over", p["over"]);
+      if (over <= 0) throw ConfigError("--schedule " + spec + ": over = " + p["over"] + " is out of range: must be > 0");
+      return linear_schedule(unit, to_k(spec, "from", p["from"]), to_k(spec, "to", p["to"]), over);
+    }
+    std::vector<std::pair<double, int>> points;
+    for (const auto& [at, k] : pairs) {
+      points.emplace_back(to_number(spec, "point", at), to_k(spec, "K at " + at, k));
+      if (points.size() > 1 && points.back().first <= points[points.size() - 2].first)
+        throw ConfigError("--schedule " + spec + ": points must increase");
+      if (points.back().first < 0) throw ConfigError("--schedule " + spec + ": points must be >= 0");
+    }
+    return list_schedule(unit, std::move(points));
+  }
+  throw ConfigError("--schedule " + spec + ": unknown schedule '" + kind + "'; expected constant, step, linear or list");
+}
+
+}  // namespace hsgd

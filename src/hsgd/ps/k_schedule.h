@@ -1,0 +1,49 @@
+// k_schedule.h: the threshold K(t): how many gradients the parameter server
+// buffers before it applies one update. K = 1 is asynchronous SGD; K = number
+// of workers is (batch-)synchronous. Each schedule is a small class with its
+// formula in describe(), which the run's metrics and summary record.
+//
+// Spec syntax (--schedule):
+//   constant:K                                   K
+//   step[:S=..,c=..,K0=..,Kmax=..]               K = min(Kmax, K0 + floor(g / S)),  S = c / lr
+//                                                (defaults c = 3, K0 = 1, Kmax = workers; the
+//                                                paper's step function, g = gradients received)
+//   linear:UNIT,from=A,to=B,over=X               K = A + floor((B - A) * min(1, x / X))
+//   list:UNIT,P1=K1,P2=K2,...                    K = Ki of the last Pi <= x (K before P1: 1)
+// UNIT is `gradients` (received so far) or `seconds` (training time).
+// The parameter server caps K at the number of live workers, so K never waits
+// for a worker that is gone.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hsgd {
+
+struct ScheduleState {
+  uint64_t gradients = 0;  // gradients received so far
+  double seconds = 0;      // training time so far (virtual time in the simulator)
+};
+
+class KSchedule {
+ public:
+  virtual ~KSchedule() = default;
+  virtual int k(const ScheduleState& state) const = 0;  // >= 1
+  virtual std::string describe() const = 0;
+};
+
+enum class ScheduleUnit { kGradients, kSeconds };
+
+std::unique_ptr<KSchedule> constant_schedule(int k);
+std::unique_ptr<KSchedule> step_schedule(int k0, double step_size, int k_max);
+std::unique_ptr<KSchedule> linear_schedule(ScheduleUnit unit, int from, int to, double over);
+std::unique_ptr<KSchedule> list_schedule(ScheduleUnit unit, std::vector<std::pair<double, int>> points);
+
+// Parses a --schedule spec; lr and workers give step's defaults (S = 3 / lr,
+// Kmax = workers). Throws ConfigError naming the spec and the bad part.
+std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, int workers);
+
+}  // namespace hsgd
