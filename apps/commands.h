@@ -5,6 +5,12 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
+
+#include "apps/option_table.h"
+#include "hsgd/config/train_config.h"
+#include "hsgd/data/image_set.h"
+#include "hsgd/metrics/run_metrics.h"
 
 namespace hsgd::cli {
 
@@ -14,7 +20,21 @@ struct Command {
 };
 
 Command add_train_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
 Command add_data_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
+
+// ---- shared by train and compare (train_command.cc)
+
+// Binds every training option to `config` (compare leaves out --mode).
+void add_training_options(OptionTable& table, TrainConfig& config, bool with_mode);
+
+// Fills in defaults that depend on the machine or the time (data root,
+// results folder, threads), validates, sets the compute threads, prints the
+// back end and loads the data set.
+Dataset prepare_run(TrainConfig& config, const std::string& out_prefix);
+
+// Trains with config.runtime; writes into config.out_dir.
+RunResult run_training(const TrainConfig& config, const Dataset& data);
 
 }  // namespace hsgd::cli

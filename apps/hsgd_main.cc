@@ -1,6 +1,7 @@
 // hsgd_main.cc: the `hsgd` command-line program.
 //
 //   hsgd train ...     train a model (see `hsgd train --help`)
+//   hsgd compare ...   sync, async and hybrid on one configuration, side by side
 //   hsgd data SPEC     load a data set and describe it
 //   hsgd info          models, data sets and the compute back end
 //
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "print help for every command");
   const std::vector<hsgd::cli::Command> commands = {hsgd::cli::add_train_command(app),
+                                                    hsgd::cli::add_compare_command(app),
                                                     hsgd::cli::add_data_command(app),
                                                     hsgd::cli::add_info_command(app)};
   try {

@@ -59,10 +59,10 @@ TEST(Cli, NonNumericValueIsAnError) {
 TEST(Cli, UnknownModelAndDataSet) {
   testing::TempDir dir;
   testing::write_idx_folder(dir.str(), 20, 10);
-  CommandResult r = hsgd("train --steps 1 --model vgg --data idx:" + dir.str() + " --out " + dir.file("o"));
+  CommandResult r = hsgd("train --runtime single --updates 1 --model vgg --data idx:" + dir.str() + " --out " + dir.file("o"));
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.output, "unknown model 'vgg'");
-  r = hsgd("train --steps 1 --data svhn");
+  r = hsgd("train --updates 1 --data svhn");
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.output, "unknown data set 'svhn'");
 }
@@ -90,7 +90,7 @@ TEST(Cli, TrainsEndToEndAndTheSavedConfigRepeatsTheRun) {
   testing::TempDir dir;
   testing::write_idx_folder(dir.str(), 256, 64);
   const std::string data = "idx:" + dir.str();
-  CommandResult r = hsgd("train --model ray-tiny --data " + data + " --steps 20 --batch-size 16 --threads 1 --seed 4 --out " +
+  CommandResult r = hsgd("train --model ray-tiny --data " + data + " --runtime single --updates 20 --batch-size 16 --threads 1 --seed 4 --out " +
                dir.file("run1"));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_CONTAINS(r.output, "final test accuracy");
@@ -98,7 +98,7 @@ TEST(Cli, TrainsEndToEndAndTheSavedConfigRepeatsTheRun) {
     EXPECT_TRUE(std::filesystem::exists(dir.file("run1/") + f)) << f;
   std::ifstream config_file(dir.file("run1/config.toml"));
   const std::string config((std::istreambuf_iterator<char>(config_file)), std::istreambuf_iterator<char>());
-  EXPECT_CONTAINS(config, "steps = 20");
+  EXPECT_CONTAINS(config, "updates = 20");
   EXPECT_CONTAINS(config, "model = \"ray-tiny\"");
 
   // The saved configuration, with only the output folder changed, gives the same metrics.
@@ -117,7 +117,7 @@ TEST(Cli, TargetAccuracyNotReachedExitsFour) {
   testing::TempDir dir;
   testing::write_idx_folder(dir.str(), 64, 32);
   const CommandResult r = hsgd("train --model ray-tiny --data idx:" + dir.str() +
-                     " --steps 2 --threads 1 --target-accuracy 1.0 --out " + dir.file("o"));
+                     " --runtime single --updates 2 --threads 1 --target-accuracy 1.0 --out " + dir.file("o"));
   EXPECT_EQ(r.status, 4) << r.output;
   EXPECT_CONTAINS(r.output, "NOT reached");
 }

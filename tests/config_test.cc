@@ -46,7 +46,7 @@ TEST(TrainConfig, EachBadValueIsNamed) {
 
 TEST(TrainConfig, SerialisesEveryField) {
   const nlohmann::json j = valid();
-  for (const char* key : {"data", "model", "batch_size", "lr", "momentum", "epochs", "seconds", "steps", "seed",
+  for (const char* key : {"data", "model", "batch_size", "lr", "momentum", "epochs", "seconds", "updates", "gradients", "seed", "mode", "workers", "schedule",
                           "threads", "eval_every_seconds"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["epochs"], 1.0);

@@ -66,30 +66,31 @@ TEST(SingleWorkerTrainer, LossFallsAndAccuracyRises) {
   TrainConfig config;
   config.lr = 0.05;
   config.momentum = 0.5;
-  config.steps = 150;
+  config.updates = 150;
   config.batch_size = 32;
   config.eval_every_seconds = 1e9;  // only the first and the last evaluation
   config.out_dir = dir.str();
-  const TrainResult r = train_single_worker(config, data, *model, nullptr);
+  const RunResult r = train_single_worker(config, data, *model, nullptr);
 
-  EXPECT_EQ(r.steps, 150);
-  EXPECT_EQ(r.samples, 150u * 32);
-  EXPECT_GT(r.final_eval.accuracy, 0.8);
+  ASSERT_EQ(r.rows.size(), 2u);  // the start and the end
+  EXPECT_EQ(r.final_row().updates, 150u);
+  EXPECT_EQ(r.final_row().samples, 150u * 32);
+  EXPECT_GT(r.final_row().test_accuracy, 0.8);
 
   const auto rows = read_csv(dir.file("metrics.csv"));
   ASSERT_EQ(rows.size(), 3u);  // header, start, end
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"time_s", "wall_s", "steps", "samples", "epoch", "train_loss",
-                                               "test_loss", "test_accuracy"}));
-  const double loss_start = std::stod(rows[1][6]), loss_end = std::stod(rows[2][6]);
+  EXPECT_EQ(rows[0], metrics_columns());
+  const double loss_start = std::stod(rows[1][11]), loss_end = std::stod(rows[2][11]);
   EXPECT_LT(loss_end, 0.5 * loss_start);
-  EXPECT_LT(std::stod(rows[1][7]), 0.3);  // untrained: near chance
-  EXPECT_EQ(rows[2][2], "150");
+  EXPECT_LT(std::stod(rows[1][12]), 0.3);  // untrained: near chance
+  EXPECT_EQ(rows[2][3], "150");            // updates
+  EXPECT_EQ(rows[1][10], "nan");           // no train loss before the first step
 
   std::ifstream summary_file(dir.file("summary.json"));
   const auto summary = nlohmann::json::parse(summary_file);
-  EXPECT_EQ(summary["config"]["steps"], 150);
+  EXPECT_EQ(summary["config"]["updates"], 150);
   EXPECT_EQ(summary["model_parameters"], 582026);
-  EXPECT_NEAR(summary["final"]["test_accuracy"].get<double>(), r.final_eval.accuracy, 1e-12);
+  EXPECT_NEAR(summary["final"]["test_accuracy"].get<double>(), r.final_row().test_accuracy, 1e-12);
 }
 
 TEST(SingleWorkerTrainer, SameSeedSameRun) {
@@ -99,11 +100,11 @@ TEST(SingleWorkerTrainer, SameSeedSameRun) {
     testing::TempDir dir;
     auto model = make_model("ray-tiny", 3);
     TrainConfig config;
-    config.steps = 40;
+    config.updates = 40;
     config.threads = 1;
     config.eval_every_seconds = 1e9;
     config.out_dir = dir.str();
-    losses.push_back(train_single_worker(config, data, *model, nullptr).final_eval.loss);
+    losses.push_back(train_single_worker(config, data, *model, nullptr).final_row().test_loss);
   }
   EXPECT_EQ(losses[0], losses[1]);
 }
@@ -112,7 +113,7 @@ TEST(SingleWorkerTrainer, RejectsAModelThatDoesNotFitTheData) {
   const Dataset data = small_dataset();
   auto model = make_model("cifar-cnn", 1);
   TrainConfig config;
-  config.steps = 1;
+  config.updates = 1;
   testing::expect_error<ConfigError>([&] { train_single_worker(config, data, *model, nullptr); },
                                      {"cifar-cnn takes 3x32x32 images", "1x28x28"});
 }
@@ -123,7 +124,7 @@ TEST(SingleWorkerTrainer, DivergenceIsAnErrorNotSilentNaN) {
   auto model = make_model("mnist-cnn", 1);
   TrainConfig config;
   config.lr = 1e6;
-  config.steps = 50;
+  config.updates = 50;
   config.out_dir = dir.str();
   testing::expect_error<Error>([&] { train_single_worker(config, data, *model, nullptr); },
                                {"training diverged", "smaller --lr"});

@@ -1,10 +1,13 @@
 // train_config.cc: range checks and JSON serialisation of TrainConfig.
 #include "hsgd/config/train_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "hsgd/common/error.h"
+#include "hsgd/ps/k_schedule.h"
+#include "hsgd/ps/ps_options.h"
 
 namespace hsgd {
 namespace {
@@ -26,15 +29,34 @@ void TrainConfig::validate() const {
   require(weight_decay >= 0, "--weight-decay", weight_decay, "must be >= 0");
   require(epochs >= 0, "--epochs", epochs, "must be >= 0 (0 = no limit)");
   require(seconds >= 0, "--seconds", seconds, "must be >= 0 (0 = no limit)");
-  require(steps >= 0, "--steps", static_cast<double>(steps), "must be >= 0 (0 = no limit)");
+  require(updates >= 0, "--updates", static_cast<double>(updates), "must be >= 0 (0 = no limit)");
+  require(gradients >= 0, "--gradients", static_cast<double>(gradients), "must be >= 0 (0 = no limit)");
   require(eval_every_seconds > 0, "--eval-every", eval_every_seconds, "must be > 0 seconds");
   require(eval_batch >= 1, "--eval-batch", eval_batch, "must be >= 1");
   require(target_accuracy >= 0 && target_accuracy <= 1, "--target-accuracy", target_accuracy,
           "must be in [0, 1] (a fraction, 0 = off)");
   require(threads >= 0, "--threads", threads, "must be >= 1, or 0 for all cores");
   if (nesterov && momentum == 0) throw ConfigError("--nesterov needs --momentum > 0");
-  if (epochs == 0 && seconds == 0 && steps == 0)
-    throw ConfigError("no training budget: give --epochs, --seconds or --steps");
+  if (epochs == 0 && seconds == 0 && updates == 0 && gradients == 0)
+    throw ConfigError("no training budget: give --epochs, --seconds, --updates or --gradients");
+  if (runtime != "single" && runtime != "threads")
+    throw ConfigError("--runtime " + runtime + ": unknown runtime; expected single or threads");
+  require(workers >= 1, "--workers", workers, "must be >= 1");
+  parse_mode(mode);
+  parse_wait_policy(wait);
+  parse_aggregation(aggregation);
+  if (mode == "hybrid") parse_k_schedule(schedule, lr, workers);
+  require(max_staleness >= -1, "--max-staleness", static_cast<double>(max_staleness), "must be >= 0, or -1 for no limit");
+  if (delay != "none" && delay != "half-normal" && delay != "exponential" && delay != "fixed")
+    throw ConfigError("--delay " + delay + ": unknown distribution; expected none, half-normal, exponential or fixed");
+  require(delay_fraction >= 0 && delay_fraction <= 1, "--delay-fraction", delay_fraction, "must be in [0, 1]");
+  require(std::isfinite(delay_scale) && delay_scale >= 0, "--delay-scale", delay_scale, "must be >= 0 seconds");
+}
+
+int TrainConfig::threads_per_worker(int cores) const {
+  if (threads > 0) return threads;
+  const int w = runtime == "single" ? 1 : workers;
+  return std::max(1, cores / w);
 }
 
 void to_json(nlohmann::json& j, const TrainConfig& c) {
@@ -48,7 +70,19 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
                      {"nesterov", c.nesterov},
                      {"epochs", c.epochs},
                      {"seconds", c.seconds},
-                     {"steps", c.steps},
+                     {"runtime", c.runtime},
+                     {"mode", c.mode},
+                     {"workers", c.workers},
+                     {"schedule", c.schedule},
+                     {"wait", c.wait},
+                     {"aggregation", c.aggregation},
+                     {"staleness_lr", c.staleness_lr},
+                     {"max_staleness", c.max_staleness},
+                     {"delay", c.delay},
+                     {"delay_fraction", c.delay_fraction},
+                     {"delay_scale", c.delay_scale},
+                     {"updates", c.updates},
+                     {"gradients", c.gradients},
                      {"eval_every_seconds", c.eval_every_seconds},
                      {"eval_batch", c.eval_batch},
                      {"target_accuracy", c.target_accuracy},

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,10 @@ class Model {
   // Forward only, in minibatches of `batch_size` images, at the current parameters.
   virtual Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) = 0;
 };
+
+// Makes a fresh model whose weights come from `seed`. Runtimes take one so
+// that the torch-free core never names LibTorch (tests pass a plain C++ model).
+using ModelFactory = std::function<std::unique_ptr<Model>(uint64_t seed)>;
 
 // Builds a model by name with weights initialised from `seed`; throws
 // ConfigError for an unknown name. Implemented in torch_model.cc.

@@ -7,12 +7,13 @@ Sgd::Sgd(size_t num_params, SgdOptions options) : n_(num_params), options_(optio
   if (options_.momentum != 0.0) buf_.assign(n_, 0.0f);
 }
 
-void Sgd::step(float* __restrict params, const float* __restrict grad, double lr_scale) {
+void Sgd::step(float* __restrict params, const float* __restrict grad, double lr_scale, double grad_scale) {
+  const float gs = static_cast<float>(grad_scale);
   const float lr = static_cast<float>(options_.lr * lr_scale);
   const float wd = static_cast<float>(options_.weight_decay);
   const float m = static_cast<float>(options_.momentum);
   if (m == 0.0f) {
-    for (size_t i = 0; i < n_; ++i) params[i] -= lr * (grad[i] + wd * params[i]);
+    for (size_t i = 0; i < n_; ++i) params[i] -= lr * (gs * grad[i] + wd * params[i]);
     return;
   }
   float* __restrict buf = buf_.data();
@@ -20,13 +21,13 @@ void Sgd::step(float* __restrict params, const float* __restrict grad, double lr
   first_step_ = false;
   if (options_.nesterov) {
     for (size_t i = 0; i < n_; ++i) {
-      const float d = grad[i] + wd * params[i];
+      const float d = gs * grad[i] + wd * params[i];
       buf[i] = keep * buf[i] + d;
       params[i] -= lr * (d + m * buf[i]);
     }
   } else {
     for (size_t i = 0; i < n_; ++i) {
-      const float d = grad[i] + wd * params[i];
+      const float d = gs * grad[i] + wd * params[i];
       buf[i] = keep * buf[i] + d;
       params[i] -= lr * buf[i];
     }

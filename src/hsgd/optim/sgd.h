@@ -1,7 +1,7 @@
 // sgd.h: stochastic gradient descent on flat float buffers (the PS's update rule).
 //
 // The same arithmetic as torch.optim.SGD with dampening 0:
-//   d   = g + weight_decay * p
+//   d   = grad_scale * g + weight_decay * p
 //   buf = d                      on the first step
 //   buf = momentum * buf + d     afterwards
 //   p  -= lr * (nesterov ? d + momentum * buf : buf)
@@ -24,9 +24,10 @@ class Sgd {
  public:
   Sgd(size_t num_params, SgdOptions options);
 
-  // One update of params with gradient grad; lr_scale multiplies the learning
-  // rate for this step only (staleness-aware scaling uses it).
-  void step(float* params, const float* grad, double lr_scale = 1.0);
+  // One update of params with gradient grad * grad_scale (the parameter server
+  // passes a sum of gradients with grad_scale = 1/count to take their mean);
+  // lr_scale multiplies the learning rate for this step only.
+  void step(float* params, const float* grad, double lr_scale = 1.0, double grad_scale = 1.0);
 
   const SgdOptions& options() const { return options_; }
   size_t num_params() const { return n_; }

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "hsgd/common/error.h"
@@ -12,7 +11,6 @@
 #include "hsgd/common/stopwatch.h"
 #include "hsgd/data/batch.h"
 #include "hsgd/data/sharding.h"
-#include "hsgd/metrics/csv_writer.h"
 #include "hsgd/optim/sgd.h"
 
 namespace hsgd {
@@ -24,7 +22,7 @@ void check_model_fits_data(const Model& model, const Dataset& data) {
                       " images");
 }
 
-TrainResult train_single_worker(const TrainConfig& config, const Dataset& data, Model& model, std::FILE* log) {
+RunResult train_single_worker(const TrainConfig& config, const Dataset& data, Model& model, std::FILE* log) {
   config.validate();
   check_model_fits_data(model, data);
   std::filesystem::create_directories(config.out_dir);
@@ -37,37 +35,38 @@ TrainResult train_single_worker(const TrainConfig& config, const Dataset& data, 
                        derive_seed(config.seed, 1));
   Batch batch;
 
-  CsvWriter metrics(config.out_dir + "/metrics.csv",
-                    {"time_s", "wall_s", "steps", "samples", "epoch", "train_loss", "test_loss", "test_accuracy"});
-  TrainResult result;
+  MetricsFile metrics(config.out_dir + "/metrics.csv");
+  RunResult result;
   Stopwatch wall, train_clock;
+  int64_t updates = 0;
   double loss_sum = 0;  // train loss since the last evaluation row
   int64_t loss_count = 0;
-  double last_train_loss = NAN;
-  Evaluation last_eval;
 
   auto evaluate_and_record = [&] {
     train_clock.pause();
-    last_eval = model.evaluate(data.test, data.normalization, config.eval_batch);
-    if (loss_count > 0) last_train_loss = loss_sum / loss_count;
+    const Evaluation e = model.evaluate(data.test, data.normalization, config.eval_batch);
+    MetricsRow row;
+    row.time_s = train_clock.seconds();
+    row.wall_s = wall.seconds();
+    row.gradients = row.updates = static_cast<uint64_t>(updates);
+    row.samples = sampler.samples_drawn();
+    row.epoch = sampler.epochs();
+    row.train_loss = loss_count > 0 ? loss_sum / loss_count : NAN;
+    row.test_loss = e.loss;
+    row.test_accuracy = e.accuracy;
     loss_sum = 0;
     loss_count = 0;
-    const double t = train_clock.seconds();
-    metrics.row({CsvWriter::num(t), CsvWriter::num(wall.seconds()), CsvWriter::num((long long)result.steps),
-                 CsvWriter::num((long long)sampler.samples_drawn()), CsvWriter::num(sampler.epochs()),
-                 CsvWriter::num(last_train_loss), CsvWriter::num(last_eval.loss),
-                 CsvWriter::num(last_eval.accuracy)});
-    if (config.target_accuracy > 0 && result.target_reached_seconds < 0 &&
-        last_eval.accuracy >= config.target_accuracy) {
-      result.target_reached_seconds = t;
-      result.target_reached_epochs = sampler.epochs();
-    }
+    metrics.write(row);
+    result.rows.push_back(row);
+    if (config.target_accuracy > 0 && result.target_reached_seconds < 0 && e.accuracy >= config.target_accuracy)
+      result.target_reached_seconds = row.time_s;
     train_clock.resume();
   };
 
   auto fraction_done = [&] {
     double f = 0;
-    if (config.steps > 0) f = std::max(f, double(result.steps) / config.steps);
+    if (config.updates > 0) f = std::max(f, double(updates) / config.updates);
+    if (config.gradients > 0) f = std::max(f, double(updates) / config.gradients);
     if (config.epochs > 0) f = std::max(f, sampler.epochs() / config.epochs);
     if (config.seconds > 0) f = std::max(f, train_clock.seconds() / config.seconds);
     return f;
@@ -83,13 +82,13 @@ TrainResult train_single_worker(const TrainConfig& config, const Dataset& data, 
     fill_batch(data.train, data.normalization, indices.data(), indices.size(), batch);
     const double loss = model.compute_gradient(batch, grad.data());
     if (!std::isfinite(loss))
-      throw Error("training diverged: the loss is " + std::to_string(loss) + " at step " +
-                  std::to_string(result.steps) + "; try a smaller --lr (now " + std::to_string(config.lr) + ")");
+      throw Error("training diverged: the loss is " + std::to_string(loss) + " at update " + std::to_string(updates) +
+                  "; try a smaller --lr (now " + std::to_string(config.lr) + ")");
     sgd.step(params.data(), grad.data());
     model.set_params(params.data());
     loss_sum += loss;
     ++loss_count;
-    ++result.steps;
+    ++updates;
     evaluated_last_step = false;
 
     if (train_clock.seconds() >= next_eval) {
@@ -99,8 +98,8 @@ TrainResult train_single_worker(const TrainConfig& config, const Dataset& data, 
     }
     if (log != nullptr) {
       char detail[160];
-      std::snprintf(detail, sizeof detail, "epoch %.2f  step %lld  loss %.4f  test acc %.2f%%  %.0f samples/s",
-                    sampler.epochs(), (long long)result.steps, loss, 100 * last_eval.accuracy,
+      std::snprintf(detail, sizeof detail, "epoch %.2f  update %lld  loss %.4f  test acc %.2f%%  %.0f samples/s",
+                    sampler.epochs(), (long long)updates, loss, 100 * result.rows.back().test_accuracy,
                     sampler.samples_drawn() / std::max(train_clock.seconds(), 1e-9));
       progress.update(fraction_done(), wall.seconds(), detail, evaluated_last_step);
     }
@@ -108,28 +107,14 @@ TrainResult train_single_worker(const TrainConfig& config, const Dataset& data, 
   if (!evaluated_last_step) evaluate_and_record();
   if (log != nullptr) progress.finish();
 
-  result.final_eval = last_eval;
-  result.samples = sampler.samples_drawn();
-  result.epochs = sampler.epochs();
   result.train_seconds = train_clock.seconds();
   result.wall_seconds = wall.seconds();
-  result.samples_per_second = result.samples / std::max(result.train_seconds, 1e-9);
-
-  nlohmann::json summary = {
-      {"config", config},
-      {"model_parameters", n},
-      {"train_images", data.train.size()},
-      {"test_images", data.test.size()},
-      {"final", {{"test_accuracy", last_eval.accuracy}, {"test_loss", last_eval.loss}, {"train_loss", last_train_loss}}},
-      {"steps", result.steps},
-      {"samples", result.samples},
-      {"epochs", result.epochs},
-      {"train_seconds", result.train_seconds},
-      {"wall_seconds", result.wall_seconds},
-      {"samples_per_second", result.samples_per_second},
-      {"target_reached_seconds", result.target_reached_seconds},
-      {"target_reached_epochs", result.target_reached_epochs}};
-  std::ofstream(config.out_dir + "/summary.json") << summary.dump(2) << '\n';
+  nlohmann::json summary = result;
+  summary["config"] = config;
+  summary["model_parameters"] = n;
+  summary["train_images"] = data.train.size();
+  summary["test_images"] = data.test.size();
+  write_json_file(config.out_dir + "/summary.json", summary);
   return result;
 }
 

@@ -1,0 +1,78 @@
+// run_metrics.cc
+#include "hsgd/metrics/run_metrics.h"
+
+#include <cmath>
+
+namespace hsgd {
+
+const std::vector<std::string>& metrics_columns() {
+  static const std::vector<std::string> columns = {
+      "time_s", "wall_s", "gradients", "updates",  "k",          "staleness_mean", "staleness_max",
+      "dropped", "samples", "epoch",   "train_loss", "test_loss", "test_accuracy"};
+  return columns;
+}
+
+void MetricsFile::write(const MetricsRow& r) {
+  using C = CsvWriter;
+  csv_.row({C::num(r.time_s), C::num(r.wall_s), C::num((long long)r.gradients), C::num((long long)r.updates),
+            C::num((long long)r.k), C::num(r.staleness_mean), C::num((long long)r.staleness_max),
+            C::num((long long)r.dropped), C::num((long long)r.samples), C::num(r.epoch), C::num(r.train_loss),
+            C::num(r.test_loss), C::num(r.test_accuracy)});
+}
+
+namespace {
+template <typename F>
+double mean_of(const std::vector<MetricsRow>& rows, F field) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& r : rows) {
+    const double v = field(r);
+    if (std::isfinite(v)) {
+      sum += v;
+      ++n;
+    }
+  }
+  return n ? sum / n : NAN;
+}
+}  // namespace
+
+double RunResult::mean_test_accuracy() const { return mean_of(rows, [](const MetricsRow& r) { return r.test_accuracy; }); }
+double RunResult::mean_test_loss() const { return mean_of(rows, [](const MetricsRow& r) { return r.test_loss; }); }
+double RunResult::mean_train_loss() const { return mean_of(rows, [](const MetricsRow& r) { return r.train_loss; }); }
+
+}  // namespace hsgd
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "hsgd/common/error.h"
+
+namespace hsgd {
+
+void to_json(nlohmann::json& j, const RunResult& r) {
+  const MetricsRow& f = r.final_row();
+  j = {{"final",
+        {{"time_s", f.time_s},
+         {"test_accuracy", f.test_accuracy},
+         {"test_loss", f.test_loss},
+         {"train_loss", std::isfinite(f.train_loss) ? nlohmann::json(f.train_loss) : nlohmann::json()},
+         {"gradients", f.gradients},
+         {"updates", f.updates},
+         {"samples", f.samples},
+         {"epoch", f.epoch},
+         {"dropped", f.dropped}}},
+       {"run_average",
+        {{"test_accuracy", r.mean_test_accuracy()}, {"test_loss", r.mean_test_loss()}, {"train_loss", r.mean_train_loss()}}},
+       {"train_seconds", r.train_seconds},
+       {"wall_seconds", r.wall_seconds},
+       {"samples_per_second", r.train_seconds > 0 ? f.samples / r.train_seconds : 0.0},
+       {"target_reached_seconds", r.target_reached_seconds}};
+}
+
+void write_json_file(const std::string& path, const nlohmann::json& summary) {
+  std::ofstream out(path);
+  out << summary.dump(2) << '\n';
+  if (!out) throw Error(path + ": cannot write");
+}
+
+}  // namespace hsgd

@@ -1,0 +1,70 @@
+// run_metrics.h: the rows of a run's metrics.csv, the same for every runtime,
+// and what a finished run reports.
+//
+// Columns: time_s (training time: wall-clock, or virtual in the simulator),
+// wall_s (real seconds since the start), gradients (received by the PS),
+// updates (applied), k (threshold in force), staleness_mean / staleness_max
+// (of gradients received since the previous row), dropped (total so far),
+// samples (computed by workers), epoch (samples / training-set size),
+// train_loss (mean worker loss since the previous row), test_loss, test_accuracy.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hsgd/metrics/csv_writer.h"
+
+namespace hsgd {
+
+struct MetricsRow {
+  double time_s = 0;
+  double wall_s = 0;
+  uint64_t gradients = 0;
+  uint64_t updates = 0;
+  int k = 1;
+  double staleness_mean = 0;
+  uint64_t staleness_max = 0;
+  uint64_t dropped = 0;
+  uint64_t samples = 0;
+  double epoch = 0;
+  double train_loss = 0;  // NaN before the first gradient
+  double test_loss = 0;
+  double test_accuracy = 0;
+};
+
+const std::vector<std::string>& metrics_columns();
+
+class MetricsFile {
+ public:
+  explicit MetricsFile(const std::string& path) : csv_(path, metrics_columns()) {}
+  void write(const MetricsRow& row);
+
+ private:
+  CsvWriter csv_;
+};
+
+struct RunResult {
+  std::vector<MetricsRow> rows;  // one per evaluation, in time order
+  double train_seconds = 0;
+  double wall_seconds = 0;
+  double target_reached_seconds = -1;  // first row at or above --target-accuracy; -1 = never
+
+  const MetricsRow& final_row() const { return rows.back(); }
+  // The mean over evaluation rows: the paper's "averaged over the training interval".
+  double mean_test_accuracy() const;
+  double mean_test_loss() const;
+  double mean_train_loss() const;  // over rows with a train loss
+};
+
+}  // namespace hsgd
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace hsgd {
+// Final and run-averaged values of a result, for summary.json.
+void to_json(nlohmann::json& j, const RunResult& r);
+// Writes `summary` (pretty JSON) to path.
+void write_json_file(const std::string& path, const nlohmann::json& summary);
+}  // namespace hsgd

@@ -1,0 +1,141 @@
+// parameter_server.cc
+#include "hsgd/ps/parameter_server.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "hsgd/common/error.h"
+
+namespace hsgd {
+namespace {
+constexpr size_t kHistogramBins = 64;
+}
+
+uint64_t Accounting::dropped_total() const {
+  uint64_t total = 0;
+  for (uint64_t d : dropped) total += d;
+  return total;
+}
+
+bool all_finite(const float* x, size_t n) {
+  // x * 0 is 0 for finite x and NaN for NaN or Inf; eight independent lanes
+  // let the compiler vectorise the reduction.
+  float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) lanes[k] += x[i + k] * 0.0f;
+  float rest = 0;
+  for (; i < n; ++i) rest += x[i] * 0.0f;
+  float total = rest;
+  for (float l : lanes) total += l;
+  return total == 0.0f;
+}
+
+ParameterServer::ParameterServer(std::vector<float> initial_params, PsOptions options,
+                                 std::unique_ptr<KSchedule> schedule)
+    : params_(std::move(initial_params)),
+      accumulator_(params_.size(), 0.0f),
+      options_(options),
+      schedule_(std::move(schedule)),
+      sgd_(params_.size(), options.sgd),
+      histogram_(kHistogramBins, 0),
+      alive_(options.num_workers, 1),
+      in_round_(options.num_workers, 0),
+      live_workers_(options.num_workers) {
+  HSGD_CHECK(options_.num_workers >= 1, "workers ", options_.num_workers);
+  HSGD_CHECK(options_.mode != Mode::kHybrid || schedule_ != nullptr, "hybrid mode needs a K schedule");
+}
+
+int ParameterServer::current_k(double now) const {
+  int k = 1;
+  switch (options_.mode) {
+    case Mode::kAsync: k = 1; break;
+    case Mode::kSync: k = live_workers_; break;
+    case Mode::kHybrid: k = schedule_->k({accounting_.received, now}); break;
+  }
+  return std::max(1, std::min(k, live_workers_));
+}
+
+std::string ParameterServer::schedule_description() const {
+  switch (options_.mode) {
+    case Mode::kAsync: return "async: K = 1";
+    case Mode::kSync: return "sync: K = live workers, one gradient from each per round";
+    case Mode::kHybrid: return schedule_->describe();
+  }
+  return "?";
+}
+
+void ParameterServer::drop(PushOutcome& out, DropReason reason) {
+  out.status = PushOutcome::Status::kDropped;
+  out.reason = reason;
+  ++accounting_.dropped[static_cast<size_t>(reason)];
+}
+
+PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float* grad, double now) {
+  HSGD_CHECK(worker >= 0 && worker < options_.num_workers, "worker ", worker, " of ", options_.num_workers);
+  HSGD_CHECK(base_version <= version(), "gradient from the future: base version ", base_version, " > ", version());
+  PushOutcome out;
+  ++accounting_.received;
+  out.staleness = version() - base_version;
+  window_.count += 1;
+  window_.sum += out.staleness;
+  window_.max = std::max(window_.max, out.staleness);
+  ++histogram_[std::min<uint64_t>(out.staleness, kHistogramBins - 1)];
+
+  if (!alive_[worker]) {
+    drop(out, DropReason::kDeadWorker);
+  } else if (!all_finite(grad, params_.size())) {
+    drop(out, DropReason::kNonFinite);
+  } else if (options_.max_staleness >= 0 && out.staleness > static_cast<uint64_t>(options_.max_staleness)) {
+    drop(out, DropReason::kTooStale);
+  } else if (options_.mode == Mode::kSync && in_round_[worker]) {
+    drop(out, DropReason::kDuplicateInRound);
+  } else {
+    const float w = options_.staleness_aware_lr ? 1.0f / static_cast<float>(std::max<uint64_t>(1, out.staleness)) : 1.0f;
+    float* __restrict acc = accumulator_.data();
+    const size_t n = params_.size();
+    if (w == 1.0f) {
+      for (size_t i = 0; i < n; ++i) acc[i] += grad[i];
+    } else {
+      for (size_t i = 0; i < n; ++i) acc[i] += w * grad[i];
+    }
+    ++accounting_.buffered;
+    in_round_[worker] = 1;
+    out.status = maybe_apply(now) ? PushOutcome::Status::kApplied : PushOutcome::Status::kBuffered;
+  }
+  out.version = version();
+  return out;
+}
+
+bool ParameterServer::maybe_apply(double now) {
+  if (accounting_.buffered == 0 || accounting_.buffered < static_cast<uint64_t>(current_k(now))) return false;
+  apply();
+  return true;
+}
+
+void ParameterServer::apply() {
+  const double scale = options_.aggregation == Aggregation::kMean ? 1.0 / static_cast<double>(accounting_.buffered) : 1.0;
+  sgd_.step(params_.data(), accumulator_.data(), 1.0, scale);
+  std::memset(accumulator_.data(), 0, accumulator_.size() * sizeof(float));
+  accounting_.applied += accounting_.buffered;
+  accounting_.buffered = 0;
+  ++accounting_.updates;
+  std::fill(in_round_.begin(), in_round_.end(), 0);
+}
+
+void ParameterServer::set_alive(int worker, bool alive, double now) {
+  HSGD_CHECK(worker >= 0 && worker < options_.num_workers, "worker ", worker);
+  if ((alive_[worker] != 0) == alive) return;
+  alive_[worker] = alive ? 1 : 0;
+  live_workers_ += alive ? 1 : -1;
+  if (live_workers_ > 0) maybe_apply(now);  // K may have dropped to what is buffered
+}
+
+StalenessWindow ParameterServer::take_staleness_window() {
+  const StalenessWindow w = window_;
+  window_ = {};
+  return w;
+}
+
+}  // namespace hsgd

@@ -1,0 +1,111 @@
+// parameter_server.h: the parameter server core, shared by every runtime.
+//
+// Holds the committed parameters and their version (updates applied so far),
+// and a gradient buffer. push() takes a gradient computed on parameters of
+// `base_version`; its staleness is version() - base_version at arrival. When
+// the buffer holds K gradients (K from the mode and schedule, capped at the
+// live workers) they are aggregated (mean or sum) and one SGD step is
+// applied. Every gradient received is applied, still buffered, or dropped
+// with a reason: accounting().balances() always holds.
+//
+// Not thread-safe, by design: the threads runtime calls it under a mutex, the
+// simulator from its event loop, the MPI runtime from rank 0's receive loop,
+// so all three run exactly this code. Time comes from the caller (`now`,
+// seconds of training), wall-clock or virtual.
+//
+// Memory: parameters, one accumulator (the buffer is summed on arrival, so it
+// costs one vector however large K is) and the optimizer's momentum buffer.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "hsgd/optim/sgd.h"
+#include "hsgd/ps/k_schedule.h"
+#include "hsgd/ps/ps_options.h"
+
+namespace hsgd {
+
+struct Accounting {
+  uint64_t received = 0;
+  uint64_t applied = 0;   // gradients that went into an update
+  uint64_t buffered = 0;  // waiting in the buffer now
+  std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> dropped{};
+  uint64_t updates = 0;   // updates applied (= version)
+
+  uint64_t dropped_total() const;
+  bool balances() const { return received == applied + buffered + dropped_total(); }
+};
+
+// Staleness of the gradients received since the last take_window().
+struct StalenessWindow {
+  uint64_t count = 0;
+  uint64_t sum = 0;
+  uint64_t max = 0;
+  double mean() const { return count ? static_cast<double>(sum) / count : 0.0; }
+};
+
+struct PushOutcome {
+  enum class Status { kBuffered, kApplied, kDropped };
+  Status status = Status::kBuffered;
+  DropReason reason = DropReason::kCount;  // when dropped
+  uint64_t staleness = 0;
+  uint64_t version = 0;  // the PS version after this push
+};
+
+class ParameterServer {
+ public:
+  // `schedule` is used in hybrid mode only (async: K = 1, sync: K = live workers).
+  ParameterServer(std::vector<float> initial_params, PsOptions options, std::unique_ptr<KSchedule> schedule);
+
+  PushOutcome push(int worker, uint64_t base_version, const float* grad, double now);
+
+  // The committed parameters and their version.
+  uint64_t version() const { return accounting_.updates; }
+  const std::vector<float>& params() const { return params_; }
+  size_t num_params() const { return params_.size(); }
+
+  // K in force now: the schedule's value, capped at the live workers.
+  int current_k(double now) const;
+
+  // Declares a worker dead (it stops counting towards K, and its later
+  // gradients are dropped) or alive again. May apply the buffer at once.
+  void set_alive(int worker, bool alive, double now);
+  int live_workers() const { return live_workers_; }
+  bool alive(int worker) const { return alive_[worker] != 0; }
+
+  // Sync mode: whether `worker` has contributed to the round now collecting.
+  bool contributed_this_round(int worker) const { return in_round_[worker] != 0; }
+
+  const Accounting& accounting() const { return accounting_; }
+  StalenessWindow take_staleness_window();
+  // Count of received gradients by staleness; the last bin holds everything >= its index.
+  const std::vector<uint64_t>& staleness_histogram() const { return histogram_; }
+  const PsOptions& options() const { return options_; }
+  std::string schedule_description() const;
+  Sgd& optimizer() { return sgd_; }
+
+ private:
+  bool maybe_apply(double now);  // applies the buffer when it holds >= K gradients
+  void apply();
+  void drop(PushOutcome& out, DropReason reason);
+
+  std::vector<float> params_;
+  std::vector<float> accumulator_;  // sum of the buffered gradients (each weighted in staleness-aware mode)
+  PsOptions options_;
+  std::unique_ptr<KSchedule> schedule_;
+  Sgd sgd_;
+  Accounting accounting_;
+  StalenessWindow window_;
+  std::vector<uint64_t> histogram_;
+  std::vector<char> alive_;
+  std::vector<char> in_round_;  // sync: worker already pushed in this round
+  int live_workers_;
+};
+
+// True when every element is finite (no NaN, no Inf).
+bool all_finite(const float* x, size_t n);
+
+}  // namespace hsgd

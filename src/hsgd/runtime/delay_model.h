@@ -1,0 +1,38 @@
+// delay_model.h: injected delays, as in the paper: a seeded share of the
+// workers waits a random time before each push.
+//
+//   none         no delay
+//   half-normal  |N(0, scale)| seconds (the paper: scale 0.25 on 50% of workers)
+//   exponential  Exp(mean = scale) seconds
+//   fixed        scale seconds
+// Which workers are delayed is drawn once from the seed. Each worker draws
+// from its own stream, so its n-th delay is the same however the runtime
+// interleaves workers (the simulator depends on that).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hsgd/common/rng.h"
+
+namespace hsgd {
+
+class DelayModel {
+ public:
+  DelayModel(const std::string& distribution, double fraction, double scale, int workers, uint64_t seed);
+
+  bool delayed(int worker) const { return delayed_[worker] != 0; }
+  int delayed_count() const;
+  // The next delay of `worker`, in seconds (0 for a worker that is not delayed).
+  double next(int worker);
+  std::string describe() const;
+
+ private:
+  std::string distribution_;
+  double fraction_, scale_;
+  std::vector<char> delayed_;
+  std::vector<Rng> streams_;
+};
+
+}  // namespace hsgd

@@ -1,0 +1,90 @@
+// snapshot_evaluator.cc
+#include "hsgd/runtime/snapshot_evaluator.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace hsgd {
+
+SnapshotEvaluator::SnapshotEvaluator(std::unique_ptr<Model> model, const Dataset& data, int eval_batch,
+                                     bool background, RowCallback on_row)
+    : model_(std::move(model)), data_(data), eval_batch_(eval_batch), on_row_(std::move(on_row)) {
+  if (background) thread_ = std::thread([this] { loop(); });
+}
+
+SnapshotEvaluator::~SnapshotEvaluator() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+    queue_.clear();
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SnapshotEvaluator::evaluate(Snapshot& s) {
+  model_->set_params(s.params.data());
+  const Evaluation e = model_->evaluate(data_.test, data_.normalization, static_cast<size_t>(eval_batch_));
+  s.row.test_loss = e.loss;
+  s.row.test_accuracy = e.accuracy;
+  on_row_(s.row);
+}
+
+void SnapshotEvaluator::submit(Snapshot snapshot) {
+  if (!thread_.joinable()) {
+    evaluate(snapshot);
+    ++done_;
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(snapshot));
+  }
+  cv_.notify_all();
+}
+
+void SnapshotEvaluator::loop() {
+  // Nice 10 for this thread only (Linux: per-thread priority): evaluation
+  // takes the CPU the workers leave idle.
+  tid_ = syscall(SYS_gettid);
+  setpriority(PRIO_PROCESS, static_cast<id_t>(tid_.load()), 10);
+  while (true) {
+    Snapshot s;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      s = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    evaluate(s);
+    std::lock_guard<std::mutex> lock(mu_);
+    ++done_;
+  }
+}
+
+void SnapshotEvaluator::finish() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+  }
+  cv_.notify_all();
+  // Once training has stopped, evaluation may use the whole machine (raising
+  // a priority back needs privileges; without them it just stays niced).
+  if (tid_ != 0) setpriority(PRIO_PROCESS, static_cast<id_t>(tid_.load()), 0);
+  thread_.join();
+}
+
+size_t SnapshotEvaluator::pending() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size();
+}
+
+size_t SnapshotEvaluator::done() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return done_;
+}
+
+}  // namespace hsgd

@@ -1,0 +1,62 @@
+// snapshot_evaluator.h: evaluates parameter snapshots on the test set, in the
+// order they were taken, without stopping the workers.
+//
+// A runtime takes a snapshot (the committed parameters and the counters of
+// that moment) at each evaluation point and submits it. In background mode a
+// low-priority thread evaluates the queue, so evaluation uses idle CPU and
+// never pauses training; the row keeps the snapshot's time, so evaluation
+// time never counts as training time and every mode's curve has the same
+// time points. In inline mode (the simulator) submit() evaluates at once.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "hsgd/data/image_set.h"
+#include "hsgd/metrics/run_metrics.h"
+#include "hsgd/model/model.h"
+
+namespace hsgd {
+
+struct Snapshot {
+  MetricsRow row;  // counters filled in; test_loss and test_accuracy are computed here
+  std::vector<float> params;
+};
+
+class SnapshotEvaluator {
+ public:
+  using RowCallback = std::function<void(const MetricsRow&)>;
+  SnapshotEvaluator(std::unique_ptr<Model> model, const Dataset& data, int eval_batch, bool background,
+                    RowCallback on_row);
+  ~SnapshotEvaluator();
+
+  void submit(Snapshot snapshot);
+  // Evaluates everything still queued and stops the thread.
+  void finish();
+  size_t pending() const;
+  size_t done() const;
+
+ private:
+  void evaluate(Snapshot& s);
+  void loop();
+
+  std::unique_ptr<Model> model_;
+  const Dataset& data_;
+  int eval_batch_;
+  RowCallback on_row_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Snapshot> queue_;
+  bool closing_ = false;
+  size_t done_ = 0;
+  std::atomic<long> tid_{0};  // the evaluation thread's kernel id, for its priority
+  std::thread thread_;
+};
+
+}  // namespace hsgd

@@ -1,0 +1,234 @@
+// threads_runtime.cc
+#include "hsgd/runtime/threads_runtime.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "hsgd/common/error.h"
+#include "hsgd/common/progress.h"
+#include "hsgd/common/stopwatch.h"
+#include "hsgd/runtime/run_setup.h"
+#include "hsgd/runtime/snapshot_evaluator.h"
+#include "hsgd/train/single_worker_trainer.h"
+#include "hsgd/worker/gradient_worker.h"
+
+namespace hsgd {
+namespace {
+
+// Everything the threads share, guarded by `mu`.
+struct SharedState {
+  explicit SharedState(std::unique_ptr<ParameterServer> server) : ps(std::move(server)) {}
+  std::mutex mu;
+  std::condition_variable changed;  // an update was applied, or stop was set
+  std::unique_ptr<ParameterServer> ps;
+  bool stop = false;
+  double loss_sum = 0;  // worker losses since the last snapshot
+  uint64_t loss_count = 0;
+  uint64_t samples = 0;
+  std::exception_ptr error;  // the first exception a worker threw
+};
+
+class ThreadsRun {
+ public:
+  ThreadsRun(const TrainConfig& config, const Dataset& data, const ModelFactory& factory, std::FILE* log)
+      : config_(config),
+        data_(data),
+        factory_(factory),
+        log_(log),
+        shared_(make_parameter_server(config, factory)),
+        delays_(make_delay_model(config)),
+        mode_(parse_mode(config.mode)),
+        wait_applied_(mode_ == Mode::kSync || (mode_ == Mode::kHybrid && parse_wait_policy(config.wait) == WaitPolicy::kApplied)) {}
+
+  RunResult run();
+
+ private:
+  void worker_loop(GradientWorker& worker);
+  bool budget_reached_locked(double now) const;
+  double fraction_done_locked(double now) const;
+  Snapshot take_snapshot_locked(double time_s);
+
+  const TrainConfig& config_;
+  const Dataset& data_;
+  const ModelFactory& factory_;
+  std::FILE* log_;
+  SharedState shared_;
+  DelayModel delays_;
+  Mode mode_;
+  bool wait_applied_;
+  Stopwatch clock_;
+};
+
+bool ThreadsRun::budget_reached_locked(double now) const { return fraction_done_locked(now) >= 1.0; }
+
+double ThreadsRun::fraction_done_locked(double now) const {
+  const Accounting& a = shared_.ps->accounting();
+  double f = 0;
+  if (config_.seconds > 0) f = std::max(f, now / config_.seconds);
+  if (config_.updates > 0) f = std::max(f, double(a.updates) / config_.updates);
+  if (config_.gradients > 0) f = std::max(f, double(a.received) / config_.gradients);
+  if (config_.epochs > 0) f = std::max(f, double(shared_.samples) / data_.train.size() / config_.epochs);
+  return f;
+}
+
+Snapshot ThreadsRun::take_snapshot_locked(double time_s) {
+  ParameterServer& ps = *shared_.ps;
+  Snapshot s;
+  s.params = ps.params();
+  const StalenessWindow w = ps.take_staleness_window();
+  MetricsRow& r = s.row;
+  r.time_s = time_s;
+  r.wall_s = clock_.seconds();
+  r.gradients = ps.accounting().received;
+  r.updates = ps.accounting().updates;
+  r.k = ps.current_k(clock_.seconds());
+  r.staleness_mean = w.mean();
+  r.staleness_max = w.max;
+  r.dropped = ps.accounting().dropped_total();
+  r.samples = shared_.samples;
+  r.epoch = double(shared_.samples) / data_.train.size();
+  r.train_loss = shared_.loss_count ? shared_.loss_sum / shared_.loss_count : NAN;
+  shared_.loss_sum = 0;
+  shared_.loss_count = 0;
+  return s;
+}
+
+void ThreadsRun::worker_loop(GradientWorker& worker) {
+  const int id = worker.id();
+  std::vector<float> params(worker.num_params());
+  while (true) {
+    uint64_t base_version;
+    {
+      std::lock_guard<std::mutex> lock(shared_.mu);
+      if (shared_.stop) return;
+      std::memcpy(params.data(), shared_.ps->params().data(), params.size() * sizeof(float));
+      base_version = shared_.ps->version();
+    }
+    const double loss = worker.compute(params.data());
+    const double delay = delays_.next(id);
+
+    std::unique_lock<std::mutex> lock(shared_.mu);
+    if (delay > 0) {
+      shared_.changed.wait_for(lock, std::chrono::duration<double>(delay), [&] { return shared_.stop; });
+    }
+    if (shared_.stop) return;  // a gradient never pushed is never received: nothing is lost
+    const double now = clock_.seconds();
+    const PushOutcome out = shared_.ps->push(id, base_version, worker.gradient().data(), now);
+    shared_.samples += config_.batch_size;
+    if (std::isfinite(loss)) {
+      shared_.loss_sum += loss;
+      ++shared_.loss_count;
+    }
+    if (budget_reached_locked(now)) shared_.stop = true;
+    if (out.status == PushOutcome::Status::kApplied || shared_.stop) shared_.changed.notify_all();
+    if (wait_applied_ && out.status == PushOutcome::Status::kBuffered) {
+      const uint64_t pushed_at = out.version;
+      shared_.changed.wait(lock, [&] { return shared_.stop || shared_.ps->version() > pushed_at; });
+    }
+  }
+}
+
+RunResult ThreadsRun::run() {
+  std::filesystem::create_directories(config_.out_dir);
+  const int n = config_.workers;
+  std::vector<std::unique_ptr<GradientWorker>> workers;
+  for (int w = 0; w < n; ++w)
+    workers.push_back(std::make_unique<GradientWorker>(
+        w, factory_(config_.seed), data_, shard_indices(data_.train.size(), n, w, config_.seed),
+        config_.batch_size, config_.seed));
+  check_model_fits_data(workers[0]->model(), data_);
+
+  RunResult result;
+  MetricsFile metrics(config_.out_dir + "/metrics.csv");
+  std::mutex result_mu;
+  SnapshotEvaluator evaluator(factory_(config_.seed), data_, config_.eval_batch, /*background=*/true,
+                              [&](const MetricsRow& row) {
+                                std::lock_guard<std::mutex> lock(result_mu);
+                                metrics.write(row);
+                                result.rows.push_back(row);
+                                if (config_.target_accuracy > 0 && result.target_reached_seconds < 0 &&
+                                    row.test_accuracy >= config_.target_accuracy)
+                                  result.target_reached_seconds = row.time_s;
+                              });
+  {
+    std::lock_guard<std::mutex> lock(shared_.mu);
+    evaluator.submit(take_snapshot_locked(0.0));
+  }
+
+  clock_ = Stopwatch();
+  std::vector<std::thread> threads;
+  for (auto& w : workers)
+    threads.emplace_back([this, &w] {
+      try {
+        worker_loop(*w);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(shared_.mu);
+        if (!shared_.error) shared_.error = std::current_exception();
+        shared_.stop = true;
+        shared_.changed.notify_all();
+      }
+    });
+
+  ProgressLine progress(log_ != nullptr ? log_ : stderr);
+  double next_eval = config_.eval_every_seconds;
+  while (true) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::unique_lock<std::mutex> lock(shared_.mu);
+    const double now = clock_.seconds();
+    if (!shared_.stop && budget_reached_locked(now)) {
+      shared_.stop = true;
+      shared_.changed.notify_all();
+    }
+    if (shared_.stop) break;
+    if (now >= next_eval) {
+      evaluator.submit(take_snapshot_locked(next_eval));
+      next_eval += config_.eval_every_seconds;
+    }
+    if (log_ != nullptr) {
+      const Accounting& a = shared_.ps->accounting();
+      char detail[200];
+      std::snprintf(detail, sizeof detail, "%s  t %.1fs  grads %llu  updates %llu  K %d  loss %.4f  evaluated %zu",
+                    config_.mode.c_str(), now, (unsigned long long)a.received, (unsigned long long)a.updates,
+                    shared_.ps->current_k(now), shared_.loss_count ? shared_.loss_sum / shared_.loss_count : NAN,
+                    evaluator.done());
+      const double fraction = std::min(1.0, fraction_done_locked(now));
+      lock.unlock();
+      progress.update(fraction, now, detail);
+    }
+  }
+  for (auto& t : threads) t.join();
+  result.train_seconds = clock_.seconds();
+  if (shared_.error) std::rethrow_exception(shared_.error);
+  {
+    std::lock_guard<std::mutex> lock(shared_.mu);
+    evaluator.submit(take_snapshot_locked(result.train_seconds));
+  }
+  if (log_ != nullptr) {
+    progress.finish();
+    std::fprintf(log_, "hsgd: training stopped after %.1fs; evaluating %zu remaining snapshot(s)\n",
+                 result.train_seconds, evaluator.pending());
+  }
+  evaluator.finish();
+  result.wall_seconds = clock_.seconds();
+  HSGD_CHECK(shared_.ps->accounting().balances(), "gradient accounting does not balance");
+  write_json_file(config_.out_dir + "/summary.json", ps_run_summary(config_, data_, result, *shared_.ps, delays_));
+  return result;
+}
+
+}  // namespace
+
+RunResult run_threads(const TrainConfig& config, const Dataset& data, const ModelFactory& factory, std::FILE* log) {
+  config.validate();
+  ThreadsRun run(config, data, factory, log);
+  return run.run();
+}
+
+}  // namespace hsgd
