@@ -1,0 +1,127 @@
+// threads_runtime_test.cc: the threads runtime with a torch-free model:
+// every mode learns, sync rounds hold, accounting balances, files are written.
+#include "hsgd/runtime/threads_runtime.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "hsgd/runtime/delay_model.h"
+#include "tests/linear_model.h"
+#include "tests/test_util.h"
+
+namespace hsgd {
+namespace {
+
+TrainConfig small_config(const std::string& out, const std::string& mode) {
+  TrainConfig c;
+  c.model = "linear";
+  c.mode = mode;
+  c.workers = 4;
+  c.batch_size = 16;
+  c.lr = 0.5;
+  c.updates = 150;
+  c.delay = "none";
+  c.eval_every_seconds = 1e9;
+  c.threads = 1;
+  c.out_dir = out;
+  return c;
+}
+
+nlohmann::json read_summary(const std::string& dir) {
+  std::ifstream in(dir + "/summary.json");
+  return nlohmann::json::parse(in);
+}
+
+class ThreadsRuntimeModes : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ThreadsRuntimeModes, LearnsAndBalances) {
+  testing::TempDir dir;
+  const Dataset data = testing::blobs_dataset(2000, 500, 1);
+  TrainConfig config = small_config(dir.str(), GetParam());
+  config.schedule = "step:S=40";
+  const RunResult r = run_threads(config, data, testing::linear_factory(), nullptr);
+
+  ASSERT_GE(r.rows.size(), 2u);
+  EXPECT_LT(r.rows.front().test_accuracy, 0.4);
+  EXPECT_GT(r.final_row().test_accuracy, 0.9) << GetParam();
+  EXPECT_GE(r.final_row().updates, 150u);
+  const auto summary = read_summary(dir.str());
+  const auto& a = summary["accounting"];
+  EXPECT_TRUE(a["balances"].get<bool>());
+  EXPECT_EQ(a["received"].get<uint64_t>(),
+            a["applied"].get<uint64_t>() + a["buffered"].get<uint64_t>() + a["dropped"]["duplicate-in-round"].get<uint64_t>() +
+                a["dropped"]["non-finite"].get<uint64_t>() + a["dropped"]["too-stale"].get<uint64_t>() +
+                a["dropped"]["dead-worker"].get<uint64_t>());
+  if (GetParam() == "async") {
+    EXPECT_EQ(a["applied"], a["updates"]);
+  }
+  if (GetParam() == "sync") {
+    // One gradient from each of the 4 workers per update, none dropped.
+    EXPECT_EQ(a["applied"].get<uint64_t>(), 4 * a["updates"].get<uint64_t>());
+    EXPECT_EQ(a["dropped"]["duplicate-in-round"], 0);
+    EXPECT_EQ(summary["staleness_histogram"].size(), 1u);  // sync gradients are never stale
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, ThreadsRuntimeModes, ::testing::Values("sync", "async", "hybrid"));
+
+TEST(ThreadsRuntime, HybridWithWaitAppliedAndKEqualNBehavesLikeSync) {
+  testing::TempDir dir;
+  const Dataset data = testing::blobs_dataset(1000, 200, 2);
+  TrainConfig config = small_config(dir.str(), "hybrid");
+  config.schedule = "constant:4";
+  config.wait = "applied";
+  config.updates = 60;
+  run_threads(config, data, testing::linear_factory(), nullptr);
+  const auto summary = read_summary(dir.str());
+  EXPECT_EQ(summary["accounting"]["applied"].get<uint64_t>(), 4 * summary["accounting"]["updates"].get<uint64_t>());
+  EXPECT_EQ(summary["staleness_histogram"].size(), 1u);
+}
+
+TEST(ThreadsRuntime, BudgetsInGradientsAndMetricsFile) {
+  testing::TempDir dir;
+  const Dataset data = testing::blobs_dataset(1000, 200, 3);
+  TrainConfig config = small_config(dir.str(), "async");
+  config.updates = 0;
+  config.gradients = 100;
+  config.eval_every_seconds = 0.05;
+  config.delay = "fixed";
+  config.delay_scale = 0.002;
+  const RunResult r = run_threads(config, data, testing::linear_factory(), nullptr);
+  EXPECT_GE(r.final_row().gradients, 100u);
+  EXPECT_LT(r.final_row().gradients, 100u + config.workers);  // workers stop at the budget
+  for (size_t i = 1; i < r.rows.size(); ++i) EXPECT_GE(r.rows[i].time_s, r.rows[i - 1].time_s);
+  std::ifstream csv(dir.file("metrics.csv"));
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header, "time_s,wall_s,gradients,updates,k,staleness_mean,staleness_max,dropped,samples,epoch,train_loss,test_loss,test_accuracy");
+}
+
+TEST(DelayModel, PicksItsShareOfWorkersFromTheSeed) {
+  DelayModel a("half-normal", 0.5, 0.25, 25, 7), b("half-normal", 0.5, 0.25, 25, 7), c("half-normal", 0.5, 0.25, 25, 8);
+  EXPECT_EQ(a.delayed_count(), 13);  // round(12.5)
+  bool same_choice = true;
+  for (int w = 0; w < 25; ++w) {
+    EXPECT_EQ(a.delayed(w), b.delayed(w));
+    same_choice = same_choice && a.delayed(w) == c.delayed(w);
+    const double d = a.next(w);
+    EXPECT_EQ(d, b.next(w));
+    if (!a.delayed(w)) {
+      EXPECT_EQ(d, 0.0);
+    }
+    EXPECT_GE(d, 0.0);
+  }
+  EXPECT_FALSE(same_choice);
+}
+
+TEST(DelayModel, HalfNormalHasTheRightMean) {
+  DelayModel m("half-normal", 1.0, 0.25, 1, 1);
+  double sum = 0;
+  for (int i = 0; i < 20000; ++i) sum += m.next(0);
+  EXPECT_NEAR(sum / 20000, 0.25 * std::sqrt(2 / M_PI), 0.005);  // E|N(0, s)| = s sqrt(2/pi)
+  DelayModel none("none", 1.0, 0.25, 3, 1);
+  EXPECT_EQ(none.delayed_count(), 0);
+}
+
+}  // namespace
+}  // namespace hsgd
