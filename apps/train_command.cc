@@ -30,6 +30,7 @@ std::string model_names() {
 int run_train(const OptionTable& table, TrainConfig& config) {
   const Dataset data = prepare_run(config, "train");
   table.save(config.out_dir + "/config.toml");
+  if (config.runtime != "single") std::fprintf(stderr, "hsgd: mode %s\n", config.mode.c_str());
   const RunResult r = run_training(config, data);
   const MetricsRow& f = r.final_row();
   std::printf("final test accuracy %.2f%%, test loss %.4f after %.1fs of training: %.2f epochs, %llu gradients, "
@@ -104,8 +105,7 @@ Dataset prepare_run(TrainConfig& config, const std::string& out_prefix) {
   check_model_fits_data(*model, data);
   std::fprintf(stderr, "hsgd: model %s (%zu parameters), runtime %s", config.model.c_str(), model->num_params(),
                config.runtime.c_str());
-  if (config.runtime != "single")
-    std::fprintf(stderr, ", %d workers, mode %s", config.workers, config.mode.c_str());
+  if (config.runtime != "single") std::fprintf(stderr, ", %d workers", config.workers);
   std::fprintf(stderr, "; results in %s\n", config.out_dir.c_str());
   std::filesystem::create_directories(config.out_dir);
   return data;

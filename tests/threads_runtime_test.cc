@@ -94,7 +94,38 @@ TEST(ThreadsRuntime, BudgetsInGradientsAndMetricsFile) {
   std::ifstream csv(dir.file("metrics.csv"));
   std::string header;
   std::getline(csv, header);
-  EXPECT_EQ(header, "time_s,wall_s,gradients,updates,k,staleness_mean,staleness_max,dropped,samples,epoch,train_loss,test_loss,test_accuracy");
+  EXPECT_EQ(header, "time_s,gradients,updates,k,staleness_mean,staleness_max,dropped,samples,epoch,train_loss,test_loss,test_accuracy");
+}
+
+// A model whose every third gradient has a NaN: the PS must drop and count
+// those, and training must go on.
+class NanEveryThirdGradient : public testing::LinearModel {
+ public:
+  using LinearModel::LinearModel;
+  double compute_gradient(const Batch& batch, float* grad) override {
+    const double loss = LinearModel::compute_gradient(batch, grad);
+    if (++calls_ % 3 == 0) grad[calls_ % num_params()] = NAN;
+    return loss;
+  }
+
+ private:
+  size_t calls_ = 0;
+};
+
+TEST(ThreadsRuntime, NonFiniteGradientsAreDroppedAndTrainingGoesOn) {
+  testing::TempDir dir;
+  const Dataset data = testing::blobs_dataset(2000, 300, 4);
+  TrainConfig config = small_config(dir.str(), "async");
+  config.updates = 100;
+  const RunResult r = run_threads(
+      config, data, [](uint64_t seed) { return std::make_unique<NanEveryThirdGradient>(ImageShape{1, 4, 4}, seed); },
+      nullptr);
+  const auto summary = read_summary(dir.str());
+  const uint64_t dropped = summary["accounting"]["dropped"]["non-finite"].get<uint64_t>();
+  EXPECT_GE(dropped, 100u / 2 - config.workers);  // about one in three of ~150 gradients
+  EXPECT_EQ(r.final_row().dropped, dropped);
+  EXPECT_TRUE(summary["accounting"]["balances"].get<bool>());
+  EXPECT_GT(r.final_row().test_accuracy, 0.9);
 }
 
 TEST(DelayModel, PicksItsShareOfWorkersFromTheSeed) {

@@ -80,11 +80,11 @@ TEST(SingleWorkerTrainer, LossFallsAndAccuracyRises) {
   const auto rows = read_csv(dir.file("metrics.csv"));
   ASSERT_EQ(rows.size(), 3u);  // header, start, end
   EXPECT_EQ(rows[0], metrics_columns());
-  const double loss_start = std::stod(rows[1][11]), loss_end = std::stod(rows[2][11]);
+  const double loss_start = std::stod(rows[1][10]), loss_end = std::stod(rows[2][10]);
   EXPECT_LT(loss_end, 0.5 * loss_start);
-  EXPECT_LT(std::stod(rows[1][12]), 0.3);  // untrained: near chance
-  EXPECT_EQ(rows[2][3], "150");            // updates
-  EXPECT_EQ(rows[1][10], "nan");           // no train loss before the first step
+  EXPECT_LT(std::stod(rows[1][11]), 0.3);  // untrained: near chance
+  EXPECT_EQ(rows[2][2], "150");            // updates
+  EXPECT_EQ(rows[1][9], "nan");            // no train loss before the first step
 
   std::ifstream summary_file(dir.file("summary.json"));
   const auto summary = nlohmann::json::parse(summary_file);

@@ -55,7 +55,7 @@ void TrainConfig::validate() const {
 
 int TrainConfig::threads_per_worker(int cores) const {
   if (threads > 0) return threads;
-  const int w = runtime == "single" ? 1 : workers;
+  const int w = runtime == "single" ? 1 : std::max(1, workers);
   return std::max(1, cores / w);
 }
 

@@ -7,14 +7,14 @@ namespace hsgd {
 
 const std::vector<std::string>& metrics_columns() {
   static const std::vector<std::string> columns = {
-      "time_s", "wall_s", "gradients", "updates",  "k",          "staleness_mean", "staleness_max",
+      "time_s", "gradients", "updates",  "k",          "staleness_mean", "staleness_max",
       "dropped", "samples", "epoch",   "train_loss", "test_loss", "test_accuracy"};
   return columns;
 }
 
 void MetricsFile::write(const MetricsRow& r) {
   using C = CsvWriter;
-  csv_.row({C::num(r.time_s), C::num(r.wall_s), C::num((long long)r.gradients), C::num((long long)r.updates),
+  csv_.row({C::num(r.time_s), C::num((long long)r.gradients), C::num((long long)r.updates),
             C::num((long long)r.k), C::num(r.staleness_mean), C::num((long long)r.staleness_max),
             C::num((long long)r.dropped), C::num((long long)r.samples), C::num(r.epoch), C::num(r.train_loss),
             C::num(r.test_loss), C::num(r.test_accuracy)});

@@ -2,11 +2,13 @@
 // and what a finished run reports.
 //
 // Columns: time_s (training time: wall-clock, or virtual in the simulator),
-// wall_s (real seconds since the start), gradients (received by the PS),
+// gradients (received by the PS),
 // updates (applied), k (threshold in force), staleness_mean / staleness_max
 // (of gradients received since the previous row), dropped (total so far),
 // samples (computed by workers), epoch (samples / training-set size),
 // train_loss (mean worker loss since the previous row), test_loss, test_accuracy.
+// Real (wall) time is in summary.json, not here: a simulator run's metrics
+// file is then byte-identical when it is repeated with the same seed.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +22,6 @@ namespace hsgd {
 
 struct MetricsRow {
   double time_s = 0;
-  double wall_s = 0;
   uint64_t gradients = 0;
   uint64_t updates = 0;
   int k = 1;

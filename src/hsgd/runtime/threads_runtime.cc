@@ -86,7 +86,6 @@ Snapshot ThreadsRun::take_snapshot_locked(double time_s) {
   const StalenessWindow w = ps.take_staleness_window();
   MetricsRow& r = s.row;
   r.time_s = time_s;
-  r.wall_s = clock_.seconds();
   r.gradients = ps.accounting().received;
   r.updates = ps.accounting().updates;
   r.k = ps.current_k(clock_.seconds());
@@ -139,11 +138,14 @@ void ThreadsRun::worker_loop(GradientWorker& worker) {
 RunResult ThreadsRun::run() {
   std::filesystem::create_directories(config_.out_dir);
   const int n = config_.workers;
+  std::vector<std::unique_ptr<Model>> replicas;  // one per worker thread
   std::vector<std::unique_ptr<GradientWorker>> workers;
-  for (int w = 0; w < n; ++w)
-    workers.push_back(std::make_unique<GradientWorker>(
-        w, factory_(config_.seed), data_, shard_indices(data_.train.size(), n, w, config_.seed),
-        config_.batch_size, config_.seed));
+  for (int w = 0; w < n; ++w) {
+    replicas.push_back(factory_(config_.seed));
+    workers.push_back(std::make_unique<GradientWorker>(w, *replicas.back(), data_,
+                                                       shard_indices(data_.train.size(), n, w, config_.seed),
+                                                       config_.batch_size, config_.seed));
+  }
   check_model_fits_data(workers[0]->model(), data_);
 
   RunResult result;

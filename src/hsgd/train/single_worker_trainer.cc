@@ -47,7 +47,6 @@ RunResult train_single_worker(const TrainConfig& config, const Dataset& data, Mo
     const Evaluation e = model.evaluate(data.test, data.normalization, config.eval_batch);
     MetricsRow row;
     row.time_s = train_clock.seconds();
-    row.wall_s = wall.seconds();
     row.gradients = row.updates = static_cast<uint64_t>(updates);
     row.samples = sampler.samples_drawn();
     row.epoch = sampler.epochs();

@@ -3,19 +3,19 @@
 
 namespace hsgd {
 
-GradientWorker::GradientWorker(int id, std::unique_ptr<Model> model, const Dataset& data, std::vector<size_t> shard,
+GradientWorker::GradientWorker(int id, Model& model, const Dataset& data, std::vector<size_t> shard,
                                size_t batch_size, uint64_t seed)
     : id_(id),
-      model_(std::move(model)),
+      model_(model),
       data_(data),
       sampler_(std::move(shard), batch_size, derive_seed(seed, 1000 + static_cast<uint64_t>(id))),
-      grad_(model_->num_params()) {}
+      grad_(model_.num_params()) {}
 
 double GradientWorker::compute(const float* params) {
   const auto& indices = sampler_.next();
   fill_batch(data_.train, data_.normalization, indices.data(), indices.size(), batch_);
-  model_->set_params(params);
-  return model_->compute_gradient(batch_, grad_.data());
+  model_.set_params(params);
+  return model_.compute_gradient(batch_, grad_.data());
 }
 
 }  // namespace hsgd

@@ -1,10 +1,11 @@
 // gradient_worker.h: what one worker does, whatever runtime drives it:
 // computes gradients of its own model replica on minibatches of its own shard.
 //
-// A worker owns its Model (one replica per worker), its BatchSampler over its
-// shard (seeded per worker) and its gradient buffer. It knows nothing of the
-// parameter server or of time: runtimes pull parameters, call compute(), and
-// push gradient().
+// A worker has a Model to compute with (its own replica in the threads
+// runtime; one shared by all in the simulator, which computes one gradient at
+// a time), its BatchSampler over its shard (seeded per worker) and its
+// gradient buffer. It knows nothing of the parameter server or of time:
+// runtimes pull parameters, call compute(), and push gradient().
 #pragma once
 
 #include <cstdint>
@@ -20,9 +21,9 @@ namespace hsgd {
 
 class GradientWorker {
  public:
-  // `data` must outlive the worker; `shard` indexes data.train.
-  GradientWorker(int id, std::unique_ptr<Model> model, const Dataset& data, std::vector<size_t> shard,
-                 size_t batch_size, uint64_t seed);
+  // `model` and `data` must outlive the worker; `shard` indexes data.train.
+  GradientWorker(int id, Model& model, const Dataset& data, std::vector<size_t> shard, size_t batch_size,
+                 uint64_t seed);
 
   // Loads `params` (flat) into the replica and computes the gradient of the
   // mean loss on the next minibatch; returns that loss.
@@ -33,11 +34,11 @@ class GradientWorker {
   int id() const { return id_; }
   uint64_t samples() const { return sampler_.samples_drawn(); }
   size_t num_params() const { return grad_.size(); }
-  Model& model() { return *model_; }
+  Model& model() { return model_; }
 
  private:
   int id_;
-  std::unique_ptr<Model> model_;
+  Model& model_;
   const Dataset& data_;
   BatchSampler sampler_;
   Batch batch_;
