@@ -8,6 +8,7 @@
 #include "hsgd/common/stopwatch.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/model/model.h"
+#include "hsgd/runtime/sim_runtime.h"
 #include "hsgd/runtime/threads_runtime.h"
 #include "hsgd/train/single_worker_trainer.h"
 
@@ -57,7 +58,9 @@ void add_training_options(OptionTable& table, TrainConfig& c, bool with_mode) {
   table.add("data", c.data, std::string("data set: ") + dataset_spec_help());
   table.add("data-root", c.data_root, "folder of named data sets (default: $HSGD_DATA_ROOT or the project's data/)");
   table.add("model", c.model, "network:" + model_names());
-  table.add("runtime", c.runtime, "single (one worker, no parameter server) or threads (workers as threads)");
+  table.add("runtime", c.runtime,
+            "single (one worker, no parameter server), threads (workers as threads, real time) or sim "
+            "(a simulated cluster in virtual time, deterministic)");
   if (with_mode) table.add("mode", c.mode, "sync, async or hybrid (K from --schedule)");
   table.add("workers", c.workers, "number of workers");
   table.add("schedule", c.schedule,
@@ -70,6 +73,15 @@ void add_training_options(OptionTable& table, TrainConfig& c, bool with_mode) {
   table.add("delay", c.delay, "injected delay before each push: none, half-normal, exponential or fixed");
   table.add("delay-fraction", c.delay_fraction, "share of workers that are delayed, in [0, 1]");
   table.add("delay-scale", c.delay_scale, "seconds: sigma (half-normal), mean (exponential) or value (fixed)");
+  table.add("sim-compute", c.sim_compute,
+            "sim: compute time per minibatch: fixed (--sim-compute-ms), calibrated (measured once at start) or "
+            "measured (each computation's CPU time; not reproducible)");
+  table.add("sim-compute-ms", c.sim_compute_ms, "sim: fixed compute time per minibatch, ms");
+  table.add("sim-speeds", c.sim_speeds, "sim: per-worker compute-time factors, e.g. 1,1,2 (cycled over workers)");
+  table.add("sim-latency-ms", c.sim_latency_ms, "sim: network latency per message, ms");
+  table.add("sim-bandwidth", c.sim_bandwidth_mb_s, "sim: network bandwidth per message, MB/s (0 = unlimited)");
+  table.add("sim-ps-gradient-ms", c.sim_ps_gradient_ms, "sim: PS cost per gradient received, ms");
+  table.add("sim-ps-update-ms", c.sim_ps_update_ms, "sim: PS cost per update, ms");
   table.add("batch-size", c.batch_size, "minibatch size per worker");
   table.add("lr", c.lr, "learning rate");
   table.add("momentum", c.momentum, "SGD momentum, in [0, 1)");
@@ -117,7 +129,9 @@ RunResult run_training(const TrainConfig& config, const Dataset& data) {
     return train_single_worker(config, data, *model, stderr);
   }
   const std::string name = config.model;
-  return run_threads(config, data, [name](uint64_t seed) { return make_model(name, seed); }, stderr);
+  const ModelFactory factory = [name](uint64_t seed) { return make_model(name, seed); };
+  if (config.runtime == "sim") return run_sim(config, data, factory, stderr);
+  return run_threads(config, data, factory, stderr);
 }
 
 Command add_train_command(CLI::App& app) {

@@ -8,6 +8,7 @@
 #include "hsgd/common/error.h"
 #include "hsgd/ps/k_schedule.h"
 #include "hsgd/ps/ps_options.h"
+#include "hsgd/sim/cost_model.h"
 
 namespace hsgd {
 namespace {
@@ -39,8 +40,16 @@ void TrainConfig::validate() const {
   if (nesterov && momentum == 0) throw ConfigError("--nesterov needs --momentum > 0");
   if (epochs == 0 && seconds == 0 && updates == 0 && gradients == 0)
     throw ConfigError("no training budget: give --epochs, --seconds, --updates or --gradients");
-  if (runtime != "single" && runtime != "threads")
-    throw ConfigError("--runtime " + runtime + ": unknown runtime; expected single or threads");
+  if (runtime != "single" && runtime != "threads" && runtime != "sim")
+    throw ConfigError("--runtime " + runtime + ": unknown runtime; expected single, threads or sim");
+  if (sim_compute != "fixed" && sim_compute != "calibrated" && sim_compute != "measured")
+    throw ConfigError("--sim-compute " + sim_compute + ": unknown cost; expected fixed, calibrated or measured");
+  require(std::isfinite(sim_compute_ms) && sim_compute_ms > 0, "--sim-compute-ms", sim_compute_ms, "must be > 0");
+  sim::parse_speed_factors(sim_speeds);
+  require(sim_latency_ms >= 0, "--sim-latency-ms", sim_latency_ms, "must be >= 0");
+  require(sim_bandwidth_mb_s >= 0, "--sim-bandwidth", sim_bandwidth_mb_s, "must be >= 0 MB/s (0 = unlimited)");
+  require(sim_ps_gradient_ms >= 0, "--sim-ps-gradient-ms", sim_ps_gradient_ms, "must be >= 0");
+  require(sim_ps_update_ms >= 0, "--sim-ps-update-ms", sim_ps_update_ms, "must be >= 0");
   require(workers >= 1, "--workers", workers, "must be >= 1");
   parse_mode(mode);
   parse_wait_policy(wait);
@@ -55,7 +64,8 @@ void TrainConfig::validate() const {
 
 int TrainConfig::threads_per_worker(int cores) const {
   if (threads > 0) return threads;
-  const int w = runtime == "single" ? 1 : std::max(1, workers);
+  // single and sim compute one gradient at a time: they get every core.
+  const int w = (runtime == "single" || runtime == "sim") ? 1 : std::max(1, workers);
   return std::max(1, cores / w);
 }
 
@@ -81,6 +91,13 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
                      {"delay", c.delay},
                      {"delay_fraction", c.delay_fraction},
                      {"delay_scale", c.delay_scale},
+                     {"sim_compute", c.sim_compute},
+                     {"sim_compute_ms", c.sim_compute_ms},
+                     {"sim_speeds", c.sim_speeds},
+                     {"sim_latency_ms", c.sim_latency_ms},
+                     {"sim_bandwidth_mb_s", c.sim_bandwidth_mb_s},
+                     {"sim_ps_gradient_ms", c.sim_ps_gradient_ms},
+                     {"sim_ps_update_ms", c.sim_ps_update_ms},
                      {"updates", c.updates},
                      {"gradients", c.gradients},
                      {"eval_every_seconds", c.eval_every_seconds},

@@ -22,7 +22,7 @@ struct TrainConfig {
   double weight_decay = 0.0;
   bool nesterov = false;
   // parameter server and workers
-  std::string runtime = "threads";  // single | threads
+  std::string runtime = "threads";  // single | threads | sim
   std::string mode = "hybrid";      // sync | async | hybrid
   int workers = 25;
   std::string schedule = "step";    // K schedule for hybrid (ps/k_schedule.h)
@@ -34,6 +34,14 @@ struct TrainConfig {
   std::string delay = "half-normal";  // none | half-normal | exponential | fixed
   double delay_fraction = 0.5;        // share of workers that are delayed
   double delay_scale = 0.25;          // seconds: sigma (half-normal), mean (exponential), value (fixed)
+  // simulator cost model (--runtime sim; sim/cost_model.h)
+  std::string sim_compute = "fixed";  // fixed | calibrated | measured
+  double sim_compute_ms = 50;         // per minibatch, for fixed
+  std::string sim_speeds;             // per-worker compute-time factors "1,1,2" (cycled); empty = all 1
+  double sim_latency_ms = 0.1;        // per message
+  double sim_bandwidth_mb_s = 1250;   // MB/s per message (10 Gbit/s); 0 = unlimited
+  double sim_ps_gradient_ms = 0;      // PS cost per gradient received
+  double sim_ps_update_ms = 0;        // PS cost per update
   // budget: training stops at the first limit reached; 0 = no limit
   double epochs = 0;     // samples computed / training-set size
   double seconds = 0;    // training time
@@ -44,14 +52,15 @@ struct TrainConfig {
   int eval_batch = 250;             // keeps activations below malloc's mmap threshold
   double target_accuracy = 0;       // report when test accuracy first reaches it; 0 = off
   // machine and output
-  int threads = 0;                  // compute threads per worker; 0 = cores / workers, at least 1
+  int threads = 0;                  // compute threads per worker; 0 = cores / workers (threads runtime), all cores otherwise
   uint64_t seed = 1;
   std::string out_dir;              // empty: runs/train-<time>
 
   // Throws ConfigError naming the first bad value and its allowed range
   // (the K schedule is parsed too, so a bad spec fails before any work).
   void validate() const;
-  // Compute threads each worker gets: `threads`, or cores / workers.
+  // Compute threads each worker gets: `threads`, or cores / workers for the
+  // threads runtime and all cores for single and sim (one gradient at a time).
   int threads_per_worker(int cores) const;
 };
 

@@ -93,6 +93,17 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
     drop(out, DropReason::kDuplicateInRound);
   } else {
     const float w = options_.staleness_aware_lr ? 1.0f / static_cast<float>(std::max<uint64_t>(1, out.staleness)) : 1.0f;
+    in_round_[worker] = 1;
+    if (accounting_.buffered == 0 && current_k(now) == 1) {
+      // K = 1 with an empty buffer (async, or hybrid early on): the update is
+      // this gradient alone, so step with it directly and skip the buffer.
+      sgd_.step(params_.data(), grad, 1.0, w);
+      ++accounting_.buffered;
+      finish_update();
+      out.status = PushOutcome::Status::kApplied;
+      out.version = version();
+      return out;
+    }
     float* __restrict acc = accumulator_.data();
     const size_t n = params_.size();
     if (w == 1.0f) {
@@ -101,7 +112,6 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
       for (size_t i = 0; i < n; ++i) acc[i] += w * grad[i];
     }
     ++accounting_.buffered;
-    in_round_[worker] = 1;
     out.status = maybe_apply(now) ? PushOutcome::Status::kApplied : PushOutcome::Status::kBuffered;
   }
   out.version = version();
@@ -118,6 +128,10 @@ void ParameterServer::apply() {
   const double scale = options_.aggregation == Aggregation::kMean ? 1.0 / static_cast<double>(accounting_.buffered) : 1.0;
   sgd_.step(params_.data(), accumulator_.data(), 1.0, scale);
   std::memset(accumulator_.data(), 0, accumulator_.size() * sizeof(float));
+  finish_update();
+}
+
+void ParameterServer::finish_update() {
   accounting_.applied += accounting_.buffered;
   accounting_.buffered = 0;
   ++accounting_.updates;

@@ -90,6 +90,7 @@ class ParameterServer {
  private:
   bool maybe_apply(double now);  // applies the buffer when it holds >= K gradients
   void apply();
+  void finish_update();  // counts the buffered gradients as applied, bumps the version, starts a new round
   void drop(PushOutcome& out, DropReason reason);
 
   std::vector<float> params_;

@@ -1,0 +1,56 @@
+// event_queue.h: the simulator's events and their total order.
+//
+// Tie-breaking rule (docs/simulator.md): events are ordered by
+//   1. virtual time,
+//   2. kind (a gradient arriving at the PS before an evaluation at the same
+//      time, so an evaluation at t sees every push that arrived by t),
+//   3. worker id,
+//   4. the order in which they were scheduled.
+// The order never depends on the host's threads or timing.
+#pragma once
+
+#include <cstdint>
+#include <queue>
+#include <vector>
+
+namespace hsgd::sim {
+
+enum class EventKind : int {
+  kPushArrives = 0,  // a worker's gradient reaches the parameter server
+  kEvaluate = 1,     // an evaluation point
+};
+
+struct Event {
+  double time;
+  EventKind kind;
+  int worker;    // -1 for evaluations
+  uint64_t seq;  // scheduling order, the last tie-breaker
+};
+
+struct EventAfter {
+  bool operator()(const Event& a, const Event& b) const {
+    if (a.time != b.time) return a.time > b.time;
+    if (a.kind != b.kind) return static_cast<int>(a.kind) > static_cast<int>(b.kind);
+    if (a.worker != b.worker) return a.worker > b.worker;
+    return a.seq > b.seq;
+  }
+};
+
+class EventQueue {
+ public:
+  void schedule(double time, EventKind kind, int worker) { queue_.push({time, kind, worker, next_seq_++}); }
+  bool empty() const { return queue_.empty(); }
+  const Event& next() const { return queue_.top(); }
+  Event pop() {
+    Event e = queue_.top();
+    queue_.pop();
+    return e;
+  }
+  size_t size() const { return queue_.size(); }
+
+ private:
+  std::priority_queue<Event, std::vector<Event>, EventAfter> queue_;
+  uint64_t next_seq_ = 0;
+};
+
+}  // namespace hsgd::sim
