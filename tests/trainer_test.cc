@@ -8,6 +8,7 @@
 #include "hsgd/common/rng.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/input_file.h"
+#include "hsgd/runtime/sim_runtime.h"
 #include "tests/test_util.h"
 
 namespace hsgd {
@@ -128,6 +129,37 @@ TEST(SingleWorkerTrainer, DivergenceIsAnErrorNotSilentNaN) {
   config.out_dir = dir.str();
   testing::expect_error<Error>([&] { train_single_worker(config, data, *model, nullptr); },
                                {"training diverged", "smaller --lr"});
+}
+
+}  // namespace
+}  // namespace hsgd
+
+namespace hsgd {
+namespace {
+
+// The simulator with a real LibTorch model: the same seed gives the same bytes.
+TEST(SimWithTorchModel, RepeatsBitForBit) {
+  const Dataset data = small_dataset();
+  std::vector<std::string> files;
+  for (int run = 0; run < 2; ++run) {
+    testing::TempDir dir;
+    TrainConfig config;
+    config.runtime = "sim";
+    config.model = "ray-tiny";
+    config.mode = "hybrid";
+    config.schedule = "step:S=20";
+    config.workers = 5;
+    config.seconds = 3;
+    config.eval_every_seconds = 1;
+    config.batch_size = 16;
+    config.out_dir = dir.str();
+    set_compute_threads(1);
+    run_sim(config, data, [](uint64_t seed) { return make_model("ray-tiny", seed); }, nullptr);
+    std::ifstream in(dir.file("metrics.csv"));
+    files.emplace_back((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  EXPECT_GT(files[0].size(), 100u);
+  EXPECT_EQ(files[0], files[1]);
 }
 
 }  // namespace

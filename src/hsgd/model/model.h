@@ -62,7 +62,8 @@ struct ModelInfo {
 };
 const std::vector<ModelInfo>& model_catalog();
 
-// Sets the number of intra-op compute threads (torch::set_num_threads).
+// Sets the number of intra-op compute threads (torch::set_num_threads) for
+// every thread of the process that computes with a Model.
 void set_compute_threads(int threads);
 
 // One line on the compute back end: LibTorch version, BLAS library, threads.

@@ -4,6 +4,7 @@
 // float buffer with one memcpy per tensor (no torch::cat, no allocation).
 #include <torch/torch.h>
 
+#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -15,6 +16,20 @@
 
 namespace hsgd {
 namespace {
+
+// The compute thread count set by set_compute_threads(). OpenMP keeps the
+// count per thread, so every thread that computes applies it to itself once
+// (a worker thread would otherwise start with one OpenMP thread per core).
+std::atomic<int> g_compute_threads{0};
+
+void apply_compute_threads_in_this_thread() {
+  thread_local int applied = -1;
+  const int wanted = g_compute_threads.load();
+  if (wanted > 0 && applied != wanted) {
+    torch::set_num_threads(wanted);
+    applied = wanted;
+  }
+}
 
 class TorchModel final : public Model {
  public:
@@ -45,6 +60,7 @@ class TorchModel final : public Model {
   }
 
   double compute_gradient(const Batch& batch, float* grad) override {
+    apply_compute_threads_in_this_thread();
     net_->train();
     net_->zero_grad(/*set_to_none=*/true);
     const auto x = input_tensor(batch);
@@ -66,6 +82,7 @@ class TorchModel final : public Model {
   }
 
   Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) override {
+    apply_compute_threads_in_this_thread();
     torch::NoGradGuard no_grad;
     net_->eval();
     Evaluation result;
@@ -148,7 +165,8 @@ std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed) {
 
 void set_compute_threads(int threads) {
   HSGD_CHECK(threads >= 1, "thread count ", threads);
-  torch::set_num_threads(threads);
+  g_compute_threads = threads;
+  apply_compute_threads_in_this_thread();
 }
 
 std::string compute_backend_summary() {

@@ -69,8 +69,8 @@ class SimRun {
 
  private:
   void calibrate();
-  void serve(int w, double t);
-  void on_arrival(int w, double t);
+  void serve(int w, sim::VirtualNs t);
+  void on_arrival(int w, sim::VirtualNs t);
   bool budget_reached() const;
   double fraction_done(double t) const;
   Snapshot snapshot(double t);
@@ -90,8 +90,8 @@ class SimRun {
   std::vector<double> loss_;
   std::vector<char> waiting_;
   sim::EventQueue events_;
-  double ps_free_at_ = 0;
-  double now_ = 0;  // virtual time of the event being handled
+  sim::VirtualNs ps_free_at_ = 0;
+  sim::VirtualNs now_ = 0;  // virtual time of the event being handled
   double loss_sum_ = 0;
   uint64_t loss_count_ = 0;
   uint64_t samples_ = 0;
@@ -116,7 +116,7 @@ void SimRun::calibrate() {
   if (log_ != nullptr) std::fprintf(log_, "hsgd: calibrated compute time %.3f ms per minibatch\n", calibrated_ms_);
 }
 
-void SimRun::serve(int w, double t) {
+void SimRun::serve(int w, sim::VirtualNs t) {
   GradientWorker& worker = *workers_[w];
   base_version_[w] = ps_->version();
   const double cpu_start = thread_cpu_seconds();
@@ -126,16 +126,18 @@ void SimRun::serve(int w, double t) {
   const double compute_s = cost_.compute == "measured" ? (thread_cpu_seconds() - cpu_start)
                                                        : cost_.compute_ms * 1e-3;
   const double bytes = static_cast<double>(ps_->num_params() * sizeof(float));
-  const double arrival = t + cost_.message_seconds(bytes) + compute_s * cost_.speed_of(w) + delays_.next(w) +
-                         cost_.message_seconds(bytes);
+  const sim::VirtualNs message = sim::to_ns(cost_.message_seconds(bytes));
+  const sim::VirtualNs arrival =
+      t + message + sim::to_ns(compute_s * cost_.speed_of(w)) + sim::to_ns(delays_.next(w)) + message;
   events_.schedule(arrival, EventKind::kPushArrives, w);
 }
 
-void SimRun::on_arrival(int w, double t) {
-  const double start = std::max(t, ps_free_at_);
-  const PushOutcome out = ps_->push(w, base_version_[w], workers_[w]->gradient().data(), start);
+void SimRun::on_arrival(int w, sim::VirtualNs t) {
+  const sim::VirtualNs start = std::max(t, ps_free_at_);
+  const PushOutcome out = ps_->push(w, base_version_[w], workers_[w]->gradient().data(), sim::to_seconds(start));
   const bool applied = out.status == PushOutcome::Status::kApplied;
-  const double done = start + cost_.ps_gradient_ms * 1e-3 + (applied ? cost_.ps_update_ms * 1e-3 : 0.0);
+  const sim::VirtualNs done =
+      start + sim::to_ns(cost_.ps_gradient_ms * 1e-3) + (applied ? sim::to_ns(cost_.ps_update_ms * 1e-3) : 0);
   ps_free_at_ = done;
   samples_ += config_.batch_size;
   if (std::isfinite(loss_[w])) {
@@ -221,23 +223,24 @@ RunResult SimRun::run() {
                                     row.test_accuracy >= config_.target_accuracy)
                                   result.target_reached_seconds = row.time_s;
                               });
-  auto evaluate_at = [&](double t) {
+  auto evaluate_at = [&](sim::VirtualNs t) {
     Stopwatch eval_clock;
-    evaluator.submit(snapshot(t));
+    evaluator.submit(snapshot(sim::to_seconds(t)));
     eval_real_seconds_ += eval_clock.seconds();
   };
 
-  evaluate_at(0.0);
-  for (int w = 0; w < n; ++w) serve(w, 0.0);  // every worker pulls version 0 at t = 0
-  events_.schedule(config_.eval_every_seconds, EventKind::kEvaluate, -1);
+  const sim::VirtualNs eval_every = sim::to_ns(config_.eval_every_seconds);
+  const sim::VirtualNs budget = config_.seconds > 0 ? sim::to_ns(config_.seconds) : INT64_MAX;
+  evaluate_at(0);
+  for (int w = 0; w < n; ++w) serve(w, 0);  // every worker pulls version 0 at t = 0
+  events_.schedule(eval_every, EventKind::kEvaluate, -1);
 
   ProgressLine progress(log_ != nullptr ? log_ : stderr);
   uint64_t handled = 0;
-  double last_eval_time = 0;
+  sim::VirtualNs last_eval_time = 0;
   while (!events_.empty()) {
-    const double t = events_.next().time;
-    if (config_.seconds > 0 && t > config_.seconds) {
-      now_ = config_.seconds;
+    if (events_.next().time > budget) {
+      now_ = budget;
       break;
     }
     const sim::Event e = events_.pop();
@@ -245,7 +248,7 @@ RunResult SimRun::run() {
     if (e.kind == EventKind::kEvaluate) {
       evaluate_at(e.time);
       last_eval_time = e.time;
-      events_.schedule(e.time + config_.eval_every_seconds, EventKind::kEvaluate, -1);
+      events_.schedule(e.time + eval_every, EventKind::kEvaluate, -1);
     } else {
       on_arrival(e.worker, e.time);
       ++handled;
@@ -254,15 +257,16 @@ RunResult SimRun::run() {
     if (log_ != nullptr && (handled & 63) == 0) {
       char detail[200];
       const Accounting& a = ps_->accounting();
+      const double now_s = sim::to_seconds(now_);
       std::snprintf(detail, sizeof detail, "%s  virtual %.1fs  grads %llu  updates %llu  K %d", config_.mode.c_str(),
-                    now_, (unsigned long long)a.received, (unsigned long long)a.updates, ps_->current_k(now_));
-      progress.update(fraction_done(now_), wall.seconds(), detail);
+                    now_s, (unsigned long long)a.received, (unsigned long long)a.updates, ps_->current_k(now_s));
+      progress.update(fraction_done(now_s), wall.seconds(), detail);
     }
   }
   if (result.rows.empty() || last_eval_time < now_) evaluate_at(now_);
   if (log_ != nullptr) progress.finish();
 
-  result.train_seconds = now_;  // virtual
+  result.train_seconds = sim::to_seconds(now_);  // virtual
   result.wall_seconds = wall.seconds();
   HSGD_CHECK(ps_->accounting().balances(), "gradient accounting does not balance");
   nlohmann::json summary = ps_run_summary(config_, data_, result, *ps_, delays_);
@@ -279,10 +283,11 @@ RunResult SimRun::run() {
                                ? (result.wall_seconds - compute_real_seconds_ - eval_real_seconds_) / result.wall_seconds
                                : 0.0},
                           {"events", handled}};
-  summary["samples_per_second"] = now_ > 0 ? samples_ / now_ : 0.0;
+  summary["samples_per_second"] = now_ > 0 ? samples_ / result.train_seconds : 0.0;
   write_json_file(config_.out_dir + "/summary.json", summary);
   if (log_ != nullptr)
-    std::fprintf(log_, "hsgd: simulated %.1fs in %.1fs real (%.1fs computing gradients, %.1fs evaluating)\n", now_,
+    std::fprintf(log_, "hsgd: simulated %.1fs in %.1fs real (%.1fs computing gradients, %.1fs evaluating)\n",
+                 result.train_seconds,
                  result.wall_seconds, compute_real_seconds_, eval_real_seconds_);
   return result;
 }

@@ -190,9 +190,15 @@ RunResult ThreadsRun::run() {
 
   ProgressLine progress(log_ != nullptr ? log_ : stderr);
   double next_eval = config_.eval_every_seconds;
+  double next_progress = 0;
   while (true) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
     std::unique_lock<std::mutex> lock(shared_.mu);
+    // Sleep until the next evaluation point, the time budget, the next
+    // progress line, or a worker's notice that the run must stop.
+    double wake = std::min(next_eval, next_progress);
+    if (config_.seconds > 0) wake = std::min(wake, config_.seconds);
+    const double wait_s = std::max(0.0, wake - clock_.seconds());
+    shared_.changed.wait_for(lock, std::chrono::duration<double>(wait_s), [&] { return shared_.stop; });
     const double now = clock_.seconds();
     if (!shared_.stop && budget_reached_locked(now)) {
       shared_.stop = true;
@@ -203,7 +209,8 @@ RunResult ThreadsRun::run() {
       evaluator.submit(take_snapshot_locked(next_eval));
       next_eval += config_.eval_every_seconds;
     }
-    if (log_ != nullptr) {
+    if (log_ != nullptr && now >= next_progress) {
+      next_progress = now + 0.5;
       const Accounting& a = shared_.ps->accounting();
       char detail[200];
       std::snprintf(detail, sizeof detail, "%s  t %.1fs  grads %llu  updates %llu  K %d  loss %.4f  evaluated %zu",

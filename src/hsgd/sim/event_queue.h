@@ -1,5 +1,8 @@
 // event_queue.h: the simulator's events and their total order.
 //
+// Virtual time is an integer count of nanoseconds, so sums of durations are
+// exact (20 steps of 100 ms end at exactly 2 s) and platform-independent.
+//
 // Tie-breaking rule (docs/simulator.md): events are ordered by
 //   1. virtual time,
 //   2. kind (a gradient arriving at the PS before an evaluation at the same
@@ -9,6 +12,7 @@
 // The order never depends on the host's threads or timing.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <queue>
 #include <vector>
@@ -20,8 +24,13 @@ enum class EventKind : int {
   kEvaluate = 1,     // an evaluation point
 };
 
+using VirtualNs = int64_t;
+
+inline VirtualNs to_ns(double seconds) { return static_cast<VirtualNs>(std::llround(seconds * 1e9)); }
+inline double to_seconds(VirtualNs ns) { return static_cast<double>(ns) * 1e-9; }
+
 struct Event {
-  double time;
+  VirtualNs time;
   EventKind kind;
   int worker;    // -1 for evaluations
   uint64_t seq;  // scheduling order, the last tie-breaker
@@ -38,7 +47,7 @@ struct EventAfter {
 
 class EventQueue {
  public:
-  void schedule(double time, EventKind kind, int worker) { queue_.push({time, kind, worker, next_seq_++}); }
+  void schedule(VirtualNs time, EventKind kind, int worker) { queue_.push({time, kind, worker, next_seq_++}); }
   bool empty() const { return queue_.empty(); }
   const Event& next() const { return queue_.top(); }
   Event pop() {
