@@ -55,6 +55,7 @@ class ThreadsRun {
   bool budget_reached_locked(double now) const;
   double fraction_done_locked(double now) const;
   Snapshot take_snapshot_locked(double time_s);
+  void monitor_loop(SnapshotEvaluator& evaluator, ProgressLine& progress);
 
   const TrainConfig& config_;
   const Dataset& data_;
@@ -135,6 +136,44 @@ void ThreadsRun::worker_loop(GradientWorker& worker) {
   }
 }
 
+// The monitor: watches the time budget, takes a snapshot at every evaluation
+// point and prints progress, sleeping in between.
+void ThreadsRun::monitor_loop(SnapshotEvaluator& evaluator, ProgressLine& progress) {
+  double next_eval = config_.eval_every_seconds;
+  double next_progress = 0;
+  while (true) {
+    std::unique_lock<std::mutex> lock(shared_.mu);
+    // Sleep until the next evaluation point, the time budget, the next
+    // progress line, or a worker's notice that the run must stop.
+    double wake = std::min(next_eval, next_progress);
+    if (config_.seconds > 0) wake = std::min(wake, config_.seconds);
+    const double wait_s = std::max(0.0, wake - clock_.seconds());
+    shared_.changed.wait_for(lock, std::chrono::duration<double>(wait_s), [&] { return shared_.stop; });
+    const double now = clock_.seconds();
+    if (!shared_.stop && budget_reached_locked(now)) {
+      shared_.stop = true;
+      shared_.changed.notify_all();
+    }
+    if (shared_.stop) return;
+    if (now >= next_eval) {
+      evaluator.submit(take_snapshot_locked(next_eval));
+      next_eval += config_.eval_every_seconds;
+    }
+    if (log_ != nullptr && now >= next_progress) {
+      next_progress = now + 0.5;
+      const Accounting& a = shared_.ps->accounting();
+      char detail[200];
+      std::snprintf(detail, sizeof detail, "%s  t %.1fs  grads %llu  updates %llu  K %d  loss %.4f  evaluated %zu",
+                    config_.mode.c_str(), now, (unsigned long long)a.received, (unsigned long long)a.updates,
+                    shared_.ps->current_k(now), shared_.loss_count ? shared_.loss_sum / shared_.loss_count : NAN,
+                    evaluator.done());
+      const double fraction = std::min(1.0, fraction_done_locked(now));
+      lock.unlock();
+      progress.update(fraction, now, detail);
+    }
+  }
+}
+
 RunResult ThreadsRun::run() {
   std::filesystem::create_directories(config_.out_dir);
   const int n = config_.workers;
@@ -175,53 +214,26 @@ RunResult ThreadsRun::run() {
   }
 
   clock_ = Stopwatch();
-  std::vector<std::thread> threads;
-  for (auto& w : workers)
-    threads.emplace_back([this, &w] {
-      try {
-        worker_loop(*w);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(shared_.mu);
-        if (!shared_.error) shared_.error = std::current_exception();
-        shared_.stop = true;
-        shared_.changed.notify_all();
-      }
-    });
-
-  ProgressLine progress(log_ != nullptr ? log_ : stderr);
-  double next_eval = config_.eval_every_seconds;
-  double next_progress = 0;
-  while (true) {
-    std::unique_lock<std::mutex> lock(shared_.mu);
-    // Sleep until the next evaluation point, the time budget, the next
-    // progress line, or a worker's notice that the run must stop.
-    double wake = std::min(next_eval, next_progress);
-    if (config_.seconds > 0) wake = std::min(wake, config_.seconds);
-    const double wait_s = std::max(0.0, wake - clock_.seconds());
-    shared_.changed.wait_for(lock, std::chrono::duration<double>(wait_s), [&] { return shared_.stop; });
-    const double now = clock_.seconds();
-    if (!shared_.stop && budget_reached_locked(now)) {
+  auto run_worker = [this](GradientWorker& w) {
+    try {
+      worker_loop(w);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(shared_.mu);
+      if (!shared_.error) shared_.error = std::current_exception();
       shared_.stop = true;
       shared_.changed.notify_all();
     }
-    if (shared_.stop) break;
-    if (now >= next_eval) {
-      evaluator.submit(take_snapshot_locked(next_eval));
-      next_eval += config_.eval_every_seconds;
-    }
-    if (log_ != nullptr && now >= next_progress) {
-      next_progress = now + 0.5;
-      const Accounting& a = shared_.ps->accounting();
-      char detail[200];
-      std::snprintf(detail, sizeof detail, "%s  t %.1fs  grads %llu  updates %llu  K %d  loss %.4f  evaluated %zu",
-                    config_.mode.c_str(), now, (unsigned long long)a.received, (unsigned long long)a.updates,
-                    shared_.ps->current_k(now), shared_.loss_count ? shared_.loss_sum / shared_.loss_count : NAN,
-                    evaluator.done());
-      const double fraction = std::min(1.0, fraction_done_locked(now));
-      lock.unlock();
-      progress.update(fraction, now, detail);
-    }
-  }
+  };
+  // Worker 0 runs on the main thread, the others and the monitor on their own.
+  // The main thread is where LibTorch's OpenMP pool was set up, and where
+  // malloc's main arena is: a worker there computes exactly as fast as the
+  // single-worker trainer (a second thread's OpenMP team wakes its helper
+  // through the kernel on every operation, which costs 10-15% at 2 threads).
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers.size(); ++w) threads.emplace_back(run_worker, std::ref(*workers[w]));
+  ProgressLine progress(log_ != nullptr ? log_ : stderr);
+  threads.emplace_back([&] { monitor_loop(evaluator, progress); });
+  run_worker(*workers[0]);
   for (auto& t : threads) t.join();
   result.train_seconds = clock_.seconds();
   if (shared_.error) std::rethrow_exception(shared_.error);

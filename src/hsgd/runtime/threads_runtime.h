@@ -7,7 +7,9 @@
 //   -> sleep its injected delay
 //   -> push (under the PS mutex; may apply an update)
 //   -> with wait policy `applied` (and in sync mode), wait until that gradient is applied.
-// The main thread watches the budget and takes a parameter snapshot at every
+// Worker 0 runs on the calling thread (where LibTorch's OpenMP pool and
+// malloc's main arena live), the others on their own threads. A monitor
+// thread watches the budget and takes a parameter snapshot at every
 // evaluation point; a low-priority thread evaluates the snapshots.
 #pragma once
 
