@@ -37,6 +37,12 @@ TEST(Sharding, SameSeedSameShardsOtherSeedOthers) {
   EXPECT_NE(shard_indices(1000, 4, 2, 7), shard_indices(1000, 4, 2, 8));
 }
 
+TEST(Sharding, AllShardsAtOnceEqualsOneByOne) {
+  const auto shards = all_shards(1003, 7, 9);
+  ASSERT_EQ(shards.size(), 7u);
+  for (int s = 0; s < 7; ++s) EXPECT_EQ(shards[s], shard_indices(1003, 7, s, 9));
+}
+
 TEST(Sharding, ShardsAreShuffledNotContiguous) {
   const auto shard = shard_indices(1000, 2, 0, 1);
   EXPECT_FALSE(std::is_sorted(shard.begin(), shard.end()));

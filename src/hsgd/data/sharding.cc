@@ -8,17 +8,37 @@
 
 namespace hsgd {
 
-std::vector<size_t> shard_indices(size_t n, int num_shards, int shard, uint64_t seed) {
-  HSGD_CHECK(num_shards >= 1 && shard >= 0 && shard < num_shards, "shard ", shard, " of ", num_shards);
+namespace {
+
+std::vector<size_t> permutation(size_t n, uint64_t seed) {
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), size_t{0});
   Rng rng(derive_seed(seed, 0x5A4D));  // the same permutation for every shard
   rng.shuffle(order);
-  const size_t base = n / num_shards, extra = n % num_shards;
+  return order;
+}
+
+std::vector<size_t> piece(const std::vector<size_t>& order, int num_shards, int shard) {
+  const size_t n = order.size(), base = n / num_shards, extra = n % num_shards;
   const size_t s = static_cast<size_t>(shard);
   const size_t begin = s * base + std::min(s, extra);
   const size_t size = base + (s < extra ? 1 : 0);
   return {order.begin() + begin, order.begin() + begin + size};
+}
+
+}  // namespace
+
+std::vector<size_t> shard_indices(size_t n, int num_shards, int shard, uint64_t seed) {
+  HSGD_CHECK(num_shards >= 1 && shard >= 0 && shard < num_shards, "shard ", shard, " of ", num_shards);
+  return piece(permutation(n, seed), num_shards, shard);
+}
+
+std::vector<std::vector<size_t>> all_shards(size_t n, int num_shards, uint64_t seed) {
+  HSGD_CHECK(num_shards >= 1, "shards ", num_shards);
+  const std::vector<size_t> order = permutation(n, seed);
+  std::vector<std::vector<size_t>> shards;
+  for (int s = 0; s < num_shards; ++s) shards.push_back(piece(order, num_shards, s));
+  return shards;
 }
 
 BatchSampler::BatchSampler(std::vector<size_t> indices, size_t batch_size, uint64_t seed)

@@ -16,6 +16,9 @@
 namespace hsgd {
 
 std::vector<size_t> shard_indices(size_t n, int num_shards, int shard, uint64_t seed);
+// All shards at once (one permutation instead of one per shard); shard k
+// equals shard_indices(n, num_shards, k, seed).
+std::vector<std::vector<size_t>> all_shards(size_t n, int num_shards, uint64_t seed);
 
 class BatchSampler {
  public:

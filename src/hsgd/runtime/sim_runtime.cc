@@ -202,11 +202,10 @@ RunResult SimRun::run() {
   const int n = config_.workers;
   model_ = factory_(config_.seed);
   check_model_fits_data(*model_, data_);
-  for (int w = 0; w < n; ++w) {
-    workers_.push_back(std::make_unique<GradientWorker>(w, *model_, data_,
-                                                        shard_indices(data_.train.size(), n, w, config_.seed),
-                                                        config_.batch_size, config_.seed));
-  }
+  auto shards = all_shards(data_.train.size(), n, config_.seed);
+  for (int w = 0; w < n; ++w)
+    workers_.push_back(
+        std::make_unique<GradientWorker>(w, *model_, data_, std::move(shards[w]), config_.batch_size, config_.seed));
   base_version_.assign(n, 0);
   loss_.assign(n, NAN);
   waiting_.assign(n, 0);

@@ -179,10 +179,10 @@ RunResult ThreadsRun::run() {
   const int n = config_.workers;
   std::vector<std::unique_ptr<Model>> replicas;  // one per worker thread
   std::vector<std::unique_ptr<GradientWorker>> workers;
+  auto shards = all_shards(data_.train.size(), n, config_.seed);
   for (int w = 0; w < n; ++w) {
     replicas.push_back(factory_(config_.seed));
-    workers.push_back(std::make_unique<GradientWorker>(w, *replicas.back(), data_,
-                                                       shard_indices(data_.train.size(), n, w, config_.seed),
+    workers.push_back(std::make_unique<GradientWorker>(w, *replicas.back(), data_, std::move(shards[w]),
                                                        config_.batch_size, config_.seed));
   }
   check_model_fits_data(workers[0]->model(), data_);
