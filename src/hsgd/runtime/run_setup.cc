@@ -1,11 +1,60 @@
 // run_setup.cc
 #include "hsgd/runtime/run_setup.h"
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "hsgd/model/model.h"
 
 namespace hsgd {
+
+void WorkerProgress::record(size_t batch_size, double loss) {
+  samples += batch_size;
+  if (std::isfinite(loss)) {
+    loss_sum += loss;
+    ++loss_count;
+  }
+}
+
+double WorkerProgress::mean_loss() const { return loss_count ? loss_sum / loss_count : NAN; }
+
+double budget_fraction(const TrainConfig& c, const Accounting& a, uint64_t samples, size_t train_size,
+                       double seconds) {
+  double f = 0;
+  if (c.seconds > 0) f = std::max(f, seconds / c.seconds);
+  if (c.updates > 0) f = std::max(f, double(a.updates) / c.updates);
+  if (c.gradients > 0) f = std::max(f, double(a.received) / c.gradients);
+  if (c.epochs > 0) f = std::max(f, double(samples) / train_size / c.epochs);
+  return f;
+}
+
+Snapshot take_snapshot(ParameterServer& ps, WorkerProgress& progress, size_t train_size, double t) {
+  Snapshot s;
+  s.params = ps.params();
+  const StalenessWindow w = ps.take_staleness_window();
+  MetricsRow& r = s.row;
+  r.time_s = t;
+  r.gradients = ps.accounting().received;
+  r.updates = ps.accounting().updates;
+  r.k = ps.current_k(t);
+  r.staleness_mean = w.mean();
+  r.staleness_max = w.max;
+  r.dropped = ps.accounting().dropped_total();
+  r.samples = progress.samples;
+  r.epoch = double(progress.samples) / train_size;
+  r.train_loss = progress.mean_loss();
+  progress.loss_sum = 0;
+  progress.loss_count = 0;
+  return s;
+}
+
+void RowRecorder::operator()(const MetricsRow& row) {
+  file_.write(row);
+  result_.rows.push_back(row);
+  if (target_ > 0 && result_.target_reached_seconds < 0 && row.test_accuracy >= target_)
+    result_.target_reached_seconds = row.time_s;
+}
 
 std::unique_ptr<ParameterServer> make_parameter_server(const TrainConfig& config, const ModelFactory& factory) {
   auto model = factory(config.seed);

@@ -73,7 +73,6 @@ class SimRun {
   void on_arrival(int w, sim::VirtualNs t);
   bool budget_reached() const;
   double fraction_done(double t) const;
-  Snapshot snapshot(double t);
 
   const TrainConfig& config_;
   const Dataset& data_;
@@ -92,9 +91,7 @@ class SimRun {
   sim::EventQueue events_;
   sim::VirtualNs ps_free_at_ = 0;
   sim::VirtualNs now_ = 0;  // virtual time of the event being handled
-  double loss_sum_ = 0;
-  uint64_t loss_count_ = 0;
-  uint64_t samples_ = 0;
+  WorkerProgress progress_;
   double compute_real_seconds_ = 0;  // real time spent computing gradients
   double eval_real_seconds_ = 0;
   double calibrated_ms_ = -1;
@@ -139,11 +136,7 @@ void SimRun::on_arrival(int w, sim::VirtualNs t) {
   const sim::VirtualNs done =
       start + sim::to_ns(cost_.ps_gradient_ms * 1e-3) + (applied ? sim::to_ns(cost_.ps_update_ms * 1e-3) : 0);
   ps_free_at_ = done;
-  samples_ += config_.batch_size;
-  if (std::isfinite(loss_[w])) {
-    loss_sum_ += loss_[w];
-    ++loss_count_;
-  }
+  progress_.record(config_.batch_size, loss_[w]);
   if (budget_reached()) return;  // the run ends with this push; nobody is served again
   if (applied) {
     for (int other = 0; other < static_cast<int>(workers_.size()); ++other)
@@ -160,40 +153,12 @@ void SimRun::on_arrival(int w, sim::VirtualNs t) {
 }
 
 double SimRun::fraction_done(double t) const {
-  const Accounting& a = ps_->accounting();
-  double f = 0;
-  if (config_.seconds > 0) f = std::max(f, t / config_.seconds);
-  if (config_.updates > 0) f = std::max(f, double(a.updates) / config_.updates);
-  if (config_.gradients > 0) f = std::max(f, double(a.received) / config_.gradients);
-  if (config_.epochs > 0) f = std::max(f, double(samples_) / data_.train.size() / config_.epochs);
-  return f;
+  return budget_fraction(config_, ps_->accounting(), progress_.samples, data_.train.size(), t);
 }
 
+// Every budget but time, which the event loop checks against event times.
 bool SimRun::budget_reached() const {
-  const Accounting& a = ps_->accounting();
-  return (config_.updates > 0 && a.updates >= static_cast<uint64_t>(config_.updates)) ||
-         (config_.gradients > 0 && a.received >= static_cast<uint64_t>(config_.gradients)) ||
-         (config_.epochs > 0 && double(samples_) / data_.train.size() >= config_.epochs);
-}
-
-Snapshot SimRun::snapshot(double t) {
-  Snapshot s;
-  s.params = ps_->params();
-  const StalenessWindow w = ps_->take_staleness_window();
-  MetricsRow& r = s.row;
-  r.time_s = t;
-  r.gradients = ps_->accounting().received;
-  r.updates = ps_->accounting().updates;
-  r.k = ps_->current_k(t);
-  r.staleness_mean = w.mean();
-  r.staleness_max = w.max;
-  r.dropped = ps_->accounting().dropped_total();
-  r.samples = samples_;
-  r.epoch = double(samples_) / data_.train.size();
-  r.train_loss = loss_count_ ? loss_sum_ / loss_count_ : NAN;
-  loss_sum_ = 0;
-  loss_count_ = 0;
-  return s;
+  return budget_fraction(config_, ps_->accounting(), progress_.samples, data_.train.size(), 0.0) >= 1.0;
 }
 
 RunResult SimRun::run() {
@@ -212,19 +177,12 @@ RunResult SimRun::run() {
   if (cost_.compute == "calibrated") calibrate();
 
   RunResult result;
-  MetricsFile metrics(config_.out_dir + "/metrics.csv");
-  auto eval_model = factory_(config_.seed);
-  SnapshotEvaluator evaluator(std::move(eval_model), data_, config_.eval_batch, /*background=*/false,
-                              [&](const MetricsRow& row) {
-                                metrics.write(row);
-                                result.rows.push_back(row);
-                                if (config_.target_accuracy > 0 && result.target_reached_seconds < 0 &&
-                                    row.test_accuracy >= config_.target_accuracy)
-                                  result.target_reached_seconds = row.time_s;
-                              });
+  RowRecorder record(config_, result);
+  SnapshotEvaluator evaluator(factory_(config_.seed), data_, config_.eval_batch, /*background=*/false,
+                              [&](const MetricsRow& row) { record(row); });
   auto evaluate_at = [&](sim::VirtualNs t) {
     Stopwatch eval_clock;
-    evaluator.submit(snapshot(sim::to_seconds(t)));
+    evaluator.submit(take_snapshot(*ps_, progress_, data_.train.size(), sim::to_seconds(t)));
     eval_real_seconds_ += eval_clock.seconds();
   };
 
@@ -282,12 +240,11 @@ RunResult SimRun::run() {
                                ? (result.wall_seconds - compute_real_seconds_ - eval_real_seconds_) / result.wall_seconds
                                : 0.0},
                           {"events", handled}};
-  summary["samples_per_second"] = now_ > 0 ? samples_ / result.train_seconds : 0.0;
+  summary["samples_per_second"] = now_ > 0 ? progress_.samples / result.train_seconds : 0.0;
   write_json_file(config_.out_dir + "/summary.json", summary);
   if (log_ != nullptr)
     std::fprintf(log_, "hsgd: simulated %.1fs in %.1fs real (%.1fs computing gradients, %.1fs evaluating)\n",
-                 result.train_seconds,
-                 result.wall_seconds, compute_real_seconds_, eval_real_seconds_);
+                 result.train_seconds, result.wall_seconds, compute_real_seconds_, eval_real_seconds_);
   return result;
 }
 

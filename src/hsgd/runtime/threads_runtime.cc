@@ -30,9 +30,7 @@ struct SharedState {
   std::condition_variable changed;  // an update was applied, or stop was set
   std::unique_ptr<ParameterServer> ps;
   bool stop = false;
-  double loss_sum = 0;  // worker losses since the last snapshot
-  uint64_t loss_count = 0;
-  uint64_t samples = 0;
+  WorkerProgress progress;
   std::exception_ptr error;  // the first exception a worker threw
 };
 
@@ -68,37 +66,14 @@ class ThreadsRun {
   Stopwatch clock_;
 };
 
-bool ThreadsRun::budget_reached_locked(double now) const { return fraction_done_locked(now) >= 1.0; }
-
 double ThreadsRun::fraction_done_locked(double now) const {
-  const Accounting& a = shared_.ps->accounting();
-  double f = 0;
-  if (config_.seconds > 0) f = std::max(f, now / config_.seconds);
-  if (config_.updates > 0) f = std::max(f, double(a.updates) / config_.updates);
-  if (config_.gradients > 0) f = std::max(f, double(a.received) / config_.gradients);
-  if (config_.epochs > 0) f = std::max(f, double(shared_.samples) / data_.train.size() / config_.epochs);
-  return f;
+  return budget_fraction(config_, shared_.ps->accounting(), shared_.progress.samples, data_.train.size(), now);
 }
 
+bool ThreadsRun::budget_reached_locked(double now) const { return fraction_done_locked(now) >= 1.0; }
+
 Snapshot ThreadsRun::take_snapshot_locked(double time_s) {
-  ParameterServer& ps = *shared_.ps;
-  Snapshot s;
-  s.params = ps.params();
-  const StalenessWindow w = ps.take_staleness_window();
-  MetricsRow& r = s.row;
-  r.time_s = time_s;
-  r.gradients = ps.accounting().received;
-  r.updates = ps.accounting().updates;
-  r.k = ps.current_k(clock_.seconds());
-  r.staleness_mean = w.mean();
-  r.staleness_max = w.max;
-  r.dropped = ps.accounting().dropped_total();
-  r.samples = shared_.samples;
-  r.epoch = double(shared_.samples) / data_.train.size();
-  r.train_loss = shared_.loss_count ? shared_.loss_sum / shared_.loss_count : NAN;
-  shared_.loss_sum = 0;
-  shared_.loss_count = 0;
-  return s;
+  return take_snapshot(*shared_.ps, shared_.progress, data_.train.size(), time_s);
 }
 
 void ThreadsRun::worker_loop(GradientWorker& worker) {
@@ -122,11 +97,7 @@ void ThreadsRun::worker_loop(GradientWorker& worker) {
     if (shared_.stop) return;  // a gradient never pushed is never received: nothing is lost
     const double now = clock_.seconds();
     const PushOutcome out = shared_.ps->push(id, base_version, worker.gradient().data(), now);
-    shared_.samples += config_.batch_size;
-    if (std::isfinite(loss)) {
-      shared_.loss_sum += loss;
-      ++shared_.loss_count;
-    }
+    shared_.progress.record(config_.batch_size, loss);
     if (budget_reached_locked(now)) shared_.stop = true;
     if (out.status == PushOutcome::Status::kApplied || shared_.stop) shared_.changed.notify_all();
     if (wait_applied_ && out.status == PushOutcome::Status::kBuffered) {
@@ -165,7 +136,7 @@ void ThreadsRun::monitor_loop(SnapshotEvaluator& evaluator, ProgressLine& progre
       char detail[200];
       std::snprintf(detail, sizeof detail, "%s  t %.1fs  grads %llu  updates %llu  K %d  loss %.4f  evaluated %zu",
                     config_.mode.c_str(), now, (unsigned long long)a.received, (unsigned long long)a.updates,
-                    shared_.ps->current_k(now), shared_.loss_count ? shared_.loss_sum / shared_.loss_count : NAN,
+                    shared_.ps->current_k(now), shared_.progress.mean_loss(),
                     evaluator.done());
       const double fraction = std::min(1.0, fraction_done_locked(now));
       lock.unlock();
@@ -188,17 +159,9 @@ RunResult ThreadsRun::run() {
   check_model_fits_data(workers[0]->model(), data_);
 
   RunResult result;
-  MetricsFile metrics(config_.out_dir + "/metrics.csv");
-  std::mutex result_mu;
+  RowRecorder record(config_, result);  // used by the evaluator thread only, after the first row
   SnapshotEvaluator evaluator(factory_(config_.seed), data_, config_.eval_batch, /*background=*/true,
-                              [&](const MetricsRow& row) {
-                                std::lock_guard<std::mutex> lock(result_mu);
-                                metrics.write(row);
-                                result.rows.push_back(row);
-                                if (config_.target_accuracy > 0 && result.target_reached_seconds < 0 &&
-                                    row.test_accuracy >= config_.target_accuracy)
-                                  result.target_reached_seconds = row.time_s;
-                              });
+                              [&](const MetricsRow& row) { record(row); });
   {
     // The starting point, evaluated before the workers start so that it takes
     // no CPU from training (later snapshots are evaluated in the background).
@@ -209,8 +172,7 @@ RunResult ThreadsRun::run() {
     const Evaluation e = model->evaluate(data_.test, data_.normalization, config_.eval_batch);
     start.row.test_loss = e.loss;
     start.row.test_accuracy = e.accuracy;
-    metrics.write(start.row);
-    result.rows.push_back(start.row);
+    record(start.row);
   }
 
   clock_ = Stopwatch();
