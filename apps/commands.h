@@ -32,7 +32,12 @@ void add_training_options(OptionTable& table, TrainConfig& config, bool with_mod
 // Fills in defaults that depend on the machine or the time (data root,
 // results folder, threads), validates, sets the compute threads, prints the
 // back end and loads the data set.
-Dataset prepare_run(TrainConfig& config, const std::string& out_prefix);
+// `workers_given`: --workers was set (on the command line or in --config);
+// with --runtime mpi it defaults to the number of worker ranks.
+Dataset prepare_run(TrainConfig& config, const std::string& out_prefix, bool workers_given);
+
+// False on MPI worker ranks: only rank 0 writes files and prints results.
+bool is_output_rank(const TrainConfig& config);
 
 // Trains with config.runtime; writes into config.out_dir.
 RunResult run_training(const TrainConfig& config, const Dataset& data);

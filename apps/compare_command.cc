@@ -32,8 +32,9 @@ int run_compare(const OptionTable& table, TrainConfig& config, const std::string
     check.validate();  // fails on a bad mode before any run
   }
   if (config.runtime == "single") throw ConfigError("--runtime single has no modes to compare; use threads");
-  const Dataset data = prepare_run(config, "compare");
-  table.save(config.out_dir + "/config.toml");
+  const Dataset data = prepare_run(config, "compare", table.given("workers"));
+  const bool output = is_output_rank(config);
+  if (output) table.save(config.out_dir + "/config.toml");
   const std::string root = config.out_dir;
 
   std::vector<RunResult> results;
@@ -41,9 +42,10 @@ int run_compare(const OptionTable& table, TrainConfig& config, const std::string
     TrainConfig run = config;
     run.mode = m;
     run.out_dir = root + "/" + m;
-    std::fprintf(stderr, "hsgd compare: %s (%zu of %zu)\n", m.c_str(), results.size() + 1, modes.size());
+    if (output) std::fprintf(stderr, "hsgd compare: %s (%zu of %zu)\n", m.c_str(), results.size() + 1, modes.size());
     results.push_back(run_training(run, data));
   }
+  if (!output) return 0;
 
   CsvWriter csv(root + "/compare.csv",
                 {"mode", "final_test_accuracy", "mean_test_accuracy", "final_test_loss", "mean_test_loss",

@@ -34,6 +34,9 @@ class OptionTable {
   void add_config_option();
   void load_config_file();
 
+  // Whether option --name was given, on the command line or in the --config file.
+  bool given(const std::string& name) const { return command_->get_option("--" + name)->count() > 0; }
+
   // Writes every bound field as `name = value` TOML.
   void save(const std::string& path) const;
 

@@ -8,6 +8,7 @@
 #include "hsgd/common/stopwatch.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/model/model.h"
+#include "hsgd/runtime/mpi_runtime.h"
 #include "hsgd/runtime/sim_runtime.h"
 #include "hsgd/runtime/threads_runtime.h"
 #include "hsgd/train/single_worker_trainer.h"
@@ -29,10 +30,12 @@ std::string model_names() {
 }
 
 int run_train(const OptionTable& table, TrainConfig& config) {
-  const Dataset data = prepare_run(config, "train");
-  table.save(config.out_dir + "/config.toml");
-  if (config.runtime != "single") std::fprintf(stderr, "hsgd: mode %s\n", config.mode.c_str());
+  const Dataset data = prepare_run(config, "train", table.given("workers"));
+  const bool output = is_output_rank(config);
+  if (output) table.save(config.out_dir + "/config.toml");
+  if (output && config.runtime != "single") std::fprintf(stderr, "hsgd: mode %s\n", config.mode.c_str());
   const RunResult r = run_training(config, data);
+  if (!output) return 0;
   const MetricsRow& f = r.final_row();
   std::printf("final test accuracy %.2f%%, test loss %.4f after %.1fs of training: %.2f epochs, %llu gradients, "
               "%llu updates, %.0f samples/s\n",
@@ -60,7 +63,8 @@ void add_training_options(OptionTable& table, TrainConfig& c, bool with_mode) {
   table.add("model", c.model, "network:" + model_names());
   table.add("runtime", c.runtime,
             "single (one worker, no parameter server), threads (workers as threads, real time) or sim "
-            "(a simulated cluster in virtual time, deterministic)");
+            "(a simulated cluster in virtual time, deterministic) or mpi (rank 0 the server, ranks 1..N workers: "
+            "mpirun -np N+1 hsgd train --runtime mpi ...)");
   if (with_mode) table.add("mode", c.mode, "sync, async or hybrid (K from --schedule)");
   table.add("workers", c.workers, "number of workers");
   table.add("schedule", c.schedule,
@@ -82,6 +86,10 @@ void add_training_options(OptionTable& table, TrainConfig& c, bool with_mode) {
   table.add("sim-bandwidth", c.sim_bandwidth_mb_s, "sim: network bandwidth per message, MB/s (0 = unlimited)");
   table.add("sim-ps-gradient-ms", c.sim_ps_gradient_ms, "sim: PS cost per gradient received, ms");
   table.add("sim-ps-update-ms", c.sim_ps_update_ms, "sim: PS cost per update, ms");
+  table.add("worker-timeout", c.worker_timeout,
+            "mpi: seconds without a message before a worker rank is declared dead");
+  table.add("mpi-hang-rank", c.mpi_hang_rank, "mpi, for tests: this rank stops answering after --mpi-hang-after pushes");
+  table.add("mpi-hang-after", c.mpi_hang_after, "mpi, for tests: see --mpi-hang-rank");
   table.add("batch-size", c.batch_size, "minibatch size per worker");
   table.add("lr", c.lr, "learning rate");
   table.add("momentum", c.momentum, "SGD momentum, in [0, 1)");
@@ -100,10 +108,29 @@ void add_training_options(OptionTable& table, TrainConfig& c, bool with_mode) {
   table.add("out", c.out_dir, "results folder (default runs/<command>-<time>)");
 }
 
-Dataset prepare_run(TrainConfig& config, const std::string& out_prefix) {
+MpiSession& mpi_session() {
+  static MpiSession session;  // MPI_Init on first use, MPI_Finalize at exit
+  return session;
+}
+
+bool is_output_rank(const TrainConfig& config) { return config.runtime != "mpi" || mpi_session().rank() == 0; }
+
+Dataset prepare_run(TrainConfig& config, const std::string& out_prefix, bool workers_given) {
   if (config.data_root.empty()) config.data_root = default_data_root();
   if (config.out_dir.empty()) config.out_dir = timestamped_dir(out_prefix);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (config.runtime == "mpi") {
+    // One process per worker: each computes with one thread unless told otherwise.
+    if (!workers_given) config.workers = std::max(1, mpi_session().size() - 1);
+    if (config.threads == 0) config.threads = 1;
+    if (mpi_session().rank() != 0) {
+      config.validate();
+      set_compute_threads(config.threads);
+      Dataset data = load_dataset(config.data, config.data_root);
+      keep_worker_shard(data, mpi_session().rank() - 1, config.workers, config.seed);
+      return data;
+    }
+  }
   config.threads = config.threads_per_worker(cores);
   config.validate();
 
@@ -131,6 +158,8 @@ RunResult run_training(const TrainConfig& config, const Dataset& data) {
   const std::string name = config.model;
   const ModelFactory factory = [name](uint64_t seed) { return make_model(name, seed); };
   if (config.runtime == "sim") return run_sim(config, data, factory, stderr);
+  if (config.runtime == "mpi")
+    return run_mpi(mpi_session(), config, data, factory, mpi_session().rank() == 0 ? stderr : nullptr);
   return run_threads(config, data, factory, stderr);
 }
 

@@ -51,7 +51,7 @@ TEST_P(ThreadsRuntimeModes, LearnsAndBalances) {
   EXPECT_EQ(a["received"].get<uint64_t>(),
             a["applied"].get<uint64_t>() + a["buffered"].get<uint64_t>() + a["dropped"]["duplicate-in-round"].get<uint64_t>() +
                 a["dropped"]["non-finite"].get<uint64_t>() + a["dropped"]["too-stale"].get<uint64_t>() +
-                a["dropped"]["dead-worker"].get<uint64_t>());
+                a["dropped"]["dead-worker"].get<uint64_t>() + a["dropped"]["run-ended"].get<uint64_t>());
   if (GetParam() == "async") {
     EXPECT_EQ(a["applied"], a["updates"]);
   }

@@ -40,8 +40,9 @@ void TrainConfig::validate() const {
   if (nesterov && momentum == 0) throw ConfigError("--nesterov needs --momentum > 0");
   if (epochs == 0 && seconds == 0 && updates == 0 && gradients == 0)
     throw ConfigError("no training budget: give --epochs, --seconds, --updates or --gradients");
-  if (runtime != "single" && runtime != "threads" && runtime != "sim")
-    throw ConfigError("--runtime " + runtime + ": unknown runtime; expected single, threads or sim");
+  if (runtime != "single" && runtime != "threads" && runtime != "sim" && runtime != "mpi")
+    throw ConfigError("--runtime " + runtime + ": unknown runtime; expected single, threads, sim or mpi");
+  require(worker_timeout > 0, "--worker-timeout", worker_timeout, "must be > 0 seconds");
   if (sim_compute != "fixed" && sim_compute != "calibrated" && sim_compute != "measured")
     throw ConfigError("--sim-compute " + sim_compute + ": unknown cost; expected fixed, calibrated or measured");
   require(std::isfinite(sim_compute_ms) && sim_compute_ms > 0, "--sim-compute-ms", sim_compute_ms, "must be > 0");
@@ -98,6 +99,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
                      {"sim_bandwidth_mb_s", c.sim_bandwidth_mb_s},
                      {"sim_ps_gradient_ms", c.sim_ps_gradient_ms},
                      {"sim_ps_update_ms", c.sim_ps_update_ms},
+                     {"worker_timeout", c.worker_timeout},
                      {"updates", c.updates},
                      {"gradients", c.gradients},
                      {"eval_every_seconds", c.eval_every_seconds},

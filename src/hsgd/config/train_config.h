@@ -22,7 +22,7 @@ struct TrainConfig {
   double weight_decay = 0.0;
   bool nesterov = false;
   // parameter server and workers
-  std::string runtime = "threads";  // single | threads | sim
+  std::string runtime = "threads";  // single | threads | sim | mpi
   std::string mode = "hybrid";      // sync | async | hybrid
   int workers = 25;
   std::string schedule = "step";    // K schedule for hybrid (ps/k_schedule.h)
@@ -42,6 +42,10 @@ struct TrainConfig {
   double sim_bandwidth_mb_s = 1250;   // MB/s per message (10 Gbit/s); 0 = unlimited
   double sim_ps_gradient_ms = 0;      // PS cost per gradient received
   double sim_ps_update_ms = 0;        // PS cost per update
+  // MPI runtime
+  double worker_timeout = 30;  // seconds without a message before a worker rank is declared dead
+  int mpi_hang_rank = -1;      // fault injection for tests: this rank stops answering...
+  int64_t mpi_hang_after = 0;  // ...after this many pushes
   // budget: training stops at the first limit reached; 0 = no limit
   double epochs = 0;     // samples computed / training-set size
   double seconds = 0;    // training time

@@ -118,6 +118,12 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
   return out;
 }
 
+void ParameterServer::push_after_end(int worker) {
+  HSGD_CHECK(worker >= 0 && worker < options_.num_workers, "worker ", worker);
+  ++accounting_.received;
+  ++accounting_.dropped[static_cast<size_t>(DropReason::kRunEnded)];
+}
+
 bool ParameterServer::maybe_apply(double now) {
   if (accounting_.buffered == 0 || accounting_.buffered < static_cast<uint64_t>(current_k(now))) return false;
   apply();

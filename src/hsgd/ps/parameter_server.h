@@ -61,6 +61,9 @@ class ParameterServer {
   ParameterServer(std::vector<float> initial_params, PsOptions options, std::unique_ptr<KSchedule> schedule);
 
   PushOutcome push(int worker, uint64_t base_version, const float* grad, double now);
+  // A gradient that arrives after the run has ended: received, and dropped
+  // as kRunEnded (the parameters no longer change).
+  void push_after_end(int worker);
 
   // The committed parameters and their version.
   uint64_t version() const { return accounting_.updates; }

@@ -23,6 +23,7 @@ const char* to_string(DropReason r) {
     case DropReason::kTooStale: return "too-stale";
     case DropReason::kDuplicateInRound: return "duplicate-in-round";
     case DropReason::kDeadWorker: return "dead-worker";
+    case DropReason::kRunEnded: return "run-ended";
     case DropReason::kCount: break;
   }
   return "?";

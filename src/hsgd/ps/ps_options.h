@@ -31,6 +31,7 @@ enum class DropReason {
   kTooStale,        // staleness above --max-staleness
   kDuplicateInRound,  // sync mode: a second gradient from one worker in one round
   kDeadWorker,      // arrived from a worker already declared dead
+  kRunEnded,        // arrived after the budget was reached (process runtimes: a worker's last push)
   kCount
 };
 

@@ -99,7 +99,7 @@ DecodedMessage decode_message(const char* bytes, size_t size, int source, size_t
                      std::to_string(m.header.payload_floats) + " floats but " + std::to_string(payload_bytes) +
                      " payload bytes arrived");
   const bool carries_vector = m.header.type == MessageType::kParams || m.header.type == MessageType::kPush;
-  const size_t want = carries_vector ? expected_floats : 0;
+  const size_t want = carries_vector ? expected_floats : m.header.type == MessageType::kBye ? kByeFloats : 0;
   if (m.header.payload_floats != want)
     fail(source, std::string(to_string(m.header.type)) + " message carries " +
                      std::to_string(m.header.payload_floats) + " floats, expected " + std::to_string(want));

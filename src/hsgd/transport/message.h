@@ -9,8 +9,10 @@
 //          12  payload_crc    u32  CRC-32 of the payload bytes
 //          16  version        u64  parameter version (params: of these; push: computed on)
 //          24  payload_floats u64
-//          32  value          f64  push: the minibatch loss; bye: compute seconds
-//          40  value2         f64  bye: seconds waiting
+//          32  value          f64  push: the minibatch loss
+//          40  value2         f64  reserved (0)
+// A bye message carries 4 floats: the worker's seconds computing, waiting,
+// communicating and sleeping its injected delays.
 // Little-endian, as every machine hsgd runs on. decode() checks everything a
 // receiver relies on before it trusts the payload, and names the rank and
 // the problem when something is off: it never reads past the buffer.
@@ -55,6 +57,8 @@ struct MessageHeader {
 // Header + payload, ready to send. Reuses `out`'s storage.
 void encode_message(const MessageHeader& header, const float* payload, std::vector<char>& out);
 
+constexpr size_t kByeFloats = 4;
+
 struct DecodedMessage {
   MessageHeader header;
   const float* payload = nullptr;  // points into the buffer given to decode_message
@@ -62,7 +66,7 @@ struct DecodedMessage {
 
 // Validates and decodes `size` received bytes from rank `source`.
 // `expected_floats` is the parameter count: params and push messages must
-// carry exactly that many floats, stop and bye messages none (bye: 0).
+// carry exactly that many floats, stop none, bye kByeFloats.
 DecodedMessage decode_message(const char* bytes, size_t size, int source, size_t expected_floats);
 
 }  // namespace hsgd

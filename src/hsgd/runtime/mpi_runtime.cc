@@ -1,0 +1,386 @@
+// mpi_runtime.cc: rank 0 serves the PS core; worker ranks compute.
+//
+// Rank 0 polls with MPI_Iprobe (sleeping 0.2 ms when idle, so it never busy-
+// waits on an oversubscribed machine) and answers every push: with the new
+// parameters (wait=none, or once the gradient is applied) or with stop. Large
+// messages go only to a worker blocked in its receive, so no send can
+// deadlock. The run ends when every live worker has said bye.
+#include "hsgd/runtime/mpi_runtime.h"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <thread>
+
+#include "hsgd/common/error.h"
+#include "hsgd/common/progress.h"
+#include "hsgd/common/stopwatch.h"
+#include "hsgd/data/sharding.h"
+#include "hsgd/runtime/run_setup.h"
+#include "hsgd/runtime/snapshot_evaluator.h"
+#include "hsgd/transport/message.h"
+#include "hsgd/worker/gradient_worker.h"
+
+namespace hsgd {
+namespace {
+
+constexpr int kTag = 7;
+std::atomic<int> g_signal{0};
+void on_signal(int sig) { g_signal = sig; }
+
+void check_mpi(int rc, const char* what) {
+  if (rc != MPI_SUCCESS) throw TransportError(std::string("MPI call failed: ") + what);
+}
+
+void send(const std::vector<char>& bytes, int dest) {
+  check_mpi(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, dest, kTag, MPI_COMM_WORLD), "MPI_Send");
+}
+
+// Receives the message `status` announced; returns its size.
+size_t receive(const MPI_Status& status, std::vector<char>& buffer) {
+  int count = 0;
+  check_mpi(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
+  buffer.resize(static_cast<size_t>(std::max(count, 0)));
+  check_mpi(MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, kTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+            "MPI_Recv");
+  return buffer.size();
+}
+
+// ---------------------------------------------------------------- rank 0
+class ParameterServerRank {
+ public:
+  ParameterServerRank(const MpiSession& session, const TrainConfig& config, const Dataset& data,
+                      const ModelFactory& factory, std::FILE* log)
+      : config_(config),
+        data_(data),
+        factory_(factory),
+        log_(log),
+        workers_(session.size() - 1),
+        ps_(make_parameter_server(config, factory)),
+        delays_(make_delay_model(config)),
+        wait_applied_(config.mode == "sync" || (config.mode == "hybrid" && config.wait == "applied")),
+        last_heard_(workers_, 0.0),
+        waiting_(workers_, 0),
+        said_bye_(workers_, 0),
+        timing_(workers_) {}
+
+  RunResult run();
+
+ private:
+  void send_params(int w);
+  void send_stop(int w);
+  void handle(int source, const DecodedMessage& m);
+  void begin_stop(const char* why);
+  void check_liveness(double now);
+  bool finished() const;
+
+  const TrainConfig& config_;
+  const Dataset& data_;
+  const ModelFactory& factory_;
+  std::FILE* log_;
+  int workers_;
+  std::unique_ptr<ParameterServer> ps_;
+  DelayModel delays_;
+  bool wait_applied_;
+  Stopwatch clock_;
+  WorkerProgress progress_;
+  std::vector<double> last_heard_;
+  std::vector<char> waiting_, said_bye_;
+  std::vector<std::array<float, kByeFloats>> timing_;
+  std::vector<char> send_buffer_;
+  bool stopping_ = false;
+  std::string stop_reason_;
+};
+
+void ParameterServerRank::send_params(int w) {
+  MessageHeader h;
+  h.type = MessageType::kParams;
+  h.version = ps_->version();
+  h.payload_floats = ps_->num_params();
+  encode_message(h, ps_->params().data(), send_buffer_);
+  send(send_buffer_, w + 1);
+  last_heard_[w] = clock_.seconds();  // the worker's next step starts now
+}
+
+void ParameterServerRank::send_stop(int w) {
+  MessageHeader h;
+  h.type = MessageType::kStop;
+  encode_message(h, nullptr, send_buffer_);
+  send(send_buffer_, w + 1);
+}
+
+void ParameterServerRank::begin_stop(const char* why) {
+  if (stopping_) return;
+  stopping_ = true;
+  stop_reason_ = why;
+  for (int w = 0; w < workers_; ++w)
+    if (waiting_[w]) {  // blocked in a receive: tell them now
+      waiting_[w] = 0;
+      send_stop(w);
+    }
+}
+
+void ParameterServerRank::handle(int source, const DecodedMessage& m) {
+  const int w = source - 1;
+  last_heard_[w] = clock_.seconds();
+  if (m.header.type == MessageType::kBye) {
+    said_bye_[w] = 1;
+    std::copy(m.payload, m.payload + kByeFloats, timing_[w].begin());
+    return;
+  }
+  if (m.header.type != MessageType::kPush)
+    throw TransportError("unexpected " + std::string(to_string(m.header.type)) + " message from rank " +
+                         std::to_string(source));
+  if (m.header.version > ps_->version())
+    throw TransportError("rank " + std::to_string(source) + " pushed a gradient of version " +
+                         std::to_string(m.header.version) + ", newer than the server's " +
+                         std::to_string(ps_->version()));
+  if (stopping_) {
+    ps_->push_after_end(w);
+    send_stop(w);
+    return;
+  }
+  const double now = clock_.seconds();
+  const PushOutcome out = ps_->push(w, m.header.version, m.payload, now);
+  progress_.record(config_.batch_size, m.header.value);
+  if (budget_fraction(config_, ps_->accounting(), progress_.samples, data_.train.size(), now) >= 1.0) {
+    send_stop(w);
+    begin_stop("budget reached");
+    return;
+  }
+  if (out.status == PushOutcome::Status::kApplied)
+    for (int other = 0; other < workers_; ++other)
+      if (waiting_[other]) {
+        waiting_[other] = 0;
+        send_params(other);
+      }
+  if (wait_applied_ && out.status == PushOutcome::Status::kBuffered)
+    waiting_[w] = 1;
+  else
+    send_params(w);
+}
+
+void ParameterServerRank::check_liveness(double now) {
+  for (int w = 0; w < workers_; ++w) {
+    if (!ps_->alive(w) || waiting_[w] || said_bye_[w]) continue;
+    if (now - last_heard_[w] > config_.worker_timeout) {
+      if (log_ != nullptr)
+        std::fprintf(log_, "\nhsgd: rank %d has not answered for %.1fs: declared dead; K no longer waits for it\n",
+                     w + 1, now - last_heard_[w]);
+      const uint64_t before = ps_->version();
+      ps_->set_alive(w, false, now);
+      if (ps_->version() > before)  // K fell to what was buffered: an update went through
+        for (int other = 0; other < workers_; ++other)
+          if (waiting_[other]) {
+            waiting_[other] = 0;
+            send_params(other);
+          }
+      if (ps_->live_workers() == 0) begin_stop("every worker is dead");
+    }
+  }
+}
+
+bool ParameterServerRank::finished() const {
+  for (int w = 0; w < workers_; ++w)
+    if (ps_->alive(w) && !said_bye_[w]) return false;
+  return true;
+}
+
+RunResult ParameterServerRank::run() {
+  std::filesystem::create_directories(config_.out_dir);
+  RunResult result;
+  RowRecorder record(config_, result);
+  SnapshotEvaluator evaluator(factory_(config_.seed), data_, config_.eval_batch, /*background=*/true,
+                              [&](const MetricsRow& row) { record(row); });
+  {
+    Snapshot start = take_snapshot(*ps_, progress_, data_.train.size(), 0.0);
+    auto model = factory_(config_.seed);
+    model->set_params(start.params.data());
+    const Evaluation e = model->evaluate(data_.test, data_.normalization, config_.eval_batch);
+    start.row.test_loss = e.loss;
+    start.row.test_accuracy = e.accuracy;
+    record(start.row);
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+
+  clock_ = Stopwatch();
+  for (int w = 0; w < workers_; ++w) send_params(w);
+  ProgressLine progress(log_ != nullptr ? log_ : stderr);
+  std::vector<char> buffer;
+  double next_eval = config_.eval_every_seconds, next_progress = 0, stop_time = -1;
+  while (true) {
+    int flag = 0;
+    MPI_Status status;
+    check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, kTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+    if (flag) {
+      const size_t size = receive(status, buffer);
+      handle(status.MPI_SOURCE, decode_message(buffer.data(), size, status.MPI_SOURCE, ps_->num_params()));
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    const double now = clock_.seconds();
+    if (g_signal != 0) begin_stop(g_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
+    if (!stopping_ && config_.seconds > 0 && now >= config_.seconds) begin_stop("time budget reached");
+    if (stopping_ && stop_time < 0) {
+      stop_time = now;
+      result.train_seconds = now;
+      evaluator.submit(take_snapshot(*ps_, progress_, data_.train.size(), now));
+    }
+    if (!stopping_ && now >= next_eval) {
+      evaluator.submit(take_snapshot(*ps_, progress_, data_.train.size(), next_eval));
+      next_eval += config_.eval_every_seconds;
+    }
+    check_liveness(now);
+    if (stopping_ && (finished() || now - stop_time > config_.worker_timeout)) break;
+    if (log_ != nullptr && now >= next_progress && !stopping_) {
+      next_progress = now + 0.5;
+      const Accounting& a = ps_->accounting();
+      char detail[200];
+      std::snprintf(detail, sizeof detail, "%s  t %.1fs  grads %llu  updates %llu  K %d  live %d/%d",
+                    config_.mode.c_str(), now, (unsigned long long)a.received, (unsigned long long)a.updates,
+                    ps_->current_k(now), ps_->live_workers(), workers_);
+      progress.update(
+          std::min(1.0, budget_fraction(config_, a, progress_.samples, data_.train.size(), now)), now, detail);
+    }
+  }
+  if (log_ != nullptr) {
+    progress.finish();
+    std::fprintf(log_, "hsgd: %s after %.1fs; evaluating %zu remaining snapshot(s)\n", stop_reason_.c_str(),
+                 result.train_seconds, evaluator.pending());
+  }
+  evaluator.finish();
+  result.wall_seconds = clock_.seconds();
+  HSGD_CHECK(ps_->accounting().balances(), "gradient accounting does not balance");
+  nlohmann::json summary = ps_run_summary(config_, data_, result, *ps_, delays_);
+  summary["stop_reason"] = stop_reason_;
+  nlohmann::json ranks = nlohmann::json::array();
+  for (int w = 0; w < workers_; ++w)
+    ranks.push_back({{"rank", w + 1},
+                     {"alive", ps_->alive(w)},
+                     {"compute_s", timing_[w][0]},
+                     {"wait_s", timing_[w][1]},
+                     {"communication_s", timing_[w][2]},
+                     {"delay_s", timing_[w][3]}});
+  summary["ranks"] = ranks;
+  write_json_file(config_.out_dir + "/summary.json", summary);
+  return result;
+}
+
+// ---------------------------------------------------------------- workers
+void run_worker_rank(const MpiSession& session, const TrainConfig& config, const Dataset& data,
+                     const ModelFactory& factory) {
+  const int w = session.rank() - 1;
+  auto model = factory(config.seed);
+  std::vector<size_t> all(data.train.size());
+  std::iota(all.begin(), all.end(), size_t{0});
+  GradientWorker worker(w, *model, data, all, config.batch_size, config.seed);
+  DelayModel delays = make_delay_model(config);
+  std::signal(SIGINT, on_signal);  // mpirun forwards Ctrl-C: the PS decides when to stop
+  std::signal(SIGTERM, on_signal);
+  const bool hang = config.mpi_hang_rank == session.rank();
+  double compute_s = 0, wait_s = 0, comm_s = 0, delay_s = 0;
+  std::vector<char> buffer, out;
+  int64_t pushes = 0;
+  while (true) {
+    Stopwatch waiting;
+    MPI_Status status;
+    check_mpi(MPI_Probe(0, kTag, MPI_COMM_WORLD, &status), "MPI_Probe");
+    const size_t size = receive(status, buffer);
+    wait_s += waiting.seconds();
+    const DecodedMessage m = decode_message(buffer.data(), size, 0, worker.num_params());
+    if (m.header.type == MessageType::kStop) break;
+    if (m.header.type != MessageType::kParams)
+      throw TransportError("rank " + std::to_string(session.rank()) + ": unexpected " +
+                           std::string(to_string(m.header.type)) + " message from rank 0");
+    if (hang && pushes >= config.mpi_hang_after) {
+      // Fault injection for tests: stop answering, but leave when told to stop.
+      while (true) {
+        int flag = 0;
+        check_mpi(MPI_Iprobe(0, kTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+        if (flag) {
+          const size_t n = receive(status, buffer);
+          if (decode_message(buffer.data(), n, 0, worker.num_params()).header.type == MessageType::kStop) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      break;
+    }
+    Stopwatch computing;
+    const double loss = worker.compute(m.payload);
+    compute_s += computing.seconds();
+    const double delay = delays.next(w);
+    if (delay > 0) std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+    delay_s += delay;
+    Stopwatch communicating;
+    MessageHeader h;
+    h.type = MessageType::kPush;
+    h.sender = session.rank();
+    h.version = m.header.version;
+    h.payload_floats = worker.num_params();
+    h.value = loss;
+    encode_message(h, worker.gradient().data(), out);
+    send(out, 0);
+    comm_s += communicating.seconds();
+    ++pushes;
+  }
+  MessageHeader bye;
+  bye.type = MessageType::kBye;
+  bye.sender = session.rank();
+  bye.payload_floats = kByeFloats;
+  const float timing[kByeFloats] = {float(compute_s), float(wait_s), float(comm_s), float(delay_s)};
+  encode_message(bye, timing, out);
+  send(out, 0);
+}
+
+}  // namespace
+
+MpiSession::MpiSession() {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) {
+    int provided = 0;
+    check_mpi(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+}
+
+MpiSession::~MpiSession() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+void keep_worker_shard(Dataset& data, int worker, int workers, uint64_t seed) {
+  data.train = data.train.subset(shard_indices(data.train.size(), workers, worker, seed));
+  data.train.pixels.shrink_to_fit();
+  data.test = ImageSet{};
+}
+
+RunResult run_mpi(const MpiSession& session, const TrainConfig& config, const Dataset& data,
+                  const ModelFactory& factory, std::FILE* log) {
+  config.validate();
+  if (session.size() < 2)
+    throw ConfigError("--runtime mpi needs at least 2 ranks (1 server + workers): mpirun -np N+1 hsgd train ...");
+  if (config.workers != session.size() - 1)
+    throw ConfigError("--workers " + std::to_string(config.workers) + " does not match mpirun's " +
+                      std::to_string(session.size() - 1) + " worker ranks (-np " + std::to_string(session.size()) +
+                      "); give --workers " + std::to_string(session.size() - 1) + " or leave it out");
+  if (session.rank() == 0) {
+    ParameterServerRank ps(session, config, data, factory, log);
+    return ps.run();
+  }
+  run_worker_rank(session, config, data, factory);
+  return {};
+}
+
+}  // namespace hsgd
