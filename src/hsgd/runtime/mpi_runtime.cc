@@ -8,6 +8,7 @@
 #include "hsgd/runtime/mpi_runtime.h"
 
 #include <mpi.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -16,6 +17,8 @@
 #include <cmath>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <thread>
@@ -70,6 +73,7 @@ class ParameterServerRank {
         last_heard_(workers_, 0.0),
         waiting_(workers_, 0),
         said_bye_(workers_, 0),
+        stop_sent_(workers_, 0),
         timing_(workers_) {}
 
   RunResult run();
@@ -93,7 +97,7 @@ class ParameterServerRank {
   Stopwatch clock_;
   WorkerProgress progress_;
   std::vector<double> last_heard_;
-  std::vector<char> waiting_, said_bye_;
+  std::vector<char> waiting_, said_bye_, stop_sent_;
   std::vector<std::array<float, kByeFloats>> timing_;
   std::vector<char> send_buffer_;
   bool stopping_ = false;
@@ -111,10 +115,14 @@ void ParameterServerRank::send_params(int w) {
 }
 
 void ParameterServerRank::send_stop(int w) {
+  if (stop_sent_[w]) return;
+  stop_sent_[w] = 1;
   MessageHeader h;
   h.type = MessageType::kStop;
   encode_message(h, nullptr, send_buffer_);
-  send(send_buffer_, w + 1);
+  // A small message goes out eagerly; to a rank that died, the send may fail,
+  // and that is no reason to stop the others.
+  MPI_Send(send_buffer_.data(), static_cast<int>(send_buffer_.size()), MPI_BYTE, w + 1, kTag, MPI_COMM_WORLD);
 }
 
 void ParameterServerRank::begin_stop(const char* why) {
@@ -150,6 +158,10 @@ void ParameterServerRank::handle(int source, const DecodedMessage& m) {
   }
   const double now = clock_.seconds();
   const PushOutcome out = ps_->push(w, m.header.version, m.payload, now);
+  if (!ps_->alive(w)) {  // declared dead earlier: counted as dropped, and told to leave
+    send_stop(w);
+    return;
+  }
   progress_.record(config_.batch_size, m.header.value);
   if (budget_fraction(config_, ps_->accounting(), progress_.samples, data_.train.size(), now) >= 1.0) {
     send_stop(w);
@@ -209,14 +221,14 @@ RunResult ParameterServerRank::run() {
     start.row.test_accuracy = e.accuracy;
     record(start.row);
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-
+  // `kill -TERM $(cat OUT/server.pid)` ends the run cleanly with its metrics.
+  std::ofstream(config_.out_dir + "/server.pid") << getpid() << "\n";
   clock_ = Stopwatch();
   for (int w = 0; w < workers_; ++w) send_params(w);
   ProgressLine progress(log_ != nullptr ? log_ : stderr);
   std::vector<char> buffer;
   double next_eval = config_.eval_every_seconds, next_progress = 0, stop_time = -1;
+  size_t discarded = 0;
   while (true) {
     int flag = 0;
     MPI_Status status;
@@ -233,6 +245,9 @@ RunResult ParameterServerRank::run() {
     if (stopping_ && stop_time < 0) {
       stop_time = now;
       result.train_seconds = now;
+      // Stopped by a signal: mpirun kills the ranks soon after, so evaluate
+      // only this last snapshot; the rows already evaluated stay.
+      if (g_signal != 0) discarded = evaluator.discard_pending();
       evaluator.submit(take_snapshot(*ps_, progress_, data_.train.size(), now));
     }
     if (!stopping_ && now >= next_eval) {
@@ -252,6 +267,8 @@ RunResult ParameterServerRank::run() {
           std::min(1.0, budget_fraction(config_, a, progress_.samples, data_.train.size(), now)), now, detail);
     }
   }
+  // Everyone not yet told (a rank declared dead may still be listening) is told now.
+  for (int w = 0; w < workers_; ++w) send_stop(w);
   if (log_ != nullptr) {
     progress.finish();
     std::fprintf(log_, "hsgd: %s after %.1fs; evaluating %zu remaining snapshot(s)\n", stop_reason_.c_str(),
@@ -262,6 +279,10 @@ RunResult ParameterServerRank::run() {
   HSGD_CHECK(ps_->accounting().balances(), "gradient accounting does not balance");
   nlohmann::json summary = ps_run_summary(config_, data_, result, *ps_, delays_);
   summary["stop_reason"] = stop_reason_;
+  summary["snapshots_not_evaluated"] = discarded;
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  summary["server_peak_rss_mb"] = usage.ru_maxrss / 1024.0;
   nlohmann::json ranks = nlohmann::json::array();
   for (int w = 0; w < workers_; ++w)
     ranks.push_back({{"rank", w + 1},
@@ -269,7 +290,8 @@ RunResult ParameterServerRank::run() {
                      {"compute_s", timing_[w][0]},
                      {"wait_s", timing_[w][1]},
                      {"communication_s", timing_[w][2]},
-                     {"delay_s", timing_[w][3]}});
+                     {"delay_s", timing_[w][3]},
+                     {"peak_rss_mb", timing_[w][4]}});
   summary["ranks"] = ranks;
   write_json_file(config_.out_dir + "/summary.json", summary);
   return result;
@@ -284,8 +306,6 @@ void run_worker_rank(const MpiSession& session, const TrainConfig& config, const
   std::iota(all.begin(), all.end(), size_t{0});
   GradientWorker worker(w, *model, data, all, config.batch_size, config.seed);
   DelayModel delays = make_delay_model(config);
-  std::signal(SIGINT, on_signal);  // mpirun forwards Ctrl-C: the PS decides when to stop
-  std::signal(SIGTERM, on_signal);
   const bool hang = config.mpi_hang_rank == session.rank();
   double compute_s = 0, wait_s = 0, comm_s = 0, delay_s = 0;
   std::vector<char> buffer, out;
@@ -336,7 +356,10 @@ void run_worker_rank(const MpiSession& session, const TrainConfig& config, const
   bye.type = MessageType::kBye;
   bye.sender = session.rank();
   bye.payload_floats = kByeFloats;
-  const float timing[kByeFloats] = {float(compute_s), float(wait_s), float(comm_s), float(delay_s)};
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const float timing[kByeFloats] = {float(compute_s), float(wait_s), float(comm_s), float(delay_s),
+                                    float(usage.ru_maxrss / 1024.0)};
   encode_message(bye, timing, out);
   send(out, 0);
 }
@@ -350,6 +373,13 @@ MpiSession::MpiSession() {
     int provided = 0;
     check_mpi(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
   }
+  // From here on SIGINT/SIGTERM (mpirun forwards Ctrl-C to every rank) only
+  // set a flag: rank 0 ends the run cleanly, writing its metrics, and tells
+  // the workers to stop; they leave when told.
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  // Errors are returned, not fatal: a dead peer must not take the server down.
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
 }

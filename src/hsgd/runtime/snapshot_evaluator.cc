@@ -77,6 +77,13 @@ void SnapshotEvaluator::finish() {
   thread_.join();
 }
 
+size_t SnapshotEvaluator::discard_pending() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const size_t n = queue_.size();
+  queue_.clear();
+  return n;
+}
+
 size_t SnapshotEvaluator::pending() const {
   std::lock_guard<std::mutex> lock(mu_);
   return queue_.size();

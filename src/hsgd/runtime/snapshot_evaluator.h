@@ -39,6 +39,9 @@ class SnapshotEvaluator {
   void submit(Snapshot snapshot);
   // Evaluates everything still queued and stops the thread.
   void finish();
+  // Drops the snapshots not yet evaluated (a run stopped by a signal must
+  // write its metrics quickly); returns how many.
+  size_t discard_pending();
   size_t pending() const;
   size_t done() const;
 

@@ -11,8 +11,8 @@
 //          24  payload_floats u64
 //          32  value          f64  push: the minibatch loss
 //          40  value2         f64  reserved (0)
-// A bye message carries 4 floats: the worker's seconds computing, waiting,
-// communicating and sleeping its injected delays.
+// A bye message carries 5 floats: the worker's seconds computing, waiting,
+// communicating and sleeping its injected delays, and its peak RSS in MB.
 // Little-endian, as every machine hsgd runs on. decode() checks everything a
 // receiver relies on before it trusts the payload, and names the rank and
 // the problem when something is off: it never reads past the buffer.
@@ -57,7 +57,7 @@ struct MessageHeader {
 // Header + payload, ready to send. Reuses `out`'s storage.
 void encode_message(const MessageHeader& header, const float* payload, std::vector<char>& out);
 
-constexpr size_t kByeFloats = 4;
+constexpr size_t kByeFloats = 5;
 
 struct DecodedMessage {
   MessageHeader header;
