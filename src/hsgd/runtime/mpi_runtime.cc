@@ -81,6 +81,7 @@ class ParameterServerRank {
  private:
   void send_params(int w);
   void send_stop(int w);
+  void release_waiting();
   void handle(int source, const DecodedMessage& m);
   void begin_stop(const char* why);
   void check_liveness(double now);
@@ -123,6 +124,15 @@ void ParameterServerRank::send_stop(int w) {
   // A small message goes out eagerly; to a rank that died, the send may fail,
   // and that is no reason to stop the others.
   MPI_Send(send_buffer_.data(), static_cast<int>(send_buffer_.size()), MPI_BYTE, w + 1, kTag, MPI_COMM_WORLD);
+}
+
+// An update was applied: every worker waiting for one gets the new parameters.
+void ParameterServerRank::release_waiting() {
+  for (int w = 0; w < workers_; ++w)
+    if (waiting_[w]) {
+      waiting_[w] = 0;
+      send_params(w);
+    }
 }
 
 void ParameterServerRank::begin_stop(const char* why) {
@@ -168,12 +178,7 @@ void ParameterServerRank::handle(int source, const DecodedMessage& m) {
     begin_stop("budget reached");
     return;
   }
-  if (out.status == PushOutcome::Status::kApplied)
-    for (int other = 0; other < workers_; ++other)
-      if (waiting_[other]) {
-        waiting_[other] = 0;
-        send_params(other);
-      }
+  if (out.status == PushOutcome::Status::kApplied) release_waiting();
   if (wait_applied_ && out.status == PushOutcome::Status::kBuffered)
     waiting_[w] = 1;
   else
@@ -189,12 +194,7 @@ void ParameterServerRank::check_liveness(double now) {
                      w + 1, now - last_heard_[w]);
       const uint64_t before = ps_->version();
       ps_->set_alive(w, false, now);
-      if (ps_->version() > before)  // K fell to what was buffered: an update went through
-        for (int other = 0; other < workers_; ++other)
-          if (waiting_[other]) {
-            waiting_[other] = 0;
-            send_params(other);
-          }
+      if (ps_->version() > before) release_waiting();  // K fell to what was buffered: an update went through
       if (ps_->live_workers() == 0) begin_stop("every worker is dead");
     }
   }
@@ -212,15 +212,7 @@ RunResult ParameterServerRank::run() {
   RowRecorder record(config_, result);
   SnapshotEvaluator evaluator(factory_(config_.seed), data_, config_.eval_batch, /*background=*/true,
                               [&](const MetricsRow& row) { record(row); });
-  {
-    Snapshot start = take_snapshot(*ps_, progress_, data_.train.size(), 0.0);
-    auto model = factory_(config_.seed);
-    model->set_params(start.params.data());
-    const Evaluation e = model->evaluate(data_.test, data_.normalization, config_.eval_batch);
-    start.row.test_loss = e.loss;
-    start.row.test_accuracy = e.accuracy;
-    record(start.row);
-  }
+  evaluator.evaluate_now(take_snapshot(*ps_, progress_, data_.train.size(), 0.0));
   // `kill -TERM $(cat OUT/server.pid)` ends the run cleanly with its metrics.
   std::ofstream(config_.out_dir + "/server.pid") << getpid() << "\n";
   clock_ = Stopwatch();

@@ -5,6 +5,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hsgd/common/error.h"
+
 namespace hsgd {
 
 SnapshotEvaluator::SnapshotEvaluator(std::unique_ptr<Model> model, const Dataset& data, int eval_batch,
@@ -42,6 +44,13 @@ void SnapshotEvaluator::submit(Snapshot snapshot) {
     queue_.push_back(std::move(snapshot));
   }
   cv_.notify_all();
+}
+
+void SnapshotEvaluator::evaluate_now(Snapshot snapshot) {
+  HSGD_CHECK(done_ == 0 && pending() == 0, "evaluate_now() after snapshots were submitted");
+  evaluate(snapshot);
+  std::lock_guard<std::mutex> lock(mu_);
+  ++done_;
 }
 
 void SnapshotEvaluator::loop() {

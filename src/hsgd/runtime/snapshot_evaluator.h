@@ -37,6 +37,10 @@ class SnapshotEvaluator {
   ~SnapshotEvaluator();
 
   void submit(Snapshot snapshot);
+  // Evaluates on the calling thread now, before the first submit (the
+  // starting point of a run, evaluated before the workers start so it takes
+  // no CPU from training).
+  void evaluate_now(Snapshot snapshot);
   // Evaluates everything still queued and stops the thread.
   void finish();
   // Drops the snapshots not yet evaluated (a run stopped by a signal must

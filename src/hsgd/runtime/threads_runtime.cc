@@ -163,16 +163,8 @@ RunResult ThreadsRun::run() {
   SnapshotEvaluator evaluator(factory_(config_.seed), data_, config_.eval_batch, /*background=*/true,
                               [&](const MetricsRow& row) { record(row); });
   {
-    // The starting point, evaluated before the workers start so that it takes
-    // no CPU from training (later snapshots are evaluated in the background).
     std::lock_guard<std::mutex> lock(shared_.mu);
-    Snapshot start = take_snapshot_locked(0.0);
-    auto model = factory_(config_.seed);
-    model->set_params(start.params.data());
-    const Evaluation e = model->evaluate(data_.test, data_.normalization, config_.eval_batch);
-    start.row.test_loss = e.loss;
-    start.row.test_accuracy = e.accuracy;
-    record(start.row);
+    evaluator.evaluate_now(take_snapshot_locked(0.0));
   }
 
   clock_ = Stopwatch();
