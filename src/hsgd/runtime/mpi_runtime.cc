@@ -35,7 +35,8 @@
 namespace hsgd {
 namespace {
 
-constexpr int kTag = 7;
+constexpr int kHeaderTag = 7;   // headers: what the server polls for
+constexpr int kPayloadTag = 8;  // the payload that follows a header, from the same sender
 std::atomic<int> g_signal{0};
 void on_signal(int sig) { g_signal = sig; }
 
@@ -43,18 +44,40 @@ void check_mpi(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw TransportError(std::string("MPI call failed: ") + what);
 }
 
-void send(const std::vector<char>& bytes, int dest) {
-  check_mpi(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, dest, kTag, MPI_COMM_WORLD), "MPI_Send");
+// Sends a header and, when it declares one, its payload straight from
+// `payload` (no copy). Returns false when MPI reports an error.
+bool send_message(const MessageHeader& h, const float* payload, int dest) {
+  char head[MessageHeader::kBytes];
+  encode_header(h, head);
+  if (MPI_Send(head, MessageHeader::kBytes, MPI_BYTE, dest, kHeaderTag, MPI_COMM_WORLD) != MPI_SUCCESS) return false;
+  if (h.payload_floats == 0) return true;
+  return MPI_Send(payload, static_cast<int>(h.payload_floats * sizeof(float)), MPI_BYTE, dest, kPayloadTag,
+                  MPI_COMM_WORLD) == MPI_SUCCESS;
 }
 
-// Receives the message `status` announced; returns its size.
-size_t receive(const MPI_Status& status, std::vector<char>& buffer) {
+// Receives the header `status` announced and validates it, then receives
+// exactly the payload it declares into `payload`.
+MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::vector<float>& payload) {
+  const int source = status.MPI_SOURCE;
   int count = 0;
   check_mpi(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
-  buffer.resize(static_cast<size_t>(std::max(count, 0)));
-  check_mpi(MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, kTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
-            "MPI_Recv");
-  return buffer.size();
+  std::vector<char> head(static_cast<size_t>(std::max(count, 0)));
+  check_mpi(MPI_Recv(head.data(), count, MPI_BYTE, source, kHeaderTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+  const MessageHeader h = decode_header(head.data(), head.size(), source, num_params);
+  payload.resize(h.payload_floats);
+  if (h.payload_floats > 0) {
+    const int bytes = static_cast<int>(h.payload_floats * sizeof(float));
+    MPI_Status st;
+    if (MPI_Recv(payload.data(), bytes, MPI_BYTE, source, kPayloadTag, MPI_COMM_WORLD, &st) != MPI_SUCCESS)
+      throw TransportError("malformed message from rank " + std::to_string(source) + ": the " + to_string(h.type) +
+                           " payload is larger than the " + std::to_string(bytes) + " bytes its header declares");
+    int got = 0;
+    MPI_Get_count(&st, MPI_BYTE, &got);
+    if (got != bytes)
+      throw TransportError("malformed message from rank " + std::to_string(source) + ": " + std::to_string(got) +
+                           " payload bytes, its header declares " + std::to_string(bytes));
+  }
+  return h;
 }
 
 // ---------------------------------------------------------------- rank 0
@@ -82,7 +105,7 @@ class ParameterServerRank {
   void send_params(int w);
   void send_stop(int w);
   void release_waiting();
-  void handle(int source, const DecodedMessage& m);
+  void handle(int source, const MessageHeader& m, const float* payload);
   void begin_stop(const char* why);
   void check_liveness(double now);
   bool finished() const;
@@ -100,7 +123,6 @@ class ParameterServerRank {
   std::vector<double> last_heard_;
   std::vector<char> waiting_, said_bye_, stop_sent_;
   std::vector<std::array<float, kByeFloats>> timing_;
-  std::vector<char> send_buffer_;
   bool stopping_ = false;
   std::string stop_reason_;
 };
@@ -110,8 +132,8 @@ void ParameterServerRank::send_params(int w) {
   h.type = MessageType::kParams;
   h.version = ps_->version();
   h.payload_floats = ps_->num_params();
-  encode_message(h, ps_->params().data(), send_buffer_);
-  send(send_buffer_, w + 1);
+  if (!send_message(h, ps_->params().data(), w + 1))
+    throw TransportError("MPI_Send of the parameters to rank " + std::to_string(w + 1) + " failed");
   last_heard_[w] = clock_.seconds();  // the worker's next step starts now
 }
 
@@ -120,10 +142,9 @@ void ParameterServerRank::send_stop(int w) {
   stop_sent_[w] = 1;
   MessageHeader h;
   h.type = MessageType::kStop;
-  encode_message(h, nullptr, send_buffer_);
   // A small message goes out eagerly; to a rank that died, the send may fail,
   // and that is no reason to stop the others.
-  MPI_Send(send_buffer_.data(), static_cast<int>(send_buffer_.size()), MPI_BYTE, w + 1, kTag, MPI_COMM_WORLD);
+  send_message(h, nullptr, w + 1);
 }
 
 // An update was applied: every worker waiting for one gets the new parameters.
@@ -146,20 +167,20 @@ void ParameterServerRank::begin_stop(const char* why) {
     }
 }
 
-void ParameterServerRank::handle(int source, const DecodedMessage& m) {
+void ParameterServerRank::handle(int source, const MessageHeader& m, const float* payload) {
   const int w = source - 1;
   last_heard_[w] = clock_.seconds();
-  if (m.header.type == MessageType::kBye) {
+  if (m.type == MessageType::kBye) {
     said_bye_[w] = 1;
-    std::copy(m.payload, m.payload + kByeFloats, timing_[w].begin());
+    std::copy(payload, payload + kByeFloats, timing_[w].begin());
     return;
   }
-  if (m.header.type != MessageType::kPush)
-    throw TransportError("unexpected " + std::string(to_string(m.header.type)) + " message from rank " +
+  if (m.type != MessageType::kPush)
+    throw TransportError("unexpected " + std::string(to_string(m.type)) + " message from rank " +
                          std::to_string(source));
-  if (m.header.version > ps_->version())
+  if (m.version > ps_->version())
     throw TransportError("rank " + std::to_string(source) + " pushed a gradient of version " +
-                         std::to_string(m.header.version) + ", newer than the server's " +
+                         std::to_string(m.version) + ", newer than the server's " +
                          std::to_string(ps_->version()));
   if (stopping_) {
     ps_->push_after_end(w);
@@ -167,12 +188,12 @@ void ParameterServerRank::handle(int source, const DecodedMessage& m) {
     return;
   }
   const double now = clock_.seconds();
-  const PushOutcome out = ps_->push(w, m.header.version, m.payload, now);
+  const PushOutcome out = ps_->push(w, m.version, payload, now);
   if (!ps_->alive(w)) {  // declared dead earlier: counted as dropped, and told to leave
     send_stop(w);
     return;
   }
-  progress_.record(config_.batch_size, m.header.value);
+  progress_.record(config_.batch_size, m.value);
   if (budget_fraction(config_, ps_->accounting(), progress_.samples, data_.train.size(), now) >= 1.0) {
     send_stop(w);
     begin_stop("budget reached");
@@ -218,16 +239,16 @@ RunResult ParameterServerRank::run() {
   clock_ = Stopwatch();
   for (int w = 0; w < workers_; ++w) send_params(w);
   ProgressLine progress(log_ != nullptr ? log_ : stderr);
-  std::vector<char> buffer;
+  std::vector<float> payload;  // a push's gradient is received straight into this
   double next_eval = config_.eval_every_seconds, next_progress = 0, stop_time = -1;
   size_t discarded = 0;
   while (true) {
     int flag = 0;
     MPI_Status status;
-    check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, kTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+    check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, kHeaderTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
     if (flag) {
-      const size_t size = receive(status, buffer);
-      handle(status.MPI_SOURCE, decode_message(buffer.data(), size, status.MPI_SOURCE, ps_->num_params()));
+      const MessageHeader m = receive_message(status, ps_->num_params(), payload);
+      handle(status.MPI_SOURCE, m, payload.data());
     } else {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
@@ -300,34 +321,30 @@ void run_worker_rank(const MpiSession& session, const TrainConfig& config, const
   DelayModel delays = make_delay_model(config);
   const bool hang = config.mpi_hang_rank == session.rank();
   double compute_s = 0, wait_s = 0, comm_s = 0, delay_s = 0;
-  std::vector<char> buffer, out;
+  std::vector<float> params;  // received straight from the server
   int64_t pushes = 0;
   while (true) {
     Stopwatch waiting;
     MPI_Status status;
-    check_mpi(MPI_Probe(0, kTag, MPI_COMM_WORLD, &status), "MPI_Probe");
-    const size_t size = receive(status, buffer);
+    check_mpi(MPI_Probe(0, kHeaderTag, MPI_COMM_WORLD, &status), "MPI_Probe");
+    const MessageHeader m = receive_message(status, worker.num_params(), params);
     wait_s += waiting.seconds();
-    const DecodedMessage m = decode_message(buffer.data(), size, 0, worker.num_params());
-    if (m.header.type == MessageType::kStop) break;
-    if (m.header.type != MessageType::kParams)
-      throw TransportError("rank " + std::to_string(session.rank()) + ": unexpected " +
-                           std::string(to_string(m.header.type)) + " message from rank 0");
+    if (m.type == MessageType::kStop) break;
+    if (m.type != MessageType::kParams)
+      throw TransportError("rank " + std::to_string(session.rank()) + ": unexpected " + std::string(to_string(m.type)) +
+                           " message from rank 0");
     if (hang && pushes >= config.mpi_hang_after) {
       // Fault injection for tests: stop answering, but leave when told to stop.
       while (true) {
         int flag = 0;
-        check_mpi(MPI_Iprobe(0, kTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
-        if (flag) {
-          const size_t n = receive(status, buffer);
-          if (decode_message(buffer.data(), n, 0, worker.num_params()).header.type == MessageType::kStop) break;
-        }
+        check_mpi(MPI_Iprobe(0, kHeaderTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+        if (flag && receive_message(status, worker.num_params(), params).type == MessageType::kStop) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
       break;
     }
     Stopwatch computing;
-    const double loss = worker.compute(m.payload);
+    const double loss = worker.compute(params.data());
     compute_s += computing.seconds();
     const double delay = delays.next(w);
     if (delay > 0) std::this_thread::sleep_for(std::chrono::duration<double>(delay));
@@ -336,11 +353,10 @@ void run_worker_rank(const MpiSession& session, const TrainConfig& config, const
     MessageHeader h;
     h.type = MessageType::kPush;
     h.sender = session.rank();
-    h.version = m.header.version;
+    h.version = m.version;
     h.payload_floats = worker.num_params();
     h.value = loss;
-    encode_message(h, worker.gradient().data(), out);
-    send(out, 0);
+    if (!send_message(h, worker.gradient().data(), 0)) throw TransportError("MPI_Send of a gradient to rank 0 failed");
     comm_s += communicating.seconds();
     ++pushes;
   }
@@ -352,8 +368,7 @@ void run_worker_rank(const MpiSession& session, const TrainConfig& config, const
   getrusage(RUSAGE_SELF, &usage);
   const float timing[kByeFloats] = {float(compute_s), float(wait_s), float(comm_s), float(delay_s),
                                     float(usage.ru_maxrss / 1024.0)};
-  encode_message(bye, timing, out);
-  send(out, 0);
+  send_message(bye, timing, 0);
 }
 
 }  // namespace
