@@ -33,14 +33,8 @@
 #include "hsgd/worker/gradient_worker.h"
 
 namespace hsgd {
-namespace {
 
-constexpr int kHeaderTag = 7;   // headers: what the server polls for
-constexpr int kPayloadTag = 8;  // the payload that follows a header, from the same sender
-std::atomic<int> g_signal{0};
-void on_signal(int sig) { g_signal = sig; }
-
-void check_mpi(int rc, const char* what) {
+static void check_mpi(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw TransportError(std::string("MPI call failed: ") + what);
 }
 
@@ -79,6 +73,12 @@ MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::
   }
   return h;
 }
+
+namespace {
+
+std::atomic<int> g_signal{0};
+void on_signal(int sig) { g_signal = sig; }
+
 
 // ---------------------------------------------------------------- rank 0
 class ParameterServerRank {

@@ -10,14 +10,31 @@
 // for it. SIGINT/SIGTERM on rank 0 ends the run cleanly with its metrics.
 #pragma once
 
+#include <mpi.h>
+
 #include <cstdio>
+#include <vector>
 
 #include "hsgd/config/train_config.h"
 #include "hsgd/data/image_set.h"
 #include "hsgd/metrics/run_metrics.h"
 #include "hsgd/model/model.h"
+#include "hsgd/transport/message.h"
 
 namespace hsgd {
+
+// ---- the wire protocol over MPI (transport/message.h), also used by bench/mpi_bench.cc
+constexpr int kHeaderTag = 7;   // headers: what the server polls for
+constexpr int kPayloadTag = 8;  // the payload that follows a header, from the same sender
+
+// Sends a header and, when it declares one, its payload straight from
+// `payload` (no copy). Returns false when MPI reports an error.
+bool send_message(const MessageHeader& header, const float* payload, int dest);
+
+// Receives the header `status` announced (a probe on kHeaderTag) and
+// validates it, then receives exactly the payload it declares into `payload`.
+// Throws TransportError naming the rank when anything is off.
+MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::vector<float>& payload);
 
 // MPI_Init_thread / MPI_Finalize for the life of the object.
 class MpiSession {
