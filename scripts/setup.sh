@@ -59,7 +59,8 @@ esac
 # (scripts/mpirun.sh also sets the variables OpenMPI needs to run as root).
 MCA_CONF=/etc/openmpi/openmpi-mca-params.conf
 if [[ -w "$(dirname "$MCA_CONF")" ]] && ! grep -q '^rmaps_base_oversubscribe' "$MCA_CONF" 2>/dev/null; then
-  echo "rmaps_base_oversubscribe = 1" >> "$MCA_CONF"
+  # The file may not end with a newline: start a line of our own.
+  printf '\nrmaps_base_oversubscribe = 1\n' >> "$MCA_CONF"
   log "OpenMPI: oversubscription allowed ($MCA_CONF)"
 fi
 
