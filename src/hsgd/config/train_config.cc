@@ -8,6 +8,7 @@
 #include "hsgd/common/error.h"
 #include "hsgd/ps/k_schedule.h"
 #include "hsgd/ps/ps_options.h"
+#include "hsgd/runtime/delay_model.h"
 #include "hsgd/sim/cost_model.h"
 
 namespace hsgd {
@@ -57,8 +58,7 @@ void TrainConfig::validate() const {
   parse_aggregation(aggregation);
   if (mode == "hybrid") parse_k_schedule(schedule, lr, workers);
   require(max_staleness >= -1, "--max-staleness", static_cast<double>(max_staleness), "must be >= 0, or -1 for no limit");
-  if (delay != "none" && delay != "half-normal" && delay != "exponential" && delay != "fixed")
-    throw ConfigError("--delay " + delay + ": unknown distribution; expected none, half-normal, exponential or fixed");
+  check_delay_distribution(delay);
   require(delay_fraction >= 0 && delay_fraction <= 1, "--delay-fraction", delay_fraction, "must be in [0, 1]");
   require(std::isfinite(delay_scale) && delay_scale >= 0, "--delay-scale", delay_scale, "must be >= 0 seconds");
 }

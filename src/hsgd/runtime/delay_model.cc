@@ -8,10 +8,14 @@
 
 namespace hsgd {
 
+void check_delay_distribution(const std::string& d) {
+  if (d != "none" && d != "half-normal" && d != "exponential" && d != "fixed")
+    throw ConfigError("--delay " + d + ": unknown distribution; expected none, half-normal, exponential or fixed");
+}
+
 DelayModel::DelayModel(const std::string& distribution, double fraction, double scale, int workers, uint64_t seed)
     : distribution_(distribution), fraction_(fraction), scale_(scale), delayed_(workers, 0) {
-  if (distribution != "none" && distribution != "half-normal" && distribution != "exponential" && distribution != "fixed")
-    throw ConfigError("--delay " + distribution + ": unknown distribution; expected none, half-normal, exponential or fixed");
+  check_delay_distribution(distribution);
   std::vector<int> order(workers);
   std::iota(order.begin(), order.end(), 0);
   Rng pick(derive_seed(seed, 0xDE1A));

@@ -18,6 +18,9 @@
 
 namespace hsgd {
 
+// Throws ConfigError unless `distribution` is one DelayModel knows.
+void check_delay_distribution(const std::string& distribution);
+
 class DelayModel {
  public:
   DelayModel(const std::string& distribution, double fraction, double scale, int workers, uint64_t seed);
