@@ -23,6 +23,8 @@ Command add_train_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_data_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
+Command add_experiment_command(CLI::App& app);
+Command add_report_command(CLI::App& app);
 
 // ---- shared by train and compare (train_command.cc)
 

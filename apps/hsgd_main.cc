@@ -2,6 +2,8 @@
 //
 //   hsgd train ...     train a model (see `hsgd train --help`)
 //   hsgd compare ...   sync, async and hybrid on one configuration, side by side
+//   hsgd experiment S  run a suite of runs (paper tables) and write its report
+//   hsgd report DIR    rebuild the report of an experiment's results folder
 //   hsgd data SPEC     load a data set and describe it
 //   hsgd info          models, data sets and the compute back end
 //
@@ -21,6 +23,8 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "print help for every command");
   const std::vector<hsgd::cli::Command> commands = {hsgd::cli::add_train_command(app),
                                                     hsgd::cli::add_compare_command(app),
+                                                    hsgd::cli::add_experiment_command(app),
+                                                    hsgd::cli::add_report_command(app),
                                                     hsgd::cli::add_data_command(app),
                                                     hsgd::cli::add_info_command(app)};
   try {

@@ -21,6 +21,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-openmp          # compute; OpenBLAS replaces the reference BLAS
   libgtest-dev libgmock-dev libbenchmark-dev # tests and benchmarks
   zlib1g-dev libcli11-dev nlohmann-json3-dev # gzip, command line, JSON
+  libtomlplusplus-dev                        # experiment suite files (TOML)
   libopenmpi-dev openmpi-bin                 # the MPI runtime
   gnuplot-nox                                # plots of experiment results
   dataset-fashion-mnist                      # Fashion-MNIST as gzip'ed IDX

@@ -26,7 +26,7 @@ TEST(Models, ParameterCountsAndShapes) {
       {"mnist-cnn", 582026, {1, 28, 28}},
       {"cifar-cnn", 122570, {3, 32, 32}},
       {"ray-tiny", 1960, {1, 28, 28}},
-      {"lenet5", 62006, {3, 32, 32}}};
+      {"lenet5", 62006, {3, 32, 32}}, {"mlp", 1994, {1, 1, 20}}};
   ASSERT_EQ(model_catalog().size(), want.size());
   for (const auto& [name, params, shape] : want) {
     const auto model = make_model(name, 1);

@@ -8,6 +8,7 @@
 #include "hsgd/data/cifar_reader.h"
 #include "hsgd/data/idx_reader.h"
 #include "hsgd/data/input_file.h"
+#include "hsgd/data/synthetic.h"
 
 #ifndef HSGD_DEFAULT_DATA_ROOT
 #define HSGD_DEFAULT_DATA_ROOT "data"
@@ -68,7 +69,8 @@ std::string default_data_root() {
 const char* dataset_spec_help() {
   return "mnist | fashion-mnist | cifar10 (under --data-root), NAME:PATH for another location, "
          "idx:DIR (MNIST-style file names, raw or .gz), or "
-         "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS";
+         "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS, or "
+         "synthetic[:features=20,classes=10,samples=10000,test=0.2,sep=0.5,seed=1] (the paper's generated data)";
 }
 
 Dataset load_dataset(const std::string& spec, const std::string& data_root) {
@@ -99,6 +101,7 @@ Dataset load_dataset(const std::string& spec, const std::string& data_root) {
     }
     return load_cifar10(p);
   }
+  if (kind == "synthetic") return make_synthetic_dataset(parse_synthetic_spec(path));
   if (kind == "idx") {
     if (path.empty()) throw ConfigError("--data idx: needs a folder or four files: idx:DIR or idx:A,B,C,D");
     Dataset ds;

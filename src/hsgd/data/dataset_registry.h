@@ -7,6 +7,7 @@
 //   cifar10:PATH                               cifar-10-batches-bin/ or the .tar.gz
 //   idx:DIR                                    any IDX data set laid out like MNIST
 //   idx:TRAIN_IMG,TRAIN_LBL,TEST_IMG,TEST_LBL  any IDX image/label pairs
+//   synthetic[:key=value,...]                  generated from a seed (synthetic.h)
 // IDX files may be raw or gzip'ed (.gz); a folder may hold either.
 #pragma once
 

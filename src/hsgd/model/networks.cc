@@ -91,6 +91,20 @@ class LeNet5 : public Network {
   nn::Linear fc1_, fc2_, fc3_;
 };
 
+// A small MLP for the paper's synthetic data (data/synthetic.h): 20 features
+// stored as a 1x1x20 "image".
+class SyntheticMlp : public Network {
+ public:
+  SyntheticMlp()
+      : fc1_(register_module("fc1", nn::Linear(20, 64))), fc2_(register_module("fc2", nn::Linear(64, 10))) {}
+
+  torch::Tensor forward(torch::Tensor x) override { return fc2_(torch::relu(fc1_(x.flatten(1)))); }
+  ImageShape input_shape() const override { return {1, 1, 20}; }
+
+ private:
+  nn::Linear fc1_, fc2_;
+};
+
 }  // namespace
 
 std::shared_ptr<Network> make_network(const std::string& name) {
@@ -98,6 +112,7 @@ std::shared_ptr<Network> make_network(const std::string& name) {
   if (name == "cifar-cnn") return std::make_shared<CifarCnn>();
   if (name == "ray-tiny") return std::make_shared<RayTiny>();
   if (name == "lenet5") return std::make_shared<LeNet5>();
+  if (name == "mlp") return std::make_shared<SyntheticMlp>();
   return nullptr;
 }
 

@@ -9,6 +9,7 @@
 //   ray-tiny     1,960   conv 1->3 3x3, pool 3, ReLU, fc 192->10 (Ray's PS example)
 //   lenet5      62,006   conv 3->6 5x5, ReLU, pool 2, conv 6->16 5x5, ReLU, pool 2,
 //                        fc 400->120, ReLU, fc 120->84, ReLU, fc 84->10
+//   mlp          1,994   fc 20->64, ReLU, fc 64->10 (the paper's synthetic data, 1x1x20)
 // This header includes LibTorch: only model/ code, its tests and benchmarks use it.
 #pragma once
 

@@ -144,6 +144,7 @@ const std::vector<ModelInfo>& model_catalog() {
       {"cifar-cnn", "CIFAR-10 CNN of the TensorFlow tutorial, 122,570 parameters"},
       {"ray-tiny", "Ray's parameter-server example net for MNIST, 1,960 parameters"},
       {"lenet5", "LeNet-5 for CIFAR-10, 62,006 parameters"},
+      {"mlp", "MLP 20-64-10 for the synthetic data (--data synthetic), 1,994 parameters"},
   };
   return catalog;
 }

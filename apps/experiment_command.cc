@@ -1,0 +1,208 @@
+// experiment_command.cc: `hsgd experiment SUITE` runs a suite (suites/*.toml,
+// or a file of your own) and builds its report; `hsgd report DIR` rebuilds
+// the report of a results folder.
+//
+// Every run is checked before the first starts: its options go through the
+// same parser and checks as `hsgd train`, so a typo fails at once, naming the
+// run and the option.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "apps/commands.h"
+#include "hsgd/common/error.h"
+#include "hsgd/experiment/report.h"
+#include "hsgd/experiment/runner.h"
+#include "hsgd/experiment/suite.h"
+#include "hsgd/model/model.h"
+
+namespace hsgd::cli {
+namespace fs = std::filesystem;
+namespace {
+
+struct ExperimentArgs {
+  std::string suite;
+  std::string out;
+  int jobs = 0;
+  int seeds = 0;
+  std::vector<std::string> set;
+  bool list = false;
+  bool no_figures = false;
+};
+
+std::string self_path() {
+  std::error_code ec;
+  const auto p = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) throw Error("cannot find the hsgd program (/proc/self/exe): " + ec.message());
+  return p.string();
+}
+
+// Parses a run's request as `hsgd train --config` would, and validates it.
+void check_request(const Suite& suite, const SuiteRun& run, const fs::path& scratch) {
+  {
+    std::ofstream out(scratch);
+    out << run.request;
+  }
+  CLI::App app;
+  auto* cmd = app.add_subcommand("train");
+  TrainConfig config;
+  OptionTable table(cmd);
+  add_training_options(table, config, /*with_mode=*/true);
+  const std::string where = "suite " + suite.name + " (" + suite.origin + "), run " + run.dir;
+  try {
+    app.parse(std::vector<std::string>{scratch.string(), "--config", "train"});  // CLI11 wants them reversed
+    table.load_config_file();
+    config.validate();
+  } catch (const CLI::Error& e) {
+    throw ConfigError(where + ": " + e.what());
+  } catch (const Error& e) {
+    std::string what = e.what();
+    const auto at = what.find(scratch.string());
+    if (at != std::string::npos) what.replace(at, scratch.string().size(), "its options");
+    throw ConfigError(where + ": " + what);
+  }
+  bool known = false;
+  for (const auto& m : model_catalog()) known |= config.model == m.name;
+  if (!known) throw ConfigError(where + ": unknown model '" + config.model + "' (hsgd info lists them)");
+}
+
+void list_suites() {
+  std::printf("built-in suites (hsgd experiment NAME; or the path of a suite file):\n");
+  for (const auto& [name, text] : builtin_suites()) {
+    const Suite s = parse_suite(text, name);
+    std::printf("  %-16s %3zu runs  %s\n", name.c_str(), plan_runs(s).size(), s.description.c_str());
+  }
+}
+
+void print_plan(const Suite& s) {
+  std::printf("suite %s (%s): %s\n", s.name.c_str(), s.origin.c_str(), s.description.c_str());
+  std::printf("  %zu seeds, modes", s.seeds.size());
+  for (const auto& m : s.modes) std::printf(" %s", m.c_str());
+  std::printf("; %zu distinct runs\n", plan_runs(s).size());
+  for (const auto& t : s.tables) {
+    std::printf("  %s\n", t.name.c_str());
+    for (const auto& c : t.cells) std::printf("    %-12s -> runs/%s/\n", c.label.c_str(), c.key.c_str());
+  }
+}
+
+int run_experiment(ExperimentArgs& a) {
+  if (a.suite.empty()) {
+    list_suites();
+    return 0;
+  }
+  if (a.list) {
+    print_plan(load_suite(a.suite, a.set));
+    return 0;
+  }
+  Suite suite = load_suite(a.suite, a.set);
+  if (a.seeds > 0) {
+    suite.seeds.clear();
+    for (int i = 1; i <= a.seeds; ++i) suite.seeds.push_back(static_cast<uint64_t>(i));
+  }
+  const std::vector<SuiteRun> runs = plan_runs(suite);
+  if (a.out.empty()) a.out = "results/" + suite.name;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (a.jobs <= 0) a.jobs = std::min<int>(cores, static_cast<int>(runs.size()));
+  if (a.jobs < 1) a.jobs = 1;
+
+  const fs::path scratch = fs::temp_directory_path() / ("hsgd-request-" + std::to_string(getpid()) + ".toml");
+  try {
+    for (const auto& r : runs) check_request(suite, r, scratch);
+  } catch (...) {
+    fs::remove(scratch);
+    throw;
+  }
+  fs::remove(scratch);
+
+  RunnerOptions options;
+  options.program = self_path();
+  options.results_dir = a.out;
+  options.jobs = a.jobs;
+  options.threads_per_run = std::max(1, cores / a.jobs);
+  const RunnerOutcome outcome = run_suite(suite, runs, options);
+  {  // what --set and --seeds changed, for `hsgd report`
+    nlohmann::json j = nlohmann::json::parse(std::ifstream(fs::path(a.out) / "experiment.json"));
+    j["set"] = a.set;
+    j["seeds"] = suite.seeds;
+    std::ofstream(fs::path(a.out) / "experiment.json") << j.dump(2) << "\n";
+  }
+  std::fprintf(stderr, "hsgd experiment %s: %d runs done now, %d before, %zu failed, %.1fs\n", suite.name.c_str(),
+               outcome.ran, outcome.already_done, outcome.failed.size(), outcome.seconds);
+  if (outcome.interrupted) {
+    std::fprintf(stderr, "hsgd experiment: interrupted; run the same command again to resume\n");
+    return 130;
+  }
+  if (!outcome.failed.empty()) {
+    for (const auto& f : outcome.failed) std::fprintf(stderr, "  failed: %s\n", f.c_str());
+    throw Error("suite " + suite.name + ": " + std::to_string(outcome.failed.size()) +
+                " run(s) failed; fix the cause and run the same command again (finished runs are kept)");
+  }
+  ReportOptions ro;
+  ro.results_dir = a.out;
+  ro.figures = !a.no_figures;
+  const ReportOutcome report = build_report(suite, ro);
+  for (const auto& w : report.warnings) std::fprintf(stderr, "hsgd experiment: warning: %s\n", w.c_str());
+  std::printf("report: %s (%d figures)\n", report.report_path.c_str(), report.figures);
+  return 0;
+}
+
+int run_report(const std::string& dir, bool no_figures) {
+  const fs::path root(dir);
+  const fs::path suite_file = root / "suite.toml";
+  if (!fs::is_regular_file(suite_file))
+    throw DataError(suite_file.string(), "missing file: not a results folder of hsgd experiment");
+  std::vector<std::string> set;
+  std::vector<uint64_t> seeds;
+  if (fs::is_regular_file(root / "experiment.json")) {
+    try {
+      const auto j = nlohmann::json::parse(std::ifstream(root / "experiment.json"));
+      if (j.contains("set")) set = j["set"].get<std::vector<std::string>>();
+      if (j.contains("seeds")) seeds = j["seeds"].get<std::vector<uint64_t>>();
+    } catch (const nlohmann::json::exception& e) {
+      throw DataError((root / "experiment.json").string(), std::string("not valid: ") + e.what());
+    }
+  }
+  std::stringstream text;
+  text << std::ifstream(suite_file).rdbuf();
+  Suite suite = parse_suite(text.str(), suite_file.string(), set);
+  if (!seeds.empty()) suite.seeds = seeds;
+  ReportOptions ro;
+  ro.results_dir = dir;
+  ro.figures = !no_figures;
+  const ReportOutcome report = build_report(suite, ro);
+  for (const auto& w : report.warnings) std::fprintf(stderr, "hsgd report: warning: %s\n", w.c_str());
+  std::printf("report: %s (%d figures)\n", report.report_path.c_str(), report.figures);
+  return 0;
+}
+
+}  // namespace
+
+Command add_experiment_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "experiment", "run a suite of runs (built in: quick, paper-mnist, paper-cifar10, paper-synthetic; or a suite "
+                    "file) and write its report; run it again to resume");
+  auto a = std::make_shared<ExperimentArgs>();
+  cmd->add_option("suite", a->suite, "a built-in suite's name or the path of a suite file (none: list the suites)");
+  cmd->add_option("--out", a->out, "results folder (default results/<suite>)");
+  cmd->add_option("--jobs", a->jobs, "runs at a time (default: the number of cores)")->check(CLI::Range(0, 1024));
+  cmd->add_option("--seeds", a->seeds, "use seeds 1..N instead of the suite's")->check(CLI::Range(0, 1000));
+  cmd->add_option("--set", a->set, "NAME=VALUE: override a training option of every run, e.g. --set model=mnist-cnn");
+  cmd->add_flag("--list", a->list, "list the built-in suites, or the cells and runs of SUITE, and exit");
+  cmd->add_flag("--no-figures", a->no_figures, "skip the gnuplot figures");
+  return {cmd, [a] { return run_experiment(*a); }};
+}
+
+Command add_report_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("report", "rebuild the tables, figures and REPORT.md of an experiment's results folder");
+  auto dir = std::make_shared<std::string>();
+  auto no_figures = std::make_shared<bool>(false);
+  cmd->add_option("dir", *dir, "the results folder of hsgd experiment")->required();
+  cmd->add_flag("--no-figures", *no_figures, "skip the gnuplot figures");
+  return {cmd, [dir, no_figures] { return run_report(*dir, *no_figures); }};
+}
+
+}  // namespace hsgd::cli

@@ -1,0 +1,265 @@
+// runner.cc: see runner.h.
+#include "hsgd/experiment/runner.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "hsgd/common/error.h"
+#include "hsgd/common/progress.h"
+#include "hsgd/common/stopwatch.h"
+
+extern char** environ;
+
+namespace hsgd {
+namespace fs = std::filesystem;
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  std::ofstream out(p);
+  out << text;
+  if (!out) throw Error(p.string() + ": cannot write");
+}
+
+bool finished(const fs::path& dir, const std::string& request) {
+  return fs::is_regular_file(dir / "metrics.csv") && fs::is_regular_file(dir / "summary.json") &&
+         fs::is_regular_file(dir / "request.toml") && read_text(dir / "request.toml") == request;
+}
+
+std::string utc_now() {
+  char buf[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buf;
+}
+
+struct Running {
+  const SuiteRun* run;
+  fs::path partial, final_dir;
+  Stopwatch clock;
+};
+
+pid_t spawn_run(const std::string& program, const Running& r, int threads) {
+  const std::string config = (r.partial / "request.toml").string();
+  const std::string out = r.partial.string();
+  const std::string log = (r.partial / "log.txt").string();
+  std::vector<std::string> args = {program, "train", "--config", config, "--out", out};
+  if (threads > 0) args.insert(args.end(), {"--threads", std::to_string(threads)});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw Error("cannot start " + program + ": " + std::strerror(rc));
+  return pid;
+}
+
+// The run saved its config.toml while it was in <dir>.partial.
+void fix_saved_out_dir(const fs::path& config, const std::string& dir) {
+  if (!fs::is_regular_file(config)) return;
+  std::stringstream in(read_text(config));
+  std::string text;
+  for (std::string line; std::getline(in, line);)
+    text += (line.rfind("out = ", 0) == 0 ? "out = \"" + dir + "\"" : line) + "\n";
+  write_text(config, text);
+}
+
+std::string last_lines(const fs::path& log, int n) {
+  std::vector<std::string> lines;
+  std::ifstream in(log);
+  for (std::string l; std::getline(in, l);) {
+    const auto cr = l.rfind('\r');  // progress lines redrawn in place
+    lines.push_back(cr == std::string::npos ? l : l.substr(cr + 1));
+  }
+  std::string out;
+  for (size_t i = lines.size() > static_cast<size_t>(n) ? lines.size() - n : 0; i < lines.size(); ++i)
+    out += "    " + lines[i] + "\n";
+  return out;
+}
+
+}  // namespace
+
+RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, const RunnerOptions& opt) {
+  HSGD_CHECK(opt.jobs >= 1, "jobs ", opt.jobs);
+  const fs::path root(opt.results_dir);
+  fs::create_directories(root);
+  write_text(root / "suite.toml", suite.text);
+
+  RunnerOutcome outcome;
+  outcome.total = static_cast<int>(runs.size());
+  std::vector<const SuiteRun*> pending;
+  std::vector<std::string> requests(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const std::string& request = runs[i].request;
+    requests[i] = request;
+    const fs::path dir = root / runs[i].dir;
+    fs::remove_all(dir.string() + ".partial");  // an interrupted run: redo it
+    if (finished(dir, request)) {
+      ++outcome.already_done;
+      continue;
+    }
+    if (fs::exists(dir)) {
+      std::fprintf(opt.log, "hsgd experiment: %s holds a different or unfinished run; redoing it\n", runs[i].dir.c_str());
+      fs::remove_all(dir);
+    }
+    pending.push_back(&runs[i]);
+  }
+  std::fprintf(opt.log, "hsgd experiment %s: %d runs, %d already done, %zu to run, %d at a time, results in %s\n",
+               suite.name.c_str(), outcome.total, outcome.already_done, pending.size(), opt.jobs,
+               opt.results_dir.c_str());
+
+  struct sigaction sa {}, old_int {}, old_term {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  g_stop_signal = 0;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+
+  Stopwatch clock;
+  ProgressLine progress(opt.log, 30.0);
+  std::map<pid_t, Running> running;
+  std::map<std::string, std::pair<double, int>> seconds_by_mode;  // for the ETA
+  size_t next = 0;
+  auto estimate = [&](const std::string& mode) {
+    auto it = seconds_by_mode.find(mode);
+    if (it != seconds_by_mode.end()) return it->second.first / it->second.second;
+    double sum = 0;
+    int n = 0;
+    for (const auto& [m, v] : seconds_by_mode) sum += v.first, n += v.second;
+    return n ? sum / n : 60.0;
+  };
+  double done_seconds = 0;
+  bool stop_launching = false;
+  while (true) {
+    if (g_stop_signal != 0 && !stop_launching) {
+      stop_launching = true;
+      outcome.interrupted = true;
+      progress.finish();
+      std::fprintf(opt.log, "hsgd experiment: stopping (signal %d); running runs are stopped and redone next time\n",
+                   g_stop_signal.load());
+      for (auto& [pid, r] : running) kill(pid, SIGTERM);
+    }
+    while (!stop_launching && next < pending.size() && static_cast<int>(running.size()) < opt.jobs) {
+      const SuiteRun* run = pending[next++];
+      Running r{run, root / (run->dir + ".partial"), root / run->dir, Stopwatch()};
+      fs::create_directories(r.partial);
+      write_text(r.partial / "request.toml", requests[run - runs.data()]);
+      // Threads go on the command line, not into the request: they change how
+      // fast a run goes, not what it computes, and a run finished with other
+      // --jobs must still count as done.
+      const bool suite_sets_threads = run->request.find("\nthreads = ") != std::string::npos;
+      running.emplace(spawn_run(opt.program, r, suite_sets_threads ? 0 : opt.threads_per_run), std::move(r));
+    }
+    if (running.empty()) break;
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      // Fraction of this invocation's work done, in run-seconds (measured per mode so far).
+      double remaining = 0, done = done_seconds;
+      for (size_t i = next; i < pending.size(); ++i) remaining += estimate(pending[i]->mode);
+      for (const auto& [p, r] : running) {
+        const double est = estimate(r.run->mode), ran = std::min(r.clock.seconds(), est);
+        done += ran;
+        remaining += est - ran;
+      }
+      const double fraction = done / std::max(1e-9, done + remaining);
+      char detail[160];
+      std::snprintf(detail, sizeof detail, "%d/%d runs done, %zu running", outcome.already_done + outcome.ran,
+                    outcome.total, running.size());
+      progress.update(seconds_by_mode.empty() ? 0 : fraction, clock.seconds(), detail);
+      continue;
+    }
+    auto it = running.find(pid);
+    if (it == running.end()) continue;
+    Running r = std::move(it->second);
+    running.erase(it);
+    const double seconds = r.clock.seconds();
+    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::is_regular_file(r.partial / "metrics.csv") &&
+                    fs::is_regular_file(r.partial / "summary.json");
+    progress.finish();
+    if (ok) {
+      fs::rename(r.partial, r.final_dir);
+      fix_saved_out_dir(r.final_dir / "config.toml", r.final_dir.string());
+      ++outcome.ran;
+      auto& m = seconds_by_mode[r.run->mode];
+      m.first += seconds;
+      m.second += 1;
+      done_seconds += seconds;
+      std::fprintf(opt.log, "  done %d/%d  %s  (%.1fs)\n", outcome.already_done + outcome.ran, outcome.total,
+                   r.run->dir.c_str(), seconds);
+    } else if (outcome.interrupted) {
+      fs::remove_all(r.partial);
+    } else {
+      const fs::path failed = r.final_dir.string() + ".failed";
+      fs::remove_all(failed);
+      fs::rename(r.partial, failed);
+      const std::string why = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                                : "killed by signal " + std::to_string(WTERMSIG(status));
+      outcome.failed.push_back(r.run->dir + ": " + why + " (log: " + (failed / "log.txt").string() + ")");
+      std::fprintf(opt.log, "  FAILED %s: %s; its log ends:\n%s", r.run->dir.c_str(), why.c_str(),
+                   last_lines(failed / "log.txt", 5).c_str());
+      stop_launching = true;  // the same mistake would fail the rest; let the running ones finish
+    }
+  }
+  progress.finish();
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  outcome.seconds = clock.seconds();
+
+  // experiment.json: every invocation's timing, so the real time of a resumed suite adds up.
+  nlohmann::json log = nlohmann::json::object();
+  const fs::path log_path = root / "experiment.json";
+  if (fs::is_regular_file(log_path)) {
+    try {
+      log = nlohmann::json::parse(read_text(log_path));
+    } catch (const nlohmann::json::exception&) {
+      log = nlohmann::json::object();
+    }
+  }
+  log["suite"] = suite.name;
+  log["origin"] = suite.origin;
+  log["runs"] = outcome.total;
+  nlohmann::json inv = {{"finished_utc", utc_now()}, {"real_seconds", outcome.seconds}, {"runs_run", outcome.ran},
+                        {"already_done", outcome.already_done}, {"jobs", opt.jobs},
+                        {"threads_per_run", opt.threads_per_run}, {"failed", outcome.failed.size()},
+                        {"interrupted", outcome.interrupted}};
+  log["invocations"].push_back(inv);
+  double total = 0;
+  for (const auto& i : log["invocations"]) total += i.value("real_seconds", 0.0);
+  log["real_seconds_total"] = total;
+  write_text(log_path, log.dump(2) + "\n");
+  return outcome;
+}
+
+}  // namespace hsgd

@@ -1,0 +1,41 @@
+// runner.h: runs a suite's runs as `hsgd train` child processes, several at a
+// time, each atomically: a run writes into <dir>.partial/ and is renamed to
+// <dir>/ only when it has finished. Started again, the runner skips every run
+// whose folder holds the same request.toml and redoes partial ones, so an
+// interrupted suite resumes where it stopped.
+//
+// Results folder:
+//   suite.toml                 the suite as it was read
+//   experiment.json            timings of every invocation of the runner
+//   runs/<cell>/<mode>-seed<N>/request.toml, config.toml, metrics.csv,
+//                              summary.json, log.txt
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "hsgd/experiment/suite.h"
+
+namespace hsgd {
+
+struct RunnerOptions {
+  std::string program;      // the hsgd binary the children run
+  std::string results_dir;
+  int jobs = 1;             // runs at a time
+  int threads_per_run = 1;  // compute threads of a run (--threads) when the suite sets none
+  std::FILE* log = stderr;
+};
+
+struct RunnerOutcome {
+  int total = 0;
+  int already_done = 0;  // finished by an earlier invocation
+  int ran = 0;           // finished now
+  std::vector<std::string> failed;  // "<dir>: exit status N (log: ...)"
+  bool interrupted = false;         // SIGINT or SIGTERM stopped it
+  double seconds = 0;
+};
+
+RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, const RunnerOptions& options);
+
+}  // namespace hsgd

@@ -1,0 +1,315 @@
+// suite.cc: reads suite files (see suite.h) with toml++.
+#include "hsgd/experiment/suite.h"
+
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "hsgd/common/error.h"
+
+namespace hsgd {
+namespace {
+
+std::string where(const std::string& origin, const toml::node& node) {
+  const auto line = node.source().begin.line;
+  return line > 0 ? origin + ":" + std::to_string(line) : origin;
+}
+
+std::string shortest(double v) {
+  char buf[40];
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A scalar TOML value as an option; anything else is an error.
+SuiteOption option_of(const std::string& origin, const std::string& name, const toml::node& v) {
+  if (auto s = v.value_exact<std::string>()) return {name, quote(*s), *s};
+  if (auto i = v.value_exact<int64_t>()) return {name, std::to_string(*i), std::to_string(*i)};
+  if (auto d = v.value_exact<double>()) return {name, shortest(*d), shortest(*d)};
+  if (auto b = v.value_exact<bool>()) return {name, *b ? "true" : "false", *b ? "true" : "false"};
+  throw ConfigError(where(origin, v) + ": option '" + name + "' must be a string, number or boolean");
+}
+
+SuiteOptions options_of(const std::string& origin, const toml::table& t) {
+  SuiteOptions out;
+  for (auto&& [key, value] : t) out.push_back(option_of(origin, std::string(key.str()), value));
+  return out;
+}
+
+void set_option(SuiteOptions& options, const SuiteOption& o) {
+  for (auto& existing : options)
+    if (existing.name == o.name) {
+      existing = o;
+      return;
+    }
+  options.push_back(o);
+}
+
+const SuiteOption* find_option(const SuiteOptions& options, const std::string& name) {
+  for (const auto& o : options)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+// "--set name=value": numbers and booleans keep their type, anything else is a string.
+SuiteOption parse_override(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError("--set " + text + ": expected NAME=VALUE, e.g. --set model=mnist-cnn");
+  const std::string name = text.substr(0, eq), value = text.substr(eq + 1);
+  if (value == "true" || value == "false") return {name, value, value};
+  char* end = nullptr;
+  std::strtod(value.c_str(), &end);
+  if (!value.empty() && *end == '\0') return {name, value, value};
+  return {name, quote(value), value};
+}
+
+std::string folder_safe(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '=' || c == '+') ? c : '-';
+  return out;
+}
+
+std::vector<double> numbers_of(const std::string& origin, const std::string& what, const toml::node& node) {
+  const toml::array* a = node.as_array();
+  if (a == nullptr) throw ConfigError(where(origin, node) + ": " + what + " must be an array of numbers");
+  std::vector<double> out;
+  for (const auto& e : *a) {
+    auto v = e.value<double>();
+    if (!v) throw ConfigError(where(origin, e) + ": " + what + " must hold numbers only");
+    out.push_back(*v);
+  }
+  return out;
+}
+
+SuiteTable parse_table(const std::string& origin, const toml::table& t, const SuiteOptions& base, size_t index) {
+  SuiteTable table;
+  table.name = t["name"].value_or(std::string("Table ") + std::to_string(index + 1));
+  SuiteOptions table_options;
+  if (auto o = t["options"].as_table()) table_options = options_of(origin, *o);
+  else if (t.contains("options")) throw ConfigError(where(origin, *t.get("options")) + ": options must be a table");
+  for (auto&& [key, value] : t) {
+    const std::string k(key.str());
+    if (k != "name" && k != "options" && k != "grid" && k != "vary" && k != "labels" && k != "paper")
+      throw ConfigError(where(origin, value) + ": unknown key '" + k +
+                        "' in [[table]] (keys: name, options, grid, vary, labels, paper)");
+  }
+  const toml::table* grid = t["grid"].as_table();
+  std::vector<std::pair<std::string, std::vector<SuiteOption>>> axes;
+  if (grid != nullptr) {
+    if (auto vary = t["vary"].as_array()) {
+      for (const auto& v : *vary) {
+        auto name = v.value<std::string>();
+        if (!name) throw ConfigError(where(origin, v) + ": vary must list option names");
+        table.vary.push_back(*name);
+      }
+    } else {
+      for (auto&& [key, value] : *grid) table.vary.push_back(std::string(key.str()));  // alphabetical
+    }
+    std::set<std::string> seen(table.vary.begin(), table.vary.end());
+    for (auto&& [key, value] : *grid)
+      if (!seen.count(std::string(key.str())))
+        throw ConfigError(where(origin, value) + ": grid axis '" + std::string(key.str()) + "' is not in vary");
+    for (const auto& name : table.vary) {
+      const toml::node* node = grid->get(name);
+      if (node == nullptr) throw ConfigError(origin + ": table '" + table.name + "': vary names '" + name +
+                                             "' but [table.grid] has no such axis");
+      const toml::array* values = node->as_array();
+      if (values == nullptr || values->empty())
+        throw ConfigError(where(origin, *node) + ": grid axis '" + name + "' must be a non-empty array");
+      std::vector<SuiteOption> axis;
+      for (const auto& v : *values) axis.push_back(option_of(origin, name, v));
+      axes.emplace_back(name, axis);
+    }
+  }
+  // Cartesian product, first axis slowest.
+  std::vector<SuiteOptions> combos(1);
+  for (const auto& [name, values] : axes) {
+    std::vector<SuiteOptions> next;
+    for (const auto& c : combos)
+      for (const auto& v : values) {
+        next.push_back(c);
+        next.back().push_back(v);
+      }
+    combos = next;
+  }
+  std::vector<std::string> labels;
+  if (auto l = t["labels"].as_array()) {
+    for (const auto& v : *l) labels.push_back(v.value_or(std::string("?")));
+    if (labels.size() != combos.size())
+      throw ConfigError(where(origin, *l) + ": labels has " + std::to_string(labels.size()) + " entries but the grid has " +
+                        std::to_string(combos.size()) + " cells");
+  }
+  for (size_t i = 0; i < combos.size(); ++i) {
+    SuiteCell cell;
+    cell.options = table_options;
+    for (const auto& o : combos[i]) set_option(cell.options, o);
+    std::string auto_label, key;
+    for (const auto& o : combos[i]) auto_label += (auto_label.empty() ? "" : ", ") + o.name + "=" + o.text;
+    cell.label = labels.empty() ? (auto_label.empty() ? "all" : auto_label) : labels[i];
+    for (const auto& o : cell.options) {
+      const SuiteOption* b = find_option(base, o.name);
+      if (b != nullptr && b->toml == o.toml) continue;  // the suite's value anyway
+      key += (key.empty() ? "" : "_") + folder_safe(o.name + "=" + o.text);
+    }
+    cell.key = key.empty() ? "base" : key;
+    table.cells.push_back(cell);
+  }
+  if (auto paper = t["paper"].as_table()) {
+    for (auto&& [key, value] : *paper) {
+      const std::string metric(key.str());
+      if (metric == "final_test_accuracy") {
+        const toml::array* rows = value.as_array();
+        if (rows == nullptr) throw ConfigError(where(origin, value) + ": final_test_accuracy must be an array of [sync, async, hybrid]");
+        for (const auto& r : *rows) {
+          auto v = numbers_of(origin, "final_test_accuracy", r);
+          if (v.size() != 3) throw ConfigError(where(origin, r) + ": final_test_accuracy entries are [sync, async, hybrid]");
+          table.paper_final_accuracy.push_back(v);
+        }
+        if (table.paper_final_accuracy.size() != table.cells.size())
+          throw ConfigError(where(origin, value) + ": final_test_accuracy needs one entry per cell (" +
+                            std::to_string(table.cells.size()) + ")");
+        continue;
+      }
+      if (metric != "test_accuracy" && metric != "test_loss" && metric != "train_loss")
+        throw ConfigError(where(origin, value) + ": unknown paper metric '" + metric +
+                          "' (test_accuracy, test_loss, train_loss, final_test_accuracy)");
+      auto v = numbers_of(origin, "paper." + metric, value);
+      if (v.size() != table.cells.size())
+        throw ConfigError(where(origin, value) + ": paper." + metric + " has " + std::to_string(v.size()) +
+                          " values but the table has " + std::to_string(table.cells.size()) + " cells");
+      table.paper[metric] = v;
+    }
+  }
+  return table;
+}
+
+}  // namespace
+
+Suite parse_suite(const std::string& toml_text, const std::string& origin, const std::vector<std::string>& overrides) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(origin + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+  Suite s;
+  s.origin = origin;
+  s.text = toml_text;
+  for (auto&& [key, value] : root) {
+    const std::string k(key.str());
+    if (k != "name" && k != "description" && k != "seeds" && k != "modes" && k != "options" && k != "table")
+      throw ConfigError(where(origin, value) + ": unknown key '" + k +
+                        "' (keys: name, description, seeds, modes, options, [[table]])");
+  }
+  auto name = root["name"].value<std::string>();
+  if (!name || name->empty()) throw ConfigError(origin + ": the suite needs a name = \"...\"");
+  s.name = *name;
+  s.description = root["description"].value_or(std::string());
+  if (auto n = root["seeds"].value_exact<int64_t>()) {
+    if (*n < 1 || *n > 1000) throw ConfigError(where(origin, *root.get("seeds")) + ": seeds = " + std::to_string(*n) + " must be in [1, 1000]");
+    for (int64_t i = 1; i <= *n; ++i) s.seeds.push_back(static_cast<uint64_t>(i));
+  } else if (auto list = root["seeds"].as_array()) {
+    for (const auto& v : *list) {
+      auto seed = v.value_exact<int64_t>();
+      if (!seed || *seed < 0) throw ConfigError(where(origin, v) + ": seeds must be non-negative integers");
+      s.seeds.push_back(static_cast<uint64_t>(*seed));
+    }
+  } else {
+    s.seeds = {1};
+  }
+  if (s.seeds.empty()) throw ConfigError(origin + ": seeds is empty");
+  if (auto modes = root["modes"].as_array()) {
+    for (const auto& v : *modes) {
+      auto m = v.value<std::string>();
+      if (!m || (*m != "sync" && *m != "async" && *m != "hybrid"))
+        throw ConfigError(where(origin, v) + ": modes are sync, async and hybrid");
+      s.modes.push_back(*m);
+    }
+  } else {
+    s.modes = {"sync", "async", "hybrid"};
+  }
+  if (auto o = root["options"].as_table()) s.options = options_of(origin, *o);
+  for (const auto& text : overrides) set_option(s.options, parse_override(text));
+  for (const auto& o : s.options)
+    if (o.name == "mode" || o.name == "seed" || o.name == "out" || o.name == "config")
+      throw ConfigError(origin + ": option '" + o.name + "' is set by the suite runner (use modes and seeds)");
+  if (auto tables = root["table"].as_array()) {
+    for (size_t i = 0; i < tables->size(); ++i) {
+      const toml::table* t = (*tables)[i].as_table();
+      if (t == nullptr) throw ConfigError(where(origin, (*tables)[i]) + ": [[table]] entries must be tables");
+      s.tables.push_back(parse_table(origin, *t, s.options, i));
+    }
+  }
+  if (s.tables.empty()) {  // no tables: one cell with the suite's options
+    SuiteTable t;
+    t.name = s.name;
+    t.cells.push_back({"all", {}, "base"});
+    s.tables.push_back(t);
+  }
+  return s;
+}
+
+Suite load_suite(const std::string& name_or_path, const std::vector<std::string>& overrides) {
+  for (const auto& [name, text] : builtin_suites())
+    if (name == name_or_path) {
+      Suite s = parse_suite(text, "suites/" + name + ".toml (built in)", overrides);
+      s.origin = "built-in";
+      return s;
+    }
+  std::ifstream in(name_or_path);
+  if (!in) {
+    std::string names;
+    for (const auto& [name, text] : builtin_suites()) names += (names.empty() ? "" : ", ") + name;
+    throw ConfigError("suite '" + name_or_path + "': no built-in suite of that name (" + names +
+                      ") and no such file");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_suite(text.str(), name_or_path, overrides);
+}
+
+std::string run_dir(const std::string& cell_key, const std::string& mode, uint64_t seed) {
+  return "runs/" + cell_key + "/" + mode + "-seed" + std::to_string(seed);
+}
+
+std::vector<SuiteRun> plan_runs(const Suite& suite) {
+  std::vector<SuiteRun> runs;
+  std::set<std::string> seen;
+  for (const auto& table : suite.tables)
+    for (const auto& cell : table.cells)
+      for (uint64_t seed : suite.seeds)
+        for (const auto& mode : suite.modes) {
+          SuiteRun r{cell.key, mode, seed, run_dir(cell.key, mode, seed), ""};
+          if (!seen.insert(r.dir).second) continue;
+          SuiteOptions options = suite.options;
+          for (const auto& o : cell.options) set_option(options, o);
+          std::string text = "# one run of suite " + suite.name + "\n";
+          text += "mode = " + quote(mode) + "\nseed = " + std::to_string(seed) + "\n";
+          for (auto o : options) {
+            for (size_t p; (p = o.toml.find("{seed}")) != std::string::npos;) o.toml.replace(p, 6, std::to_string(seed));
+            text += o.name + " = " + o.toml + "\n";
+          }
+          r.request = text;
+          runs.push_back(r);
+        }
+  return runs;
+}
+
+}  // namespace hsgd

@@ -1,0 +1,56 @@
+// metrics_reader.cc: see metrics_reader.h.
+#include "hsgd/metrics/metrics_reader.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "hsgd/common/error.h"
+
+namespace hsgd {
+
+std::vector<MetricsRow> read_metrics_csv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw DataError(path, "missing file: cannot open the run's metrics");
+  const auto& columns = metrics_columns();
+  std::string expected_header;
+  for (const auto& c : columns) expected_header += (expected_header.empty() ? "" : ",") + c;
+  std::string line;
+  if (!std::getline(in, line)) throw DataError(path, "empty file: no header");
+  if (line != expected_header) throw DataError(path, "line 1: header '" + line + "' is not '" + expected_header + "'");
+  std::vector<MetricsRow> rows;
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    std::vector<double> v;
+    std::stringstream fields(line);
+    for (std::string f; std::getline(fields, f, ',');) {
+      char* end = nullptr;
+      const double x = std::strtod(f.c_str(), &end);
+      if (f.empty() || *end != '\0')
+        throw DataError(path, "line " + std::to_string(number) + ": '" + f + "' is not a number");
+      v.push_back(x);
+    }
+    if (v.size() != columns.size())
+      throw DataError(path, "line " + std::to_string(number) + ": " + std::to_string(v.size()) + " fields, expected " +
+                                std::to_string(columns.size()));
+    MetricsRow r;
+    r.time_s = v[0];
+    r.gradients = static_cast<uint64_t>(v[1]);
+    r.updates = static_cast<uint64_t>(v[2]);
+    r.k = static_cast<int>(v[3]);
+    r.staleness_mean = v[4];
+    r.staleness_max = static_cast<uint64_t>(v[5]);
+    r.dropped = static_cast<uint64_t>(v[6]);
+    r.samples = static_cast<uint64_t>(v[7]);
+    r.epoch = v[8];
+    r.train_loss = v[9];
+    r.test_loss = v[10];
+    r.test_accuracy = v[11];
+    rows.push_back(r);
+  }
+  if (rows.empty()) throw DataError(path, "no rows: the run recorded no evaluation");
+  return rows;
+}
+
+}  // namespace hsgd

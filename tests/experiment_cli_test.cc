@@ -1,0 +1,170 @@
+// experiment_cli_test.cc: `hsgd experiment` and `hsgd report` as a user meets
+// them: the quick suite end to end (runs, resume, report with tables and
+// figures), and mistakes in suites caught before or during the runs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/test_util.h"
+
+namespace hsgd {
+namespace {
+namespace fs = std::filesystem;
+
+struct CommandResult {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+CommandResult hsgd(const std::string& args) {
+  const std::string cmd = std::string(HSGD_BINARY) + " " + args + " 2>&1";
+  CommandResult run{-1, ""};
+  FILE* pipe = popen(cmd.c_str(), "r");
+  char buf[4096];
+  for (size_t got; (got = fread(buf, 1, sizeof buf, pipe)) > 0;) run.output.append(buf, got);
+  const int rc = pclose(pipe);
+  run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return run;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
+  std::vector<std::vector<std::string>> rows;
+  std::ifstream in(p);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> fields;
+    std::stringstream s(line);
+    for (std::string f; std::getline(s, f, ',');) fields.push_back(f);
+    if (!line.empty() && line.back() == ',') fields.push_back("");
+    rows.push_back(fields);
+  }
+  return rows;
+}
+
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_NE((haystack).find(needle), std::string::npos) << "'" << (needle) << "' not in:\n" << (haystack)
+
+TEST(Experiment, QuickSuiteRunsResumesAndReports) {
+  testing::TempDir dir;
+  const fs::path out = dir.file("quick");
+  CommandResult r = hsgd("experiment quick --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "18 runs, 0 already done, 18 to run");
+
+  // The report: its tables, verdicts and figures.
+  const std::string report = read(out / "REPORT.md");
+  for (const char* s : {"# Experiment report: quick", "## Summary", "## Quick: step size (batch 32)",
+                        "### hybrid − async, averaged over the run (the paper's table)", "| S=100 | +0.136 |",
+                        "### hybrid − sync, averaged over the run", "Verdicts", "![S=300](figures/schedule=step-S=300.png)",
+                        "![K and staleness](figures/quick-step-size-batch-32-k-staleness.png)"})
+    EXPECT_CONTAINS(report, s);
+  const auto tables = read_csv(out / "tables.csv");
+  ASSERT_EQ(tables.size(), 1u + 2 * 2 * 2 * 3);  // cells x comparisons x (run, final) x metrics
+  ASSERT_EQ(tables[0][7], "mean");
+  for (size_t i = 1; i < tables.size(); ++i) {
+    EXPECT_EQ(tables[i][6], "3");  // seeds
+    for (int col : {7, 9, 10, 11}) EXPECT_TRUE(std::isfinite(std::stod(tables[i][col]))) << i << " " << col;
+    EXPECT_LE(std::stod(tables[i][9]), std::stod(tables[i][7]));   // ci low <= mean <= ci high
+    EXPECT_GE(std::stod(tables[i][10]), std::stod(tables[i][7]));
+    if (tables[i][3] == "hybrid-async" && tables[i][5] == "run") {
+      EXPECT_FALSE(tables[i][12].empty()) << "paper value";
+    }
+  }
+  EXPECT_EQ(read_csv(out / "modes.csv").size(), 1u + 2 * 3 * 2 * 3);
+  for (const char* stem : {"schedule=step-S=100", "schedule=step-S=300", "quick-step-size-batch-32-k-staleness"}) {
+    const std::string png = read(out / "figures" / (std::string(stem) + ".png"));
+    ASSERT_GT(png.size(), 1000u) << stem;
+    EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << stem;
+    const std::string svg = read(out / "figures" / (std::string(stem) + ".svg"));
+    EXPECT_CONTAINS(svg, "<svg");
+    EXPECT_CONTAINS(svg, "</svg>");
+  }
+  EXPECT_EQ(read_csv(out / "curves/schedule=step-S=100-hybrid.csv").size(), 1u + 21);  // t = 0, 1, ..., 20
+
+  // Started again, it runs nothing and rebuilds the same tables.
+  const std::string tables_before = read(out / "tables.csv");
+  r = hsgd("experiment quick --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "18 runs, 18 already done, 0 to run");
+  EXPECT_EQ(read(out / "tables.csv"), tables_before);
+
+  // An interrupted run (a .partial folder) and a missing one are redone, bit for bit.
+  const fs::path run = out / "runs/schedule=step-S=100/async-seed2";
+  const std::string metrics = read(run / "metrics.csv");
+  fs::rename(run, run.string() + ".partial");
+  fs::remove(run.string() + ".partial/summary.json");
+  fs::remove_all(out / "runs/schedule=step-S=300/hybrid-seed1");
+  r = hsgd("experiment quick --out " + out.string() + " --jobs 1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "18 runs, 16 already done, 2 to run");
+  EXPECT_FALSE(fs::exists(run.string() + ".partial"));
+  EXPECT_EQ(read(run / "metrics.csv"), metrics);
+  EXPECT_EQ(read(out / "tables.csv"), tables_before);
+
+  // `hsgd report` rebuilds the report from the folder alone.
+  fs::remove(out / "REPORT.md");
+  r = hsgd("report " + out.string() + " --no-figures");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(fs::exists(out / "REPORT.md"));
+  EXPECT_EQ(read(out / "tables.csv"), tables_before);
+}
+
+TEST(Experiment, ListsSuitesAndTheirRuns) {
+  CommandResult r = hsgd("experiment");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "paper-mnist");
+  EXPECT_CONTAINS(r.output, "60 runs");
+  r = hsgd("experiment paper-cifar10 --list");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "(300,32)     -> runs/schedule=step-S=300_batch-size=32/");
+}
+
+TEST(Experiment, MistakesInASuiteFailBeforeAnyRun) {
+  testing::TempDir dir;
+  std::ofstream(dir.file("bad-lr.toml")) << "name = \"bad\"\nseeds = 1\n[options]\nruntime = \"sim\"\nlr = -1\n";
+  CommandResult r = hsgd("experiment " + dir.file("bad-lr.toml") + " --out " + dir.file("out"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "suite bad (" + dir.file("bad-lr.toml") + "), run runs/base/sync-seed1");
+  EXPECT_CONTAINS(r.output, "--lr = -1 is out of range");
+  EXPECT_FALSE(fs::exists(dir.file("out")));
+
+  std::ofstream(dir.file("bad-key.toml")) << "name = \"bad\"\n[options]\nlearning-rate = 0.1\n";
+  r = hsgd("experiment " + dir.file("bad-key.toml") + " --out " + dir.file("out"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "unknown key 'learning-rate'");
+
+  std::ofstream(dir.file("bad-toml.toml")) << "name = \"bad\"\n[options\n";
+  r = hsgd("experiment " + dir.file("bad-toml.toml"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, dir.file("bad-toml.toml") + ":2");
+
+  r = hsgd("experiment quick --set lr=0 --out " + dir.file("out"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "--lr = 0 is out of range");
+}
+
+TEST(Experiment, AFailedRunIsNamedWithItsLog) {
+  testing::TempDir dir;
+  std::ofstream(dir.file("missing-data.toml"))
+      << "name = \"missing\"\nseeds = 1\nmodes = [\"async\"]\n[options]\nruntime = \"sim\"\nmodel = \"ray-tiny\"\n"
+         "data = \"idx:" << dir.file("nowhere") << "\"\nseconds = 1\n";
+  const CommandResult r = hsgd("experiment " + dir.file("missing-data.toml") + " --out " + dir.file("out"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "FAILED runs/base/async-seed1: exit status 1");
+  EXPECT_CONTAINS(r.output, "missing folder");
+  EXPECT_CONTAINS(r.output, "1 run(s) failed");
+  EXPECT_TRUE(fs::exists(dir.file("out/runs/base/async-seed1.failed/log.txt")));
+}
+
+}  // namespace
+}  // namespace hsgd

@@ -1,0 +1,260 @@
+// experiment_test.cc: the torch-free parts of `hsgd experiment`: statistics,
+// suite files, reading metrics back, and the synthetic data set.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+
+#include "hsgd/common/error.h"
+#include "hsgd/data/dataset_registry.h"
+#include "hsgd/data/synthetic.h"
+#include "hsgd/experiment/stats.h"
+#include "hsgd/experiment/suite.h"
+#include "hsgd/metrics/metrics_reader.h"
+#include "tests/test_util.h"
+
+namespace hsgd {
+namespace {
+
+// ---------------------------------------------------------------- statistics
+
+TEST(Stats, StudentTMatchesTables) {
+  EXPECT_NEAR(stats::student_t_cdf(0, 4), 0.5, 1e-12);
+  EXPECT_NEAR(stats::student_t_quantile(0.975, 4), 2.776445, 1e-5);   // the usual table values
+  EXPECT_NEAR(stats::student_t_quantile(0.975, 1), 12.706205, 1e-4);
+  EXPECT_NEAR(stats::student_t_quantile(0.975, 30), 2.042272, 1e-5);
+  EXPECT_NEAR(stats::student_t_quantile(0.025, 9), -2.262157, 1e-5);
+  EXPECT_NEAR(stats::student_t_cdf(1.0, 1), 0.75, 1e-10);  // Cauchy: 1/2 + atan(1)/pi
+  EXPECT_NEAR(stats::student_t_cdf(-2.0, 2), 0.5 * (1 - 2 / std::sqrt(6.0)), 1e-10);  // closed form for df 2
+}
+
+TEST(Stats, SummaryOfAPairedSample) {
+  // Differences 1, 2, 3, 4, 5: mean 3, sd sqrt(2.5), t = 3 / (sd / sqrt 5) = 4.2426, df 4.
+  const auto s = stats::summarize({1, 2, 3, 4, 5});
+  EXPECT_EQ(s.n, 5);
+  EXPECT_DOUBLE_EQ(s.mean, 3);
+  EXPECT_NEAR(s.stddev, std::sqrt(2.5), 1e-12);
+  const double half = 2.776445 * std::sqrt(2.5) / std::sqrt(5.0);
+  EXPECT_NEAR(s.ci95_low, 3 - half, 1e-5);
+  EXPECT_NEAR(s.ci95_high, 3 + half, 1e-5);
+  EXPECT_NEAR(s.p_value, 0.013236, 1e-5);  // scipy.stats.ttest_1samp([1,2,3,4,5], 0).pvalue
+}
+
+TEST(Stats, DegenerateSamples) {
+  const auto one = stats::summarize({2.5});
+  EXPECT_EQ(one.n, 1);
+  EXPECT_EQ(one.ci95_low, 2.5);
+  EXPECT_EQ(one.p_value, 1);
+  const auto constant = stats::summarize({0.5, 0.5, 0.5});
+  EXPECT_EQ(constant.stddev, 0);
+  EXPECT_EQ(constant.p_value, 0);  // no variance, non-zero mean
+  const auto with_nan = stats::summarize({1, NAN, 3});
+  EXPECT_EQ(with_nan.n, 2);
+  EXPECT_DOUBLE_EQ(with_nan.mean, 2);
+  EXPECT_TRUE(std::isnan(stats::summarize({}).mean));
+}
+
+// ---------------------------------------------------------------- suites
+
+const char* const kSuite = R"(
+name = "t"
+seeds = 2
+modes = ["async", "hybrid"]
+[options]
+runtime = "sim"
+lr = 0.01
+data = "synthetic:seed={seed}"
+[[table]]
+name = "first"
+vary = ["schedule", "batch-size"]
+labels = ["a", "b", "c", "d"]
+[table.grid]
+batch-size = [32, 64]
+schedule = ["step:S=300", "step:S=500"]
+[table.paper]
+test_accuracy = [1, -2, 3, 4]
+[[table]]
+name = "second"
+options = { schedule = "step:S=500" }
+[table.grid]
+batch-size = [32]
+)";
+
+TEST(Suite, GridCellsLabelsAndPaperNumbers) {
+  const Suite s = parse_suite(kSuite, "t.toml");
+  EXPECT_EQ(s.name, "t");
+  EXPECT_EQ(s.seeds, (std::vector<uint64_t>{1, 2}));
+  ASSERT_EQ(s.tables.size(), 2u);
+  const SuiteTable& t = s.tables[0];
+  ASSERT_EQ(t.cells.size(), 4u);  // the first axis of vary varies slowest
+  EXPECT_EQ(t.cells[0].key, "schedule=step-S=300_batch-size=32");
+  EXPECT_EQ(t.cells[1].key, "schedule=step-S=300_batch-size=64");
+  EXPECT_EQ(t.cells[2].key, "schedule=step-S=500_batch-size=32");
+  EXPECT_EQ(t.cells[3].label, "d");
+  EXPECT_EQ(t.paper.at("test_accuracy"), (std::vector<double>{1, -2, 3, 4}));
+  // The second table's only cell is the first table's third: one folder, run once.
+  EXPECT_EQ(s.tables[1].cells[0].key, "schedule=step-S=500_batch-size=32");
+  EXPECT_EQ(s.tables[1].cells[0].label, "batch-size=32");
+  const auto runs = plan_runs(s);
+  EXPECT_EQ(runs.size(), 4u * 2 * 2);
+  std::set<std::string> dirs;
+  for (const auto& r : runs) dirs.insert(r.dir);
+  EXPECT_EQ(dirs.size(), runs.size());
+}
+
+TEST(Suite, RunRequestsCarryEveryOptionAndTheSeed) {
+  const auto runs = plan_runs(parse_suite(kSuite, "t.toml"));
+  const SuiteRun& r = runs[3];  // cell (300, 32), seed 2, hybrid
+  EXPECT_EQ(r.dir, "runs/schedule=step-S=300_batch-size=32/hybrid-seed2");
+  for (const char* line : {"mode = \"hybrid\"\n", "seed = 2\n", "runtime = \"sim\"\n", "lr = 0.01\n",
+                           "data = \"synthetic:seed=2\"\n", "batch-size = 32\n", "schedule = \"step:S=300\"\n"})
+    EXPECT_NE(r.request.find(line), std::string::npos) << line << " not in\n" << r.request;
+}
+
+TEST(Suite, OverridesReplaceOptionsAndKeepTheirType) {
+  const Suite s = parse_suite(kSuite, "t.toml", {"lr=0.1", "model=mnist-cnn", "staleness-lr=true"});
+  const auto runs = plan_runs(s);
+  EXPECT_NE(runs[0].request.find("lr = 0.1\n"), std::string::npos);
+  EXPECT_NE(runs[0].request.find("model = \"mnist-cnn\"\n"), std::string::npos);
+  EXPECT_NE(runs[0].request.find("staleness-lr = true\n"), std::string::npos);
+  testing::expect_error<ConfigError>([] { parse_suite(kSuite, "t.toml", {"lr"}); }, {"--set lr", "NAME=VALUE"});
+}
+
+TEST(Suite, MistakesNameTheFileAndLine) {
+  testing::expect_error<ConfigError>([] { parse_suite("name = \"x\"\nseeds = [1, \n", "bad.toml"); }, {"bad.toml:"});
+  testing::expect_error<ConfigError>([] { parse_suite("name = \"x\"\nbogus = 1\n", "bad.toml"); },
+                                     {"bad.toml:2", "unknown key 'bogus'"});
+  testing::expect_error<ConfigError>([] { parse_suite("seeds = 2\n", "bad.toml"); }, {"needs a name"});
+  testing::expect_error<ConfigError>([] { parse_suite("name = \"x\"\nmodes = [\"fast\"]\n", "bad.toml"); },
+                                     {"bad.toml:2", "modes are sync, async and hybrid"});
+  testing::expect_error<ConfigError>(
+      [] { parse_suite("name = \"x\"\n[options]\nseed = 3\n", "bad.toml"); }, {"'seed' is set by the suite runner"});
+  testing::expect_error<ConfigError>(
+      [] {
+        parse_suite("name = \"x\"\n[[table]]\n[table.grid]\nlr = [0.1, 0.2]\n[table.paper]\ntest_accuracy = [1]\n",
+                    "bad.toml");
+      },
+      {"bad.toml:6", "paper.test_accuracy has 1 values but the table has 2 cells"});
+  testing::expect_error<ConfigError>(
+      [] { parse_suite("name = \"x\"\n[[table]]\nvary = [\"lr\"]\n[table.grid]\nbatch-size = [1]\n", "bad.toml"); },
+      {"grid axis 'batch-size' is not in vary"});
+  testing::expect_error<ConfigError>([] { load_suite("no-such-suite"); }, {"no-such-suite", "paper-mnist", "quick"});
+}
+
+TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
+  std::set<std::string> names;
+  for (const auto& [name, text] : builtin_suites()) {
+    const Suite s = load_suite(name);
+    EXPECT_EQ(s.name, name);
+    names.insert(name);
+    for (const auto& t : s.tables)
+      for (const auto& [metric, values] : t.paper) EXPECT_EQ(values.size(), t.cells.size()) << name << " " << metric;
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"quick", "paper-mnist", "paper-cifar10", "paper-synthetic"}));
+  const Suite mnist = load_suite("paper-mnist");
+  EXPECT_EQ(mnist.seeds.size(), 5u);
+  EXPECT_EQ(plan_runs(mnist).size(), 2u * 2 * 3 * 5);  // S x batch x modes x seeds
+  EXPECT_EQ(mnist.tables[0].paper.at("test_accuracy")[0], 1.374);
+  // Tables 3-5 share the cell (batch 32, S = 500, sigma 0.25): 13 distinct cells.
+  EXPECT_EQ(plan_runs(load_suite("paper-synthetic")).size(), 13u * 3 * 5);
+}
+
+// ---------------------------------------------------------------- metrics files
+
+TEST(MetricsReader, ReadsBackWhatMetricsFileWrote) {
+  testing::TempDir dir;
+  {
+    MetricsFile f(dir.file("metrics.csv"));
+    MetricsRow r;
+    r.time_s = 2;
+    r.gradients = 40;
+    r.updates = 10;
+    r.k = 4;
+    r.staleness_mean = 1.5;
+    r.train_loss = NAN;
+    r.test_loss = 0.25;
+    r.test_accuracy = 0.875;
+    f.write(r);
+    r.time_s = 4;
+    r.train_loss = 0.5;
+    f.write(r);
+  }
+  const auto rows = read_metrics_csv(dir.file("metrics.csv"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].k, 4);
+  EXPECT_EQ(rows[0].gradients, 40u);
+  EXPECT_TRUE(std::isnan(rows[0].train_loss));
+  EXPECT_EQ(rows[1].train_loss, 0.5);
+  EXPECT_EQ(rows[1].test_accuracy, 0.875);
+}
+
+TEST(MetricsReader, BrokenFilesAreNamedWithTheLine) {
+  testing::TempDir dir;
+  testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("none.csv")); }, {"none.csv", "missing file"});
+  std::ofstream(dir.file("header.csv")) << "time,acc\n1,2\n";
+  testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("header.csv")); }, {"header.csv", "line 1"});
+  std::string header;
+  for (const auto& c : metrics_columns()) header += (header.empty() ? "" : ",") + c;
+  std::ofstream(dir.file("short.csv")) << header << "\n1,2,3\n";
+  testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("short.csv")); }, {"line 2", "3 fields"});
+  std::ofstream(dir.file("text.csv")) << header << "\n1,2,3,4,5,6,7,8,9,10,11,x\n";
+  testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("text.csv")); }, {"line 2", "'x' is not a number"});
+}
+
+// ---------------------------------------------------------------- synthetic data
+
+TEST(Synthetic, TheSeedFixesTheDataAndTheSplitIs80To20) {
+  const Dataset a = load_dataset("synthetic:seed=3", ""), b = load_dataset("synthetic:seed=3", "");
+  const Dataset c = load_dataset("synthetic:seed=4", "");
+  EXPECT_EQ(a.train.size(), 8000u);
+  EXPECT_EQ(a.test.size(), 2000u);
+  EXPECT_EQ(a.train.shape, (ImageShape{1, 1, 20}));
+  EXPECT_EQ(a.num_classes, 10);
+  EXPECT_EQ(a.train.pixels, b.train.pixels);
+  EXPECT_EQ(a.test.labels, b.test.labels);
+  EXPECT_NE(a.train.pixels, c.train.pixels);
+  std::vector<int> per_class(10);
+  for (uint8_t l : a.train.labels) ++per_class[l];
+  for (uint8_t l : a.test.labels) ++per_class[l];
+  for (int n : per_class) EXPECT_EQ(n, 1000);  // balanced
+}
+
+TEST(Synthetic, ClassesAreSeparatedButOverlap) {
+  // Nearest-centroid accuracy on the test set (centroids from the training set):
+  // well above chance (10%) and below 100% with the default separation.
+  const Dataset d = load_dataset("synthetic:seed=1", "");
+  const int f = 20;
+  std::vector<double> centroid(10 * f), count(10);
+  for (size_t i = 0; i < d.train.size(); ++i) {
+    ++count[d.train.labels[i]];
+    for (int j = 0; j < f; ++j) centroid[d.train.labels[i] * f + j] += d.train.image(i)[j];
+  }
+  for (int k = 0; k < 10; ++k)
+    for (int j = 0; j < f; ++j) centroid[k * f + j] /= count[k];
+  int correct = 0;
+  for (size_t i = 0; i < d.test.size(); ++i) {
+    int best = 0;
+    double best_d = 1e300;
+    for (int k = 0; k < 10; ++k) {
+      double dist = 0;
+      for (int j = 0; j < f; ++j) dist += std::pow(d.test.image(i)[j] - centroid[k * f + j], 2);
+      if (dist < best_d) best_d = dist, best = k;
+    }
+    correct += best == d.test.labels[i];
+  }
+  const double accuracy = static_cast<double>(correct) / d.test.size();
+  EXPECT_GT(accuracy, 0.5);
+  EXPECT_LT(accuracy, 0.99);
+}
+
+TEST(Synthetic, BadSpecsAreNamed) {
+  testing::expect_error<ConfigError>([] { load_dataset("synthetic:features=0", ""); }, {"features=0", "[1, "});
+  testing::expect_error<ConfigError>([] { load_dataset("synthetic:test=1.5", ""); }, {"test=1.5", "(0, 1)"});
+  testing::expect_error<ConfigError>([] { load_dataset("synthetic:colour=red", ""); }, {"unknown key 'colour'"});
+  testing::expect_error<ConfigError>([] { load_dataset("synthetic:samples", ""); }, {"not key=value"});
+  testing::expect_error<ConfigError>([] { load_dataset("synthetic:samples=abc", ""); }, {"not a number"});
+}
+
+}  // namespace
+}  // namespace hsgd
