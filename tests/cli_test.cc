@@ -4,29 +4,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/cli_util.h"
 #include "tests/test_util.h"
 
 namespace hsgd {
 namespace {
 
-struct CommandResult {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult hsgd(const std::string& args) {
-  const std::string cmd = std::string(HSGD_BINARY) + " " + args + " 2>&1";
-  CommandResult run{-1, ""};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  char buf[4096];
-  for (size_t got; (got = fread(buf, 1, sizeof buf, pipe)) > 0;) run.output.append(buf, got);
-  const int rc = pclose(pipe);
-  run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return run;
-}
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << "'" << (needle) << "' not in:\n" << (haystack)
+using testing::CommandResult;
+using testing::hsgd;
 
 TEST(Cli, HelpListsCommandsAndDataSyntax) {
   const CommandResult r = hsgd("train --help");

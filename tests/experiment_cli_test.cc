@@ -9,27 +9,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/cli_util.h"
 #include "tests/test_util.h"
 
 namespace hsgd {
 namespace {
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult hsgd(const std::string& args) {
-  const std::string cmd = std::string(HSGD_BINARY) + " " + args + " 2>&1";
-  CommandResult run{-1, ""};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  char buf[4096];
-  for (size_t got; (got = fread(buf, 1, sizeof buf, pipe)) > 0;) run.output.append(buf, got);
-  const int rc = pclose(pipe);
-  run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return run;
-}
+using testing::CommandResult;
+using testing::hsgd;
 
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -50,9 +38,6 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
   }
   return rows;
 }
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << "'" << (needle) << "' not in:\n" << (haystack)
 
 TEST(Experiment, QuickSuiteRunsResumesAndReports) {
   testing::TempDir dir;

@@ -151,7 +151,7 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
     for (const auto& t : s.tables)
       for (const auto& [metric, values] : t.paper) EXPECT_EQ(values.size(), t.cells.size()) << name << " " << metric;
   }
-  EXPECT_EQ(names, (std::set<std::string>{"quick", "paper-mnist", "paper-cifar10", "paper-synthetic"}));
+  EXPECT_EQ(names, (std::set<std::string>{"quick", "paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions"}));
   const Suite mnist = load_suite("paper-mnist");
   EXPECT_EQ(mnist.seeds.size(), 5u);
   EXPECT_EQ(plan_runs(mnist).size(), 2u * 2 * 3 * 5);  // S x batch x modes x seeds

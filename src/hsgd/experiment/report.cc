@@ -328,7 +328,8 @@ ReportOutcome build_report(const Suite& suite, const ReportOptions& opt) {
     try {
       const auto j = nlohmann::json::parse(std::ifstream(root / "experiment.json"));
       real_seconds = j.value("real_seconds_total", -1.0);
-      if (j.contains("invocations") && !j["invocations"].empty()) jobs = j["invocations"].back().value("jobs", 0);
+      for (const auto& inv : j.value("invocations", nlohmann::json::array()))
+        if (inv.value("runs_run", 0) > 0) jobs = std::max(jobs, inv.value("jobs", 0));
     } catch (const nlohmann::json::exception&) {
     }
   }
@@ -469,7 +470,25 @@ ReportOutcome build_report(const Suite& suite, const ReportOptions& opt) {
       md << "\n";
     }
     md << "\n";
-    md << "### Figures\n\n";
+    md << "### Work done: gradients received / updates applied by the end (mean over seeds)\n\n| cell |";
+    for (const auto& m : suite.modes) md << " " << m << " |";
+    md << "\n|---|";
+    for (size_t i = 0; i < suite.modes.size(); ++i) md << "---:|";
+    md << "\n";
+    for (size_t ci = 0; ci < table.cells.size(); ++ci) {
+      const auto& c = cells.at(table.cells[ci].key);
+      md << "| " << table.cells[ci].label << " |";
+      for (const auto& m : suite.modes) {
+        std::vector<double> g, u;
+        for (const auto& [seed, r] : c.modes.at(m)) {
+          g.push_back(static_cast<double>(r.rows.back().gradients));
+          u.push_back(static_cast<double>(r.rows.back().updates));
+        }
+        md << " " << fmt(stats::summarize(g).mean, 0) << " / " << fmt(stats::summarize(u).mean, 0) << " |";
+      }
+      md << "\n";
+    }
+    md << "\n### Figures\n\n";
     if (!figures_ok) md << "(Figures were not drawn; see the warnings of `hsgd report`.)\n\n";
     for (const auto& cell : table.cells)
       md << "**" << cell.label << "**: test accuracy and test loss against time\n\n![" << cell.label << "](figures/"
