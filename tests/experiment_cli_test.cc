@@ -104,6 +104,23 @@ TEST(Experiment, QuickSuiteRunsResumesAndReports) {
   EXPECT_EQ(read(out / "tables.csv"), tables_before);
 }
 
+TEST(Experiment, InterruptedSuiteLeavesNoPartialRunsAndResumes) {
+  testing::TempDir dir;
+  const std::string out = dir.file("quick");
+  // SIGINT after 3 s, as Ctrl-C would: the running children are stopped and discarded.
+  const int rc = std::system(("timeout --preserve-status -s INT 3 " + std::string(HSGD_BINARY) +
+                              " experiment quick --no-figures --out " + out + " > " + dir.file("log.txt") + " 2>&1")
+                                 .c_str());
+  ASSERT_TRUE(WIFEXITED(rc));
+  EXPECT_EQ(WEXITSTATUS(rc), 130) << read(dir.file("log.txt"));
+  EXPECT_CONTAINS(read(dir.file("log.txt")), "run the same command again to resume");
+  for (const auto& entry : fs::recursive_directory_iterator(out))
+    EXPECT_EQ(entry.path().string().find(".partial"), std::string::npos) << entry.path();
+  const CommandResult r = hsgd("experiment quick --no-figures --out " + out);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(fs::exists(fs::path(out) / "REPORT.md"));
+}
+
 TEST(Experiment, ListsSuitesAndTheirRuns) {
   CommandResult r = hsgd("experiment");
   ASSERT_EQ(r.status, 0) << r.output;

@@ -61,6 +61,7 @@ struct Running {
   const SuiteRun* run;
   fs::path partial, final_dir;
   Stopwatch clock;
+  bool stopped = false;  // we sent it SIGTERM: its result may be cut short, so it is redone
 };
 
 pid_t spawn_run(const std::string& program, const Running& r, int threads) {
@@ -167,11 +168,14 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
       progress.finish();
       std::fprintf(opt.log, "hsgd experiment: stopping (signal %d); running runs are stopped and redone next time\n",
                    g_stop_signal.load());
-      for (auto& [pid, r] : running) kill(pid, SIGTERM);
+      for (auto& [pid, r] : running) {
+        r.stopped = true;
+        kill(pid, SIGTERM);
+      }
     }
     while (!stop_launching && next < pending.size() && static_cast<int>(running.size()) < opt.jobs) {
       const SuiteRun* run = pending[next++];
-      Running r{run, root / (run->dir + ".partial"), root / run->dir, Stopwatch()};
+      Running r{run, root / (run->dir + ".partial"), root / run->dir, Stopwatch(), false};
       fs::create_directories(r.partial);
       write_text(r.partial / "request.toml", requests[run - runs.data()]);
       // Threads go on the command line, not into the request: they change how
@@ -204,8 +208,11 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
     if (it == running.end()) continue;
     Running r = std::move(it->second);
     running.erase(it);
+    // Ctrl-C reaches the children too (one process group): a child killed by
+    // SIGINT or SIGTERM was interrupted, not failed, and is redone next time.
+    if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) r.stopped = true;
     const double seconds = r.clock.seconds();
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::is_regular_file(r.partial / "metrics.csv") &&
+    const bool ok = !r.stopped && WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::is_regular_file(r.partial / "metrics.csv") &&
                     fs::is_regular_file(r.partial / "summary.json");
     progress.finish();
     if (ok) {
@@ -218,7 +225,7 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
       done_seconds += seconds;
       std::fprintf(opt.log, "  done %d/%d  %s  (%.1fs)\n", outcome.already_done + outcome.ran, outcome.total,
                    r.run->dir.c_str(), seconds);
-    } else if (outcome.interrupted) {
+    } else if (r.stopped) {
       fs::remove_all(r.partial);
     } else {
       const fs::path failed = r.final_dir.string() + ".failed";
