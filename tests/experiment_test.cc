@@ -3,12 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "hsgd/common/error.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/synthetic.h"
+#include "hsgd/experiment/report.h"
 #include "hsgd/experiment/stats.h"
 #include "hsgd/experiment/suite.h"
 #include "hsgd/metrics/metrics_reader.h"
@@ -254,6 +258,85 @@ TEST(Synthetic, BadSpecsAreNamed) {
   testing::expect_error<ConfigError>([] { load_dataset("synthetic:colour=red", ""); }, {"unknown key 'colour'"});
   testing::expect_error<ConfigError>([] { load_dataset("synthetic:samples", ""); }, {"not key=value"});
   testing::expect_error<ConfigError>([] { load_dataset("synthetic:samples=abc", ""); }, {"not a number"});
+}
+
+}  // namespace
+}  // namespace hsgd
+
+// ---------------------------------------------------------------- the report
+
+namespace hsgd {
+namespace {
+
+// Writes runs/<cell>/<mode>-seed<N>/metrics.csv with the given test accuracies at t = 0, 1, 2, ...
+void write_fake_run(const std::string& root, const std::string& cell, const std::string& mode, uint64_t seed,
+                    const std::vector<double>& accuracy) {
+  const std::string dir = root + "/" + run_dir(cell, mode, seed);
+  std::filesystem::create_directories(dir);
+  MetricsFile f(dir + "/metrics.csv");
+  for (size_t i = 0; i < accuracy.size(); ++i) {
+    MetricsRow r;
+    r.time_s = static_cast<double>(i);
+    r.test_accuracy = accuracy[i];
+    r.test_loss = 1 - accuracy[i];
+    r.train_loss = 2 - accuracy[i];
+    r.k = mode == "hybrid" ? static_cast<int>(i + 1) : 1;
+    f.write(r);
+  }
+}
+
+TEST(Report, TablesAreComputedFromTheMetricsFiles) {
+  testing::TempDir dir;
+  const Suite suite = parse_suite(
+      "name = \"fake\"\nseeds = 2\n[[table]]\nname = \"T\"\n[table.grid]\nlr = [0.5]\n"
+      "[table.paper]\ntest_accuracy = [1.0]\ntest_loss = [0.1]\ntrain_loss = [-0.1]\n",
+      "fake.toml");
+  const std::string cell = suite.tables[0].cells[0].key;
+  // hybrid - async per seed: +10 and +20 points averaged over the run; sync is 30 points lower.
+  write_fake_run(dir.str(), cell, "async", 1, {0.5, 0.5, 0.5});
+  write_fake_run(dir.str(), cell, "hybrid", 1, {0.5, 0.6, 0.7});
+  write_fake_run(dir.str(), cell, "sync", 1, {0.2, 0.3, 0.4});
+  write_fake_run(dir.str(), cell, "async", 2, {0.5, 0.5, 0.5});
+  write_fake_run(dir.str(), cell, "hybrid", 2, {0.6, 0.7, 0.8});
+  write_fake_run(dir.str(), cell, "sync", 2, {0.3, 0.4, 0.5});
+  ReportOptions options;
+  options.results_dir = dir.str();
+  options.figures = false;
+  const ReportOutcome outcome = build_report(suite, options);
+  EXPECT_TRUE(std::filesystem::exists(outcome.report_path));
+
+  std::ifstream in(dir.file("tables.csv"));
+  std::map<std::string, std::vector<std::string>> rows;  // "comparison metric over" -> fields
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> f;
+    std::stringstream s(line);
+    for (std::string x; std::getline(s, x, ',');) f.push_back(x);
+    if (f.size() > 5) rows[f[3] + " " + f[4] + " " + f[5]] = f;
+  }
+  const auto& acc = rows.at("hybrid-async test_accuracy run");
+  EXPECT_EQ(acc[6], "2");
+  EXPECT_NEAR(std::stod(acc[7]), 15, 1e-9);                          // mean of +10 and +20
+  EXPECT_NEAR(std::stod(acc[8]), std::sqrt(50.0), 1e-4);             // sd (6 significant digits)
+  EXPECT_NEAR(std::stod(acc[10]) - 15, 12.706205 * 5, 1e-3);         // t(0.975, 1) * sd / sqrt(2)
+  EXPECT_NEAR(std::stod(acc[11]), 0.2048, 1e-4);                     // 2 (1 - T_1(3))
+  EXPECT_EQ(acc[12], "1");                                           // the paper's value
+  EXPECT_EQ(acc[13], "yes");                                         // same sign
+  EXPECT_EQ(acc[14], "no");                                          // not significant
+  EXPECT_NEAR(std::stod(rows.at("hybrid-async test_loss run")[7]), -0.15, 1e-9);
+  EXPECT_EQ(rows.at("hybrid-async test_loss run")[13], "no");        // the paper said +0.1
+  EXPECT_NEAR(std::stod(rows.at("hybrid-sync test_accuracy run")[7]), 30, 1e-9);
+  EXPECT_NEAR(std::stod(rows.at("hybrid-sync test_accuracy run")[8]), 0, 1e-9);  // the same +30 in both seeds
+  EXPECT_NEAR(std::stod(rows.at("hybrid-async test_accuracy final")[7]), 25, 1e-9);  // 70-50, 80-50
+
+  std::ifstream report(outcome.report_path);
+  const std::string md((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+  EXPECT_NE(md.find("| lr=0.5 | +1.000 | +15.00 [-48.53, +78.53] | 0.205 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("Test accuracy: sign reproduced (paper +1.000, hsgd +15.00), not significant (p = 0.205)"),
+            std::string::npos) << md;
+
+  // A missing run is named.
+  std::filesystem::remove_all(dir.file(run_dir(cell, "sync", 2)));
+  testing::expect_error<DataError>([&] { build_report(suite, options); }, {"sync-seed2/metrics.csv", "missing file"});
 }
 
 }  // namespace
