@@ -80,6 +80,11 @@ std::string fmt_p(double p) {
 
 int decimals_of(int metric) { return metric == 0 ? 2 : 3; }
 
+// "+1.23 [+0.45, +2.01]": a mean and its 95% confidence interval.
+std::string fmt_ci(const stats::Summary& s, int decimals, bool sign = true) {
+  return fmt(s.mean, decimals, sign) + " [" + fmt(s.ci95_low, decimals, sign) + ", " + fmt(s.ci95_high, decimals, sign) + "]";
+}
+
 std::string slug(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -417,9 +422,8 @@ ReportOutcome build_report(const Suite& suite, const ReportOptions& opt) {
           const stats::Summary& s = c.diff.at("async")[0][m];
           auto it = table.paper.find(kMetrics[m]);
           const int d = decimals_of(m);
-          md << " " << (it != table.paper.end() ? fmt(it->second[ci], 3, true) : "") << " | "
-             << fmt(s.mean, d, true) << " [" << fmt(s.ci95_low, d, true) << ", " << fmt(s.ci95_high, d, true)
-             << "] | " << fmt_p(s.p_value) << " |";
+          md << " " << (it != table.paper.end() ? fmt(it->second[ci], 3, true) : "") << " | " << fmt_ci(s, d)
+             << " | " << fmt_p(s.p_value) << " |";
         }
         md << "\n";
       }
@@ -454,8 +458,7 @@ ReportOutcome build_report(const Suite& suite, const ReportOptions& opt) {
         for (int m = 0; m < 3; ++m) {
           const stats::Summary& s = c.diff.at("sync")[0][m];
           const int d = decimals_of(m);
-          md << " " << fmt(s.mean, d, true) << " [" << fmt(s.ci95_low, d, true) << ", " << fmt(s.ci95_high, d, true)
-             << "] | " << fmt_p(s.p_value) << " |";
+          md << " " << fmt_ci(s, d) << " | " << fmt_p(s.p_value) << " |";
         }
         md << "\n";
       }
@@ -474,7 +477,7 @@ ReportOutcome build_report(const Suite& suite, const ReportOptions& opt) {
       for (const auto& m : suite.modes)
         for (int o = 0; o < 2; ++o) {
           const stats::Summary& s = c.mode_stats.at(m)[o][0];
-          md << " " << fmt(s.mean, 2) << " [" << fmt(s.ci95_low, 2) << ", " << fmt(s.ci95_high, 2) << "] |";
+          md << " " << fmt_ci(s, 2, /*sign=*/false) << " |";
         }
       if (!table.paper_final_accuracy.empty()) {
         const auto& p = table.paper_final_accuracy[ci];
