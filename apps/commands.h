@@ -6,11 +6,14 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "apps/option_table.h"
 #include "hsgd/config/train_config.h"
-#include "hsgd/data/image_set.h"
 #include "hsgd/metrics/run_metrics.h"
+#include "hsgd/model/model.h"
+#include "hsgd/runtime/run_folder.h"
+#include "hsgd/runtime/runtime.h"
 
 namespace hsgd::cli {
 
@@ -28,20 +31,20 @@ Command add_report_command(CLI::App& app);
 
 // ---- shared by train and compare (train_command.cc)
 
-// Binds every training option to `config` (compare leaves out --mode).
-void add_training_options(OptionTable& table, TrainConfig& config, bool with_mode);
+// The models of model/ by name.
+ModelFactory model_factory(const std::string& name);
 
-// Fills in defaults that depend on the machine or the time (data root,
-// results folder, threads), validates, sets the compute threads, prints the
-// back end and loads the data set.
-// `workers_given`: --workers was set (on the command line or in --config);
-// with --runtime mpi it defaults to the number of worker ranks.
-Dataset prepare_run(TrainConfig& config, const std::string& out_prefix, bool workers_given);
+// runs/<prefix>-<time>, with -2, -3, ... when that is taken.
+std::string default_out_dir(const std::string& prefix);
 
-// False on MPI worker ranks: only rank 0 writes files and prints results.
-bool is_output_rank(const TrainConfig& config);
+// The runtime's data, or (on a failure) `folder` removed and the error rethrown.
+Dataset load_or_discard(const Runtime& runtime, const TrainConfig& config, RunFolder& folder);
 
-// Trains with config.runtime; writes into config.out_dir.
-RunResult run_training(const TrainConfig& config, const Dataset& data);
+// The cores of this machine.
+int machine_cores();
+
+// Prints how the run ended, its final and run-averaged values, and where
+// its files are.
+void print_outcome(const RunResult& result, const TrainConfig& config);
 
 }  // namespace hsgd::cli

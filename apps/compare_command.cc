@@ -3,89 +3,138 @@
 // delays) and prints final and run-averaged metrics side by side, plus
 // hybrid - async and hybrid - sync in the paper's form (averaged over the run).
 //
-// Writes OUT/<mode>/ for each run and OUT/compare.csv, OUT/compare.json.
-#include <cmath>
+// Writes OUT/<mode>/ for each run and OUT/compare.csv, OUT/compare.json; OUT
+// is OUT.partial/ until the last run has ended. A terminated run ends the
+// comparison; a diverged one does not.
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "apps/commands.h"
 #include "hsgd/common/error.h"
+#include "hsgd/common/toml_text.h"
 #include "hsgd/metrics/csv_writer.h"
+#include "hsgd/runtime/run.h"
+#include "hsgd/runtime/run_folder.h"
 
 namespace hsgd::cli {
 namespace {
 
-std::vector<std::string> split_modes(const std::string& s) {
-  std::vector<std::string> modes;
-  std::stringstream in(s);
-  for (std::string m; std::getline(in, m, ',');) modes.push_back(m);
+std::vector<Mode> parse_modes(const std::string& text) {
+  std::vector<Mode> modes;
+  std::stringstream in(text);
+  for (std::string m; std::getline(in, m, ',');) {
+    const auto mode = enum_from_name<Mode>(m);
+    if (!mode) throw ConfigError("--modes " + text + ": '" + m + "' is no mode; expected " + enum_choices<Mode>());
+    for (Mode seen : modes)
+      if (seen == *mode) throw ConfigError("--modes " + text + ": " + m + " is given twice");
+    modes.push_back(*mode);
+  }
+  if (modes.empty()) throw ConfigError("--modes is empty; expected e.g. sync,async,hybrid");
   return modes;
 }
 
-int run_compare(const OptionTable& table, TrainConfig& config, const std::string& modes_text) {
-  const auto modes = split_modes(modes_text);
-  if (modes.empty()) throw ConfigError("--modes is empty; expected e.g. sync,async,hybrid");
-  for (const auto& m : modes) {
-    TrainConfig check = config;
-    check.mode = m;
-    check.validate();  // fails on a bad mode before any run
-  }
-  if (config.runtime == "single") throw ConfigError("--runtime single has no modes to compare; use threads");
-  const Dataset data = prepare_run(config, "compare", table.given("workers"));
-  const bool output = is_output_rank(config);
-  if (output) table.save(config.out_dir + "/config.toml");
-  const std::string root = config.out_dir;
-
-  std::vector<RunResult> results;
-  for (const auto& m : modes) {
-    TrainConfig run = config;
-    run.mode = m;
-    run.out_dir = root + "/" + m;
-    if (output) std::fprintf(stderr, "hsgd compare: %s (%zu of %zu)\n", m.c_str(), results.size() + 1, modes.size());
-    results.push_back(run_training(run, data));
-  }
-  if (!output) return 0;
-
-  CsvWriter csv(root + "/compare.csv",
-                {"mode", "final_test_accuracy", "mean_test_accuracy", "final_test_loss", "mean_test_loss",
+void write_comparison(const std::string& dir, const TrainConfig& config, const std::vector<Mode>& modes,
+                      const std::vector<RunResult>& results) {
+  CsvWriter csv(dir + "/compare.csv",
+                {"mode", "status", "final_test_accuracy", "mean_test_accuracy", "final_test_loss", "mean_test_loss",
                  "final_train_loss", "mean_train_loss", "gradients", "updates", "train_seconds"});
   nlohmann::json summary = {{"config", config}, {"modes", nlohmann::json::object()}};
-  std::printf("\n%-7s %10s %10s %10s %10s %10s %10s %10s %8s\n", "mode", "final acc", "avg acc", "final tl",
-              "avg tl", "final trl", "avg trl", "gradients", "updates");
-  for (size_t i = 0; i < modes.size(); ++i) {
+  std::printf("\n%-7s %-10s %10s %10s %10s %10s %10s %10s %10s %8s\n", "mode", "status", "final acc", "avg acc",
+              "final tl", "avg tl", "final trl", "avg trl", "gradients", "updates");
+  for (size_t i = 0; i < results.size(); ++i) {
     const RunResult& r = results[i];
-    const MetricsRow& f = r.final_row();
-    std::printf("%-7s %9.2f%% %9.2f%% %10.4f %10.4f %10.4f %10.4f %10llu %8llu\n", modes[i].c_str(),
+    const char* mode = name_of(modes[i]);
+    const MetricsRow f = r.rows.empty() ? MetricsRow{} : r.final_row();
+    std::printf("%-7s %-10s %9.2f%% %9.2f%% %10.4f %10.4f %10.4f %10.4f %10llu %8llu\n", mode, name_of(r.status),
                 100 * f.test_accuracy, 100 * r.mean_test_accuracy(), f.test_loss, r.mean_test_loss(), f.train_loss,
                 r.mean_train_loss(), (unsigned long long)f.gradients, (unsigned long long)f.updates);
-    csv.row({modes[i], CsvWriter::num(f.test_accuracy), CsvWriter::num(r.mean_test_accuracy()),
+    csv.row({mode, name_of(r.status), CsvWriter::num(f.test_accuracy), CsvWriter::num(r.mean_test_accuracy()),
              CsvWriter::num(f.test_loss), CsvWriter::num(r.mean_test_loss()), CsvWriter::num(f.train_loss),
              CsvWriter::num(r.mean_train_loss()), CsvWriter::num((long long)f.gradients),
              CsvWriter::num((long long)f.updates), CsvWriter::num(r.train_seconds)});
-    summary["modes"][modes[i]] = r;
+    summary["modes"][mode] = r;
   }
-  auto index_of = [&](const std::string& m) {
-    for (size_t i = 0; i < modes.size(); ++i)
-      if (modes[i] == m) return static_cast<int>(i);
-    return -1;
+  auto result_of = [&](Mode m) -> const RunResult* {
+    for (size_t i = 0; i < results.size(); ++i)
+      if (modes[i] == m) return &results[i];
+    return nullptr;
   };
-  const int hybrid = index_of("hybrid");
-  for (const char* other : {"async", "sync"}) {
-    const int o = index_of(other);
-    if (hybrid < 0 || o < 0) continue;
-    const RunResult &h = results[hybrid], &b = results[o];
-    const double acc = 100 * (h.mean_test_accuracy() - b.mean_test_accuracy());
-    const double tl = h.mean_test_loss() - b.mean_test_loss();
-    const double trl = h.mean_train_loss() - b.mean_train_loss();
+  const RunResult* hybrid = result_of(Mode::kHybrid);
+  for (Mode other : {Mode::kAsync, Mode::kSync}) {
+    const RunResult* b = result_of(other);
+    if (hybrid == nullptr || b == nullptr) continue;
+    const double acc = 100 * (hybrid->mean_test_accuracy() - b->mean_test_accuracy());
+    const double tl = hybrid->mean_test_loss() - b->mean_test_loss();
+    const double trl = hybrid->mean_train_loss() - b->mean_train_loss();
     std::printf("hybrid - %-5s (averaged over the run): test accuracy %+.3f points, test loss %+.4f, train loss %+.4f\n",
-                other, acc, tl, trl);
-    summary[std::string("hybrid_minus_") + other] = {
+                name_of(other), acc, tl, trl);
+    summary[std::string("hybrid_minus_") + name_of(other)] = {
         {"test_accuracy_points", acc}, {"test_loss", tl}, {"train_loss", trl}};
   }
-  write_json_file(root + "/compare.json", summary);
-  std::printf("results: %s/compare.csv, compare.json, and one folder per mode\n", root.c_str());
-  return 0;
+  write_json_file(dir + "/compare.json", summary);
+}
+
+// The worst way a run ended decides the exit status: terminated, then
+// diverged, then target not reached.
+int compare_exit_status(const std::vector<RunResult>& results, const std::vector<TrainConfig>& configs) {
+  int status = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const int s = exit_status(results[i], configs[i]);
+    if (s >= 128) return s;
+    if (s == kExitDiverged || (s != 0 && status == 0)) status = s;
+  }
+  return status;
+}
+
+int run_compare(const OptionTable& table, TrainConfig& config, const std::string& modes_text) {
+  const std::vector<Mode> modes = parse_modes(modes_text);
+  if (config.runtime == RuntimeKind::kSingle) throw ConfigError("--runtime single has no modes to compare; use threads");
+  const auto runtime = make_runtime(config.runtime);
+  std::vector<TrainConfig> configs(modes.size(), config);
+  for (size_t i = 0; i < modes.size(); ++i) {
+    configs[i].ps.mode = modes[i];
+    prepare_config(*runtime, configs[i], table.given("workers"), machine_cores());
+  }
+  config = configs.back();
+  const ModelFactory factory = model_factory(config.model);
+  check_model(config, factory);
+  set_compute_threads(config.threads);
+  if (!runtime->writes_results()) {  // an MPI worker rank
+    const Dataset data = runtime->load_data(config);
+    for (const auto& c : configs) runtime->serve(c, data, factory);
+    return 0;
+  }
+  if (config.out_dir.empty()) config.out_dir = default_out_dir("compare");
+  RunFolder folder(config.out_dir, config.overwrite);
+  const Dataset data = load_or_discard(*runtime, config, folder);
+  {
+    std::ofstream out(folder.file("config.toml"));
+    out << config_toml(config, "compare") << "modes = " << toml_string(modes_text) << "\n";
+  }
+  std::vector<RunResult> results;
+  try {
+    for (size_t i = 0; i < modes.size(); ++i) {
+      TrainConfig& run = configs[i];
+      run.out_dir = folder.path() + "/" + name_of(modes[i]);
+      run.overwrite = false;
+      std::fprintf(stderr, "hsgd compare: %s (%zu of %zu)\n", name_of(modes[i]), i + 1, modes.size());
+      RunFolder mode_folder(run.out_dir, false);
+      results.push_back(run_training(*runtime, run, data, factory, mode_folder, "train", stderr));
+      if (results.back().status == RunStatus::kTerminated) break;
+    }
+    write_comparison(folder.path(), config, modes, results);
+  } catch (...) {
+    try {
+      folder.commit();
+    } catch (const std::exception&) {
+    }
+    throw;
+  }
+  folder.commit();
+  std::printf("results: %s/compare.csv, compare.json, and one folder per mode\n", config.out_dir.c_str());
+  configs.resize(results.size());
+  return compare_exit_status(results, configs);
 }
 
 }  // namespace
@@ -93,12 +142,11 @@ int run_compare(const OptionTable& table, TrainConfig& config, const std::string
 Command add_compare_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("compare", "run sync, async and hybrid on the same configuration and compare them");
   auto config = std::make_shared<TrainConfig>();
-  auto table = std::make_shared<OptionTable>(cmd);
   auto modes = std::make_shared<std::string>("sync,async,hybrid");
-  add_training_options(*table, *config, /*with_mode=*/false);
-  table->add("modes", *modes, "modes to run, comma-separated");
+  auto table = std::make_shared<OptionTable>(cmd, *config, /*with_mode=*/false);
+  table->add_extra("modes", *modes, "modes to run, comma-separated: sync, async, hybrid");
   return {cmd, [config, table, modes] {
-            table->load_config_file();
+            table->apply();
             return run_compare(*table, *config, *modes);
           }};
 }

@@ -18,7 +18,8 @@
 #include "hsgd/experiment/report.h"
 #include "hsgd/experiment/runner.h"
 #include "hsgd/experiment/suite.h"
-#include "hsgd/model/model.h"
+#include "hsgd/config/option_io.h"
+#include "hsgd/model/model_catalog.h"
 
 namespace hsgd::cli {
 namespace fs = std::filesystem;
@@ -41,33 +42,19 @@ std::string self_path() {
   return p.string();
 }
 
-// Parses a run's request as `hsgd train --config` would, and validates it.
-void check_request(const Suite& suite, const SuiteRun& run, const fs::path& scratch) {
-  {
-    std::ofstream out(scratch);
-    out << run.request;
-  }
-  CLI::App app;
-  auto* cmd = app.add_subcommand("train");
-  TrainConfig config;
-  OptionTable table(cmd);
-  add_training_options(table, config, /*with_mode=*/true);
+// Reads a run's request as `hsgd train --config` would, and validates it.
+void check_request(const Suite& suite, const SuiteRun& run) {
   const std::string where = "suite " + suite.name + " (" + suite.origin + "), run " + run.dir;
+  TrainConfig config;
   try {
-    app.parse(std::vector<std::string>{scratch.string(), "--config", "train"});  // CLI11 wants them reversed
-    table.load_config_file();
+    read_config_text(run.request, "its options", config, [](const std::string&) { return false; });
+    if (config.threads == 0) config.threads = 1;
     config.validate();
-  } catch (const CLI::Error& e) {
-    throw ConfigError(where + ": " + e.what());
   } catch (const Error& e) {
-    std::string what = e.what();
-    const auto at = what.find(scratch.string());
-    if (at != std::string::npos) what.replace(at, scratch.string().size(), "its options");
-    throw ConfigError(where + ": " + what);
+    throw ConfigError(where + ": " + e.what());
   }
-  bool known = false;
-  for (const auto& m : model_catalog()) known |= config.model == m.name;
-  if (!known) throw ConfigError(where + ": unknown model '" + config.model + "' (hsgd info lists them)");
+  if (!is_known_model(config.model))
+    throw ConfigError(where + ": unknown model '" + config.model + "' (hsgd info lists them)");
 }
 
 void list_suites() {
@@ -109,14 +96,7 @@ int run_experiment(ExperimentArgs& a) {
   if (a.jobs <= 0) a.jobs = std::min<int>(cores, static_cast<int>(runs.size()));
   if (a.jobs < 1) a.jobs = 1;
 
-  const fs::path scratch = fs::temp_directory_path() / ("hsgd-request-" + std::to_string(getpid()) + ".toml");
-  try {
-    for (const auto& r : runs) check_request(suite, r, scratch);
-  } catch (...) {
-    fs::remove(scratch);
-    throw;
-  }
-  fs::remove(scratch);
+  for (const auto& r : runs) check_request(suite, r);
 
   RunnerOptions options;
   options.program = self_path();

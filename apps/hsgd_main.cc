@@ -8,13 +8,16 @@
 //   hsgd info          models, data sets and the compute back end
 //
 // Every hsgd::Error becomes "hsgd: error: <what and where>" and exit status 1;
-// command-line mistakes are reported by CLI11 with a non-zero status as well.
+// command-line mistakes are reported by CLI11, with exit status 1 as well. A
+// training run's other exit statuses (terminated, diverged, ...) are listed
+// in src/hsgd/runtime/run.h and README.md.
 #include <cstdio>
 #include <exception>
 
 #include "apps/commands.h"
 #include "hsgd/common/error.h"
 #include "hsgd/common/process_setup.h"
+#include "hsgd/runtime/run.h"
 
 int main(int argc, char** argv) {
   hsgd::tune_malloc_for_training();
@@ -30,7 +33,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : 1;  // --help is fine; every mistake is exit status 1
   }
   try {
     for (const auto& command : commands)
@@ -40,7 +43,7 @@ int main(int argc, char** argv) {
     return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "hsgd: internal error: %s\n", e.what());
-    return 3;
+    return hsgd::kExitInternalError;
   }
   return 0;
 }

@@ -1,78 +1,80 @@
-// option_table.cc: TOML config files for subcommands (see option_table.h).
+// option_table.cc: see option_table.h.
 #include "apps/option_table.h"
 
-#include <cmath>
-#include <cstdio>
-#include <fstream>
-
-#include "hsgd/common/error.h"
+#include "hsgd/common/toml_text.h"
+#include "hsgd/config/option_list.h"
 
 namespace hsgd::cli {
 
-OptionTable::OptionTable(CLI::App* command) : command_(command) {}
+// Registers each option with CLI11 as text; hsgd parses it in apply().
+struct OptionBinder {
+  OptionTable& table;
+  bool with_mode;
 
-CLI::Option* OptionTable::add_flag(const std::string& name, bool& field, const std::string& help) {
-  fields_.emplace_back(name, [&field] { return to_toml(field); });
-  return command_->add_flag("--" + name, field, help);
-}
+  void value(const std::string& name, const std::string& help, const std::string& default_text) {
+    if (name == "mode" && !with_mode) return;
+    table.command_->add_option("--" + name, table.values_[name], help)
+        ->default_str(default_text)
+        ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  }
+  void text(const std::string& name, const std::string& v, const std::string& help) { value(name, help, v); }
+  template <typename E>
+  void choice(const std::string& name, E v, const std::string& help) {
+    value(name, help, name_of(v));
+  }
+  void number(const std::string& name, double v, const Range& range, const std::string& help) {
+    value(name, help + "; " + range.text(), toml_number(v));
+  }
+  template <typename Int>
+  void integer(const std::string& name, Int v, const Range& range, const std::string& help) {
+    value(name, help + "; " + range.text(), std::to_string(v));
+  }
+  void numbers(const std::string& name, const std::vector<double>& v, const Range& range, const std::string& help) {
+    std::string text;
+    for (double x : v) text += (text.empty() ? "" : ",") + toml_number(x);
+    value(name, help + "; each " + range.text(), text);
+  }
+  void flag(const std::string& name, bool, const std::string& help) {
+    table.command_->add_flag("--" + name, table.flags_[name], help);
+  }
+};
 
-void OptionTable::add_config_option() {
+OptionTable::OptionTable(CLI::App* command, TrainConfig& config, bool with_mode)
+    : command_(command), config_(config) {
   command_->add_option("--config", config_path_,
-                       "read options from a TOML file (a run's saved config.toml); "
-                       "options on the command line override it")
-      ->check(CLI::ExistingFile);
+                       "read options from a TOML file (a run's saved config.toml); options on the command line "
+                       "override it");
+  OptionBinder binder{*this, with_mode};
+  visit_train_options(std::as_const(config_), binder);
 }
 
-void OptionTable::load_config_file() {
-  if (config_path_.empty()) return;
-  std::vector<CLI::ConfigItem> items;
-  try {
-    items = CLI::ConfigTOML().from_file(config_path_);
-  } catch (const CLI::Error& e) {
-    throw ConfigError(config_path_ + ": cannot read: " + e.what());
-  }
-  for (const auto& item : items) {
-    if (item.name == "++" || item.name == "--") continue;  // section markers CLI11 emits
-    const bool our_section = item.parents.empty() || (item.parents.size() == 1 && item.parents[0] == command_->get_name());
-    CLI::Option* opt = our_section ? command_->get_option_no_throw("--" + item.name) : nullptr;
-    if (opt == nullptr || item.name == "config")
-      throw ConfigError(config_path_ + ": unknown key '" + item.fullname() + "' (see hsgd " +
-                        command_->get_name() + " --help for the options)");
-    if (opt->count() > 0) continue;  // given on the command line: that wins
-    try {
-      for (const auto& input : item.inputs) opt->add_result(input);
-      opt->run_callback();
-    } catch (const CLI::Error& e) {
-      throw ConfigError(config_path_ + ": key '" + item.name + "': " + e.what());
-    }
-  }
+void OptionTable::add_extra(const std::string& name, std::string& field, const std::string& help) {
+  extra_.emplace_back(name, &field);
+  command_->add_option("--" + name, values_[name], help)->default_str(field);
 }
 
-std::string OptionTable::to_toml(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
+bool OptionTable::on_command_line(const std::string& name) const {
+  const CLI::Option* opt = command_->get_option_no_throw("--" + name);
+  return opt != nullptr && opt->count() > 0;
 }
 
-std::string OptionTable::to_toml(double v) {
-  char buf[40];
-  for (int precision = 6; precision <= 17; ++precision) {  // the shortest text that reads back exactly
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
+bool OptionTable::given(const std::string& name) const { return on_command_line(name) || from_file_.count(name) > 0; }
 
-void OptionTable::save(const std::string& path) const {
-  std::ofstream out(path);
-  if (!out) throw Error(path + ": cannot write the run's configuration");
-  out << "# hsgd " << command_->get_name() << " configuration; repeat the run with:\n#   hsgd "
-      << command_->get_name() << " --config " << path << " --out NEW_FOLDER\n";
-  for (const auto& [name, value] : fields_) out << name << " = " << value() << "\n";
-  if (!out) throw Error(path + ": write failed");
+void OptionTable::apply() {
+  const auto skip = [this](const std::string& name) {
+    from_file_.insert(name);
+    return on_command_line(name);
+  };
+  if (!config_path_.empty()) read_config_file(config_path_, config_, skip, extra_);
+  for (const auto& [name, field] : extra_)
+    if (on_command_line(name)) *field = values_.at(name);
+  for (const auto& [name, text] : values_) {
+    bool extra = false;
+    for (const auto& e : extra_) extra |= e.first == name;
+    if (!extra && on_command_line(name)) set_option(config_, name, text);
+  }
+  for (const auto& [name, value] : flags_)
+    if (on_command_line(name)) set_option(config_, name, value ? "true" : "false");
 }
 
 }  // namespace hsgd::cli

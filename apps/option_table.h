@@ -1,57 +1,50 @@
-// option_table.h: binds a subcommand's options to the fields of a config
-// struct, reads them from a TOML file and writes their current values back.
+// option_table.h: binds the training options (src/hsgd/config/option_list.h)
+// to a CLI11 subcommand, with their ranges and defaults in the help, and
+// reads a --config TOML file.
 //
-// CLI11 reads config files only for the top-level App, so subcommands use
-// this instead:  hsgd train --config run/config.toml --lr 0.1
-// Values given on the command line win over the file; a key in the file that
-// is no option of the command is an error naming the file and the key. The
-// saved file holds the resolved values of every option (defaults included),
-// so passing it back repeats the run.
+//   hsgd train --config run/config.toml --lr 0.1
+// Values given on the command line win over the file. Every value is parsed
+// by hsgd's own option parser (config/option_io.h), so a bad value gets the
+// same message from the command line and from a file.
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <functional>
-#include <sstream>
+#include <map>
+#include <set>
 #include <string>
-#include <utility>
-#include <vector>
+
+#include "hsgd/config/option_io.h"
+#include "hsgd/config/train_config.h"
 
 namespace hsgd::cli {
 
 class OptionTable {
  public:
-  explicit OptionTable(CLI::App* command);
+  // Binds every option of `config` (without --mode unless `with_mode`) and --config.
+  OptionTable(CLI::App* command, TrainConfig& config, bool with_mode);
 
-  // An option `--name` bound to `field`; its default is the field's value now.
-  template <typename T>
-  CLI::Option* add(const std::string& name, T& field, const std::string& help) {
-    fields_.emplace_back(name, [&field] { return to_toml(field); });
-    return command_->add_option("--" + name, field, help)->capture_default_str();
-  }
-  CLI::Option* add_flag(const std::string& name, bool& field, const std::string& help);
+  // A string option of this command only (compare's --modes); saved and read
+  // back with the others.
+  void add_extra(const std::string& name, std::string& field, const std::string& help);
 
-  // The --config option (a TOML file); call load_config_file() after parsing.
-  void add_config_option();
-  void load_config_file();
+  // After parsing: reads the --config file, then the values given on the
+  // command line (which win). Throws ConfigError.
+  void apply();
 
   // Whether option --name was given, on the command line or in the --config file.
-  bool given(const std::string& name) const { return command_->get_option("--" + name)->count() > 0; }
-
-  // Writes every bound field as `name = value` TOML.
-  void save(const std::string& path) const;
+  bool given(const std::string& name) const;
 
  private:
-  static std::string to_toml(const std::string& s);
-  static std::string to_toml(bool b) { return b ? "true" : "false"; }
-  static std::string to_toml(double v);
-  template <typename T>
-  static std::string to_toml(T v) {
-    return std::to_string(v);
-  }
+  friend struct OptionBinder;
+  bool on_command_line(const std::string& name) const;
 
   CLI::App* command_;
+  TrainConfig& config_;
   std::string config_path_;
-  std::vector<std::pair<std::string, std::function<std::string()>>> fields_;
+  std::map<std::string, std::string> values_;  // value options as given
+  std::map<std::string, bool> flags_;
+  ExtraOptions extra_;
+  std::set<std::string> from_file_;
 };
 
 }  // namespace hsgd::cli

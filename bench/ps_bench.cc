@@ -48,7 +48,8 @@ void AggregateApply(benchmark::State& state) {
   options.num_workers = k;
   options.sgd.lr = 1e-4;
   options.sgd.momentum = momentum ? 0.9 : 0.0;
-  ParameterServer ps(std::vector<float>(kMnistCnnParams, 0.5f), options, constant_schedule(k));
+  options.schedule = constant_schedule(k);
+  ParameterServer ps(std::vector<float>(kMnistCnnParams, 0.5f), options);
   std::vector<std::vector<float>> grads(k, std::vector<float>(kMnistCnnParams));
   Rng rng(1);
   for (auto& g : grads)

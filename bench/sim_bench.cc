@@ -10,8 +10,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "hsgd/runtime/sim_runtime.h"
 #include "tests/linear_model.h"
+#include "tests/runtime_util.h"
 
 namespace hsgd {
 namespace {
@@ -36,18 +36,18 @@ Dataset tiny_images(size_t n, uint64_t seed) {
 // Args: workers, mode (0 async, 1 hybrid, 2 sync).
 void SimulatedPushes(benchmark::State& state) {
   static const Dataset data = tiny_images(20000, 1);
-  const char* modes[] = {"async", "hybrid", "sync"};
+  const Mode modes[] = {Mode::kAsync, Mode::kHybrid, Mode::kSync};
   TrainConfig c;
-  c.runtime = "sim";
+  c.runtime = RuntimeKind::kSim;
   c.model = "linear-10x10";
-  c.mode = modes[state.range(1)];
+  c.ps.mode = modes[state.range(1)];
   c.schedule = "step:S=2000";
-  c.workers = static_cast<int>(state.range(0));
+  c.ps.num_workers = static_cast<int>(state.range(0));
   c.batch_size = 4;
-  c.gradients = 200000;
-  c.eval_every_seconds = 1e9;  // measure the simulator, not evaluation
-  c.sim_compute_ms = 50;
-  c.delay = "half-normal";
+  c.budget.gradients = 200000;
+  c.eval.every_seconds = 1e9;  // measure the simulator, not evaluation
+  c.sim.compute_ms = 50;
+  c.delay.distribution = DelayDistribution::kHalfNormal;
   c.threads = 1;
   c.out_dir = (std::filesystem::temp_directory_path() / "hsgd-sim-bench").string();
   const ModelFactory factory = [](uint64_t seed) {
@@ -55,7 +55,7 @@ void SimulatedPushes(benchmark::State& state) {
   };
   uint64_t pushes = 0;
   for (auto _ : state) {
-    const RunResult r = run_sim(c, data, factory, nullptr);
+    const RunResult r = testing::run_sim(c, data, factory, nullptr);
     pushes += r.final_row().gradients;
   }
   state.SetItemsProcessed(static_cast<int64_t>(pushes));

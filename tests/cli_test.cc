@@ -32,7 +32,7 @@ TEST(Cli, UnknownOptionIsAnError) {
 TEST(Cli, OutOfRangeValueIsNamedBeforeAnyWork) {
   const CommandResult r = hsgd("train --epochs 1 --lr -0.5");
   EXPECT_EQ(r.status, 1);
-  EXPECT_CONTAINS(r.output, "hsgd: error: --lr = -0.5 is out of range: must be > 0");
+  EXPECT_CONTAINS(r.output, "hsgd: error: --lr = -0.5 is out of range: must be in (0, 1000000]");
 }
 
 TEST(Cli, DistributedSettingsAreCheckedBeforeAnyWork) {
@@ -68,7 +68,7 @@ TEST(Cli, UnknownModelAndDataSet) {
   testing::write_idx_folder(dir.str(), 20, 10);
   CommandResult r = hsgd("train --runtime single --updates 1 --model vgg --data idx:" + dir.str() + " --out " + dir.file("o"));
   EXPECT_EQ(r.status, 1);
-  EXPECT_CONTAINS(r.output, "unknown model 'vgg'");
+  EXPECT_CONTAINS(r.output, "--model vgg: unknown model; expected one of: mnist-cnn");
   r = hsgd("train --updates 1 --data svhn");
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.output, "unknown data set 'svhn'");

@@ -13,7 +13,7 @@ using testing::expect_error;
 
 TrainConfig valid() {
   TrainConfig c;
-  c.epochs = 1;
+  c.budget.epochs = 1;
   return c;
 }
 
@@ -25,17 +25,17 @@ TEST(TrainConfig, EachBadValueIsNamed) {
     std::vector<std::string> fragments;
   };
   const std::vector<Case> cases = {
-      {[](TrainConfig& c) { c.batch_size = 0; }, {"--batch-size = 0", ">= 1"}},
-      {[](TrainConfig& c) { c.lr = 0; }, {"--lr = 0", "> 0"}},
-      {[](TrainConfig& c) { c.lr = -0.1; }, {"--lr = -0.1"}},
-      {[](TrainConfig& c) { c.momentum = 1; }, {"--momentum = 1", "[0, 1)"}},
-      {[](TrainConfig& c) { c.weight_decay = -1; }, {"--weight-decay"}},
-      {[](TrainConfig& c) { c.epochs = -1; }, {"--epochs = -1"}},
-      {[](TrainConfig& c) { c.eval_every_seconds = 0; }, {"--eval-every"}},
-      {[](TrainConfig& c) { c.target_accuracy = 98.5; }, {"--target-accuracy = 98.5", "[0, 1]"}},
+      {[](TrainConfig& c) { c.batch_size = 0; }, {"--batch-size = 0", "in [1, 8192]"}},
+      {[](TrainConfig& c) { c.ps.sgd.lr = 0; }, {"--lr = 0", "in (0, 1000000]"}},
+      {[](TrainConfig& c) { c.ps.sgd.lr = -0.1; }, {"--lr = -0.1"}},
+      {[](TrainConfig& c) { c.ps.sgd.momentum = 1; }, {"--momentum = 1", "in [0, 1)"}},
+      {[](TrainConfig& c) { c.ps.sgd.weight_decay = -1; }, {"--weight-decay"}},
+      {[](TrainConfig& c) { c.budget.epochs = -1; }, {"--epochs = -1"}},
+      {[](TrainConfig& c) { c.eval.every_seconds = 0; }, {"--eval-every"}},
+      {[](TrainConfig& c) { c.eval.target_accuracy = 98.5; }, {"--target-accuracy = 98.5", "in [0, 1]"}},
       {[](TrainConfig& c) { c.threads = -2; }, {"--threads = -2"}},
-      {[](TrainConfig& c) { c.nesterov = true; }, {"--nesterov needs --momentum"}},
-      {[](TrainConfig& c) { c.epochs = 0; }, {"no training budget"}},
+      {[](TrainConfig& c) { c.ps.sgd.nesterov = true; }, {"--nesterov needs --momentum"}},
+      {[](TrainConfig& c) { c.budget.epochs = 0; }, {"no training budget"}},
   };
   for (const auto& k : cases) {
     TrainConfig c = valid();
@@ -47,7 +47,7 @@ TEST(TrainConfig, EachBadValueIsNamed) {
 TEST(TrainConfig, SerialisesEveryField) {
   const nlohmann::json j = valid();
   for (const char* key : {"data", "model", "batch_size", "lr", "momentum", "epochs", "seconds", "updates", "gradients", "seed", "mode", "workers", "schedule",
-                          "threads", "eval_every_seconds"})
+                          "threads", "eval_every", "sim_speeds", "delay_scale"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["epochs"], 1.0);
 }

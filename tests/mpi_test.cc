@@ -90,10 +90,11 @@ TEST(Mpi, SigtermToTheServerEndsTheRunWithItsMetrics) {
                              dir.str() + " --mode async --seconds 120 --delay none --eval-every 1 --out " + run;
   // Start, wait for the server's pid file and 2 s of training, SIGTERM the server, wait for mpirun to end.
   const int rc = testing::shell("(" + launch + " > " + dir.file("log") + " 2>&1 & m=$!; "
-                                "for i in $(seq 300); do [ -s " + run + "/server.pid ] && break; sleep 0.1; done; sleep 2; "
-                                "kill -TERM $(cat " + run + "/server.pid); wait $m)");
-  EXPECT_EQ(rc, 0) << text(dir.file("log"));
+                                "for i in $(seq 300); do [ -s " + run + ".partial/pid ] && break; sleep 0.1; done; sleep 2; "
+                                "kill -TERM $(cat " + run + ".partial/pid); wait $m)");
+  EXPECT_EQ(rc, 143) << text(dir.file("log"));  // 128 + SIGTERM: mpirun passes rank 0's status on
   const auto s = summary(run);
+  EXPECT_EQ(s["status"], "terminated");
   EXPECT_EQ(s["stop_reason"], "terminated (SIGTERM)");
   EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
   EXPECT_LT(s["final"]["time_s"].get<double>(), 60.0);

@@ -21,8 +21,10 @@ PsOptions options(Mode mode, int workers, double lr = 1.0) {
   return o;
 }
 
-ParameterServer make_ps(Mode mode, int workers, std::unique_ptr<KSchedule> schedule = nullptr, size_t n = 2) {
-  return ParameterServer(std::vector<float>(n, 0.0f), options(mode, workers), std::move(schedule));
+ParameterServer make_ps(Mode mode, int workers, std::shared_ptr<const KSchedule> schedule = nullptr, size_t n = 2) {
+  PsOptions o = options(mode, workers);
+  o.schedule = std::move(schedule);
+  return ParameterServer(std::vector<float>(n, 0.0f), o);
 }
 
 TEST(ParameterServer, AsyncAppliesEveryPushAtOnce) {
@@ -85,7 +87,8 @@ TEST(ParameterServer, MeanVersusSum) {
   for (Aggregation agg : {Aggregation::kMean, Aggregation::kSum}) {
     PsOptions o = options(Mode::kHybrid, 2, 0.5);
     o.aggregation = agg;
-    ParameterServer ps(std::vector<float>{1.0f}, o, constant_schedule(2));
+    o.schedule = constant_schedule(2);
+  ParameterServer ps(std::vector<float>{1.0f}, o);
     const float g1[1] = {2.0f}, g2[1] = {4.0f};
     ps.push(0, 0, g1, 0);
     ps.push(1, 0, g2, 0);
@@ -129,7 +132,7 @@ TEST(ParameterServer, NonFiniteGradientsAreDroppedAndCounted) {
 TEST(ParameterServer, MaxStalenessDrops) {
   PsOptions o = options(Mode::kAsync, 2);
   o.max_staleness = 1;
-  ParameterServer ps(std::vector<float>(2, 0.0f), o, nullptr);
+  ParameterServer ps(std::vector<float>(2, 0.0f), o);
   const float g[2] = {1, 1};
   ps.push(0, 0, g, 0);
   ps.push(0, 1, g, 0);
@@ -141,7 +144,7 @@ TEST(ParameterServer, MaxStalenessDrops) {
 TEST(ParameterServer, StalenessAwareLearningRate) {
   PsOptions o = options(Mode::kAsync, 2);
   o.staleness_aware_lr = true;
-  ParameterServer ps(std::vector<float>(1, 0.0f), o, nullptr);
+  ParameterServer ps(std::vector<float>(1, 0.0f), o);
   const float g[1] = {1.0f};
   ps.push(0, 0, g, 0);  // staleness 0: weight 1
   ps.push(1, 0, g, 0);  // staleness 1: weight 1
@@ -168,7 +171,8 @@ TEST(ParameterServer, DeadWorkersStopCountingTowardsK) {
 TEST(ParameterServer, AccountingBalancesUnderConcurrentStress) {
   PsOptions o = options(Mode::kHybrid, 8, 1e-3);
   o.max_staleness = 6;
-  ParameterServer ps(std::vector<float>(1000, 0.0f), o, parse_k_schedule("step:S=50,Kmax=8", 0.01, 8));
+  o.schedule = parse_k_schedule("step:S=50,Kmax=8", 0.01, 8);
+  ParameterServer ps(std::vector<float>(1000, 0.0f), o);
   std::mutex mu;
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> pushed{0};

@@ -7,7 +7,9 @@
 #include <sstream>
 
 #include "hsgd/common/error.h"
+#include "hsgd/config/option_io.h"
 #include "tests/linear_model.h"
+#include "tests/runtime_util.h"
 #include "tests/test_util.h"
 
 namespace hsgd {
@@ -15,18 +17,18 @@ namespace {
 
 TrainConfig sim_config(const std::string& out, const std::string& mode) {
   TrainConfig c;
-  c.runtime = "sim";
+  c.runtime = RuntimeKind::kSim;
   c.model = "linear";
-  c.mode = mode;
-  c.workers = 6;
+  c.ps.mode = testing::mode(mode);
+  c.ps.num_workers = 6;
   c.batch_size = 8;
-  c.lr = 0.3;
-  c.seconds = 2.0;
-  c.eval_every_seconds = 0.25;
-  c.sim_compute_ms = 100;
-  c.sim_latency_ms = 0;
-  c.sim_bandwidth_mb_s = 0;
-  c.delay = "none";
+  c.ps.sgd.lr = 0.3;
+  c.budget.seconds = 2.0;
+  c.eval.every_seconds = 0.25;
+  c.sim.compute_ms = 100;
+  c.sim.latency_ms = 0;
+  c.sim.bandwidth_mb_s = 0;
+  c.delay.distribution = DelayDistribution::kNone;
   c.threads = 1;
   c.out_dir = out;
   return c;
@@ -46,15 +48,15 @@ const Dataset& data() {
   return d;
 }
 
-RunResult run(const TrainConfig& c) { return run_sim(c, data(), testing::linear_factory(), nullptr); }
+RunResult run(const TrainConfig& c) { return testing::run_sim(c, data(), testing::linear_factory(), nullptr); }
 
 class SimDeterminism : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SimDeterminism, SameSeedGivesByteIdenticalMetrics) {
   testing::TempDir a, b;
   TrainConfig ca = sim_config(a.str(), GetParam()), cb = sim_config(b.str(), GetParam());
-  ca.delay = cb.delay = "half-normal";  // random delays, seeded
-  ca.delay_scale = cb.delay_scale = 0.05;
+  ca.delay.distribution = cb.delay.distribution = DelayDistribution::kHalfNormal;  // random delays, seeded
+  ca.delay.scale = cb.delay.scale = 0.05;
   ca.schedule = cb.schedule = "step:S=20";
   run(ca);
   run(cb);
@@ -62,8 +64,8 @@ TEST_P(SimDeterminism, SameSeedGivesByteIdenticalMetrics) {
   EXPECT_GT(ma.size(), 200u);
   EXPECT_EQ(ma, file_text(b.file("metrics.csv")));
   TrainConfig other = sim_config(b.str() + "/other", GetParam());
-  other.delay = "half-normal";
-  other.delay_scale = 0.05;
+  other.delay.distribution = DelayDistribution::kHalfNormal;
+  other.delay.scale = 0.05;
   other.schedule = "step:S=20";
   other.seed = 2;
   run(other);
@@ -88,8 +90,8 @@ TEST(Sim, WithoutDelaysAsyncAppliesNUpdatesPerComputeIntervalAndSyncOne) {
 TEST(Sim, DelaysOnHalfTheWorkersSlowSyncToTheSlowestButNotAsync) {
   testing::TempDir a, s;
   TrainConfig ca = sim_config(a.str(), "async"), cs = sim_config(s.str(), "sync");
-  ca.delay = cs.delay = "fixed";
-  ca.delay_scale = cs.delay_scale = 0.1;  // +100 ms on 3 of 6 workers
+  ca.delay.distribution = cs.delay.distribution = DelayDistribution::kFixed;
+  ca.delay.scale = cs.delay.scale = 0.1;  // +100 ms on 3 of 6 workers
   const RunResult async_run = run(ca), sync_run = run(cs);
   // sync: every round waits for a delayed worker: 200 ms per round, 10 rounds in 2 s.
   EXPECT_EQ(sync_run.final_row().updates, 10u);
@@ -100,8 +102,8 @@ TEST(Sim, DelaysOnHalfTheWorkersSlowSyncToTheSlowestButNotAsync) {
 TEST(Sim, HybridWithKOneIsExactlyAsync) {
   testing::TempDir a, h;
   TrainConfig ca = sim_config(a.str(), "async"), ch = sim_config(h.str(), "hybrid");
-  ca.delay = ch.delay = "half-normal";
-  ca.delay_scale = ch.delay_scale = 0.05;
+  ca.delay.distribution = ch.delay.distribution = DelayDistribution::kHalfNormal;
+  ca.delay.scale = ch.delay.scale = 0.05;
   ch.schedule = "constant:1";
   run(ca);
   run(ch);
@@ -111,10 +113,10 @@ TEST(Sim, HybridWithKOneIsExactlyAsync) {
 TEST(Sim, HybridWithKEqualNAndWaitAppliedIsExactlySync) {
   testing::TempDir s, h;
   TrainConfig cs = sim_config(s.str(), "sync"), ch = sim_config(h.str(), "hybrid");
-  cs.delay = ch.delay = "half-normal";
-  cs.delay_scale = ch.delay_scale = 0.05;
+  cs.delay.distribution = ch.delay.distribution = DelayDistribution::kHalfNormal;
+  cs.delay.scale = ch.delay.scale = 0.05;
   ch.schedule = "constant:6";
-  ch.wait = "applied";
+  ch.ps.wait = WaitPolicy::kApplied;
   run(cs);
   run(ch);
   EXPECT_EQ(file_text(s.file("metrics.csv")), file_text(h.file("metrics.csv")));
@@ -123,18 +125,18 @@ TEST(Sim, HybridWithKEqualNAndWaitAppliedIsExactlySync) {
 TEST(Sim, NetworkAndPsCostsAddUp) {
   testing::TempDir d;
   TrainConfig c = sim_config(d.str(), "sync");
-  c.workers = 1;
-  c.sim_latency_ms = 5;       // 2 messages per step: +10 ms
-  c.sim_ps_update_ms = 15;    // +15 ms per update
-  c.seconds = 1.25;           // 100 + 10 + 15 = 125 ms per step: 10 steps
+  c.ps.num_workers = 1;
+  c.sim.latency_ms = 5;       // 2 messages per step: +10 ms
+  c.sim.ps_update_ms = 15;    // +15 ms per update
+  c.budget.seconds = 1.25;           // 100 + 10 + 15 = 125 ms per step: 10 steps
   EXPECT_EQ(run(c).final_row().updates, 10u);
 }
 
 TEST(Sim, SpeedFactorsScaleComputeTime) {
   testing::TempDir d;
   TrainConfig c = sim_config(d.str(), "async");
-  c.workers = 2;
-  c.sim_speeds = "1,2";  // worker 1 is half as fast
+  c.ps.num_workers = 2;
+  c.sim.speed = {1, 2};  // worker 1 is half as fast
   const RunResult r = run(c);
   EXPECT_EQ(r.final_row().updates, 20u + 10u);
 }
@@ -143,7 +145,7 @@ TEST(Sim, LearnsAndRecordsTheCostModel) {
   testing::TempDir d;
   TrainConfig c = sim_config(d.str(), "hybrid");
   c.schedule = "step:S=30";
-  c.seconds = 5;
+  c.budget.seconds = 5;
   const RunResult r = run(c);
   EXPECT_GT(r.final_row().test_accuracy, 0.85);
   const auto summary = summary_of(d.str());
@@ -157,9 +159,9 @@ TEST(Sim, LearnsAndRecordsTheCostModel) {
 TEST(Sim, CalibratedComputeTimeIsMeasuredOnceAndRecorded) {
   testing::TempDir d;
   TrainConfig c = sim_config(d.str(), "async");
-  c.sim_compute = "calibrated";
-  c.seconds = 0;
-  c.updates = 200;
+  c.sim.compute = sim::ComputeCost::kCalibrated;
+  c.budget.seconds = 0;
+  c.budget.updates = 200;
   run(c);
   const auto summary = summary_of(d.str());
   const double ms = summary["simulator"]["calibrated_compute_ms"].get<double>();
@@ -171,11 +173,11 @@ TEST(Sim, CalibratedComputeTimeIsMeasuredOnceAndRecorded) {
 
 TEST(Sim, BadCostModelValuesAreNamed) {
   TrainConfig c = sim_config("unused", "async");
-  c.sim_speeds = "1,-2";
-  testing::expect_error<ConfigError>([&] { c.validate(); }, {"--sim-speeds", "'-2' is not a positive number"});
+  c.sim.speed = {1, -2};
+  testing::expect_error<ConfigError>([&] { c.validate(); }, {"--sim-speeds", "-2", "in (0, 1000000]"});
   c = sim_config("unused", "async");
-  c.sim_compute = "guess";
-  testing::expect_error<ConfigError>([&] { c.validate(); }, {"--sim-compute guess"});
+  testing::expect_error<ConfigError>([&] { set_option(c, "sim-compute", "guess"); },
+                                     {"--sim-compute guess: unknown compute cost; expected fixed, calibrated or measured"});
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "hsgd/runtime/delay_model.h"
 #include "tests/linear_model.h"
+#include "tests/runtime_util.h"
 #include "tests/test_util.h"
 
 namespace hsgd {
@@ -15,13 +16,13 @@ namespace {
 TrainConfig small_config(const std::string& out, const std::string& mode) {
   TrainConfig c;
   c.model = "linear";
-  c.mode = mode;
-  c.workers = 4;
+  c.ps.mode = testing::mode(mode);
+  c.ps.num_workers = 4;
   c.batch_size = 16;
-  c.lr = 0.5;
-  c.updates = 150;
-  c.delay = "none";
-  c.eval_every_seconds = 1e9;
+  c.ps.sgd.lr = 0.5;
+  c.budget.updates = 150;
+  c.delay.distribution = DelayDistribution::kNone;
+  c.eval.every_seconds = 1e9;
   c.threads = 1;
   c.out_dir = out;
   return c;
@@ -39,7 +40,7 @@ TEST_P(ThreadsRuntimeModes, LearnsAndBalances) {
   const Dataset data = testing::blobs_dataset(2000, 500, 1);
   TrainConfig config = small_config(dir.str(), GetParam());
   config.schedule = "step:S=40";
-  const RunResult r = run_threads(config, data, testing::linear_factory(), nullptr);
+  const RunResult r = testing::run_threads(config, data, testing::linear_factory(), nullptr);
 
   ASSERT_GE(r.rows.size(), 2u);
   EXPECT_LT(r.rows.front().test_accuracy, 0.4);
@@ -70,9 +71,9 @@ TEST(ThreadsRuntime, HybridWithWaitAppliedAndKEqualNBehavesLikeSync) {
   const Dataset data = testing::blobs_dataset(1000, 200, 2);
   TrainConfig config = small_config(dir.str(), "hybrid");
   config.schedule = "constant:4";
-  config.wait = "applied";
-  config.updates = 60;
-  run_threads(config, data, testing::linear_factory(), nullptr);
+  config.ps.wait = WaitPolicy::kApplied;
+  config.budget.updates = 60;
+  testing::run_threads(config, data, testing::linear_factory(), nullptr);
   const auto summary = read_summary(dir.str());
   EXPECT_EQ(summary["accounting"]["applied"].get<uint64_t>(), 4 * summary["accounting"]["updates"].get<uint64_t>());
   EXPECT_EQ(summary["staleness_histogram"].size(), 1u);
@@ -82,14 +83,14 @@ TEST(ThreadsRuntime, BudgetsInGradientsAndMetricsFile) {
   testing::TempDir dir;
   const Dataset data = testing::blobs_dataset(1000, 200, 3);
   TrainConfig config = small_config(dir.str(), "async");
-  config.updates = 0;
-  config.gradients = 100;
-  config.eval_every_seconds = 0.05;
-  config.delay = "fixed";
-  config.delay_scale = 0.002;
-  const RunResult r = run_threads(config, data, testing::linear_factory(), nullptr);
+  config.budget.updates = 0;
+  config.budget.gradients = 100;
+  config.eval.every_seconds = 0.05;
+  config.delay.distribution = DelayDistribution::kFixed;
+  config.delay.scale = 0.002;
+  const RunResult r = testing::run_threads(config, data, testing::linear_factory(), nullptr);
   EXPECT_GE(r.final_row().gradients, 100u);
-  EXPECT_LT(r.final_row().gradients, 100u + config.workers);  // workers stop at the budget
+  EXPECT_LT(r.final_row().gradients, 100u + config.workers());  // workers stop at the budget
   for (size_t i = 1; i < r.rows.size(); ++i) EXPECT_GE(r.rows[i].time_s, r.rows[i - 1].time_s);
   std::ifstream csv(dir.file("metrics.csv"));
   std::string header;
@@ -116,20 +117,20 @@ TEST(ThreadsRuntime, NonFiniteGradientsAreDroppedAndTrainingGoesOn) {
   testing::TempDir dir;
   const Dataset data = testing::blobs_dataset(2000, 300, 4);
   TrainConfig config = small_config(dir.str(), "async");
-  config.updates = 100;
-  const RunResult r = run_threads(
+  config.budget.updates = 100;
+  const RunResult r = testing::run_threads(
       config, data, [](uint64_t seed) { return std::make_unique<NanEveryThirdGradient>(ImageShape{1, 4, 4}, seed); },
       nullptr);
   const auto summary = read_summary(dir.str());
   const uint64_t dropped = summary["accounting"]["dropped"]["non-finite"].get<uint64_t>();
-  EXPECT_GE(dropped, 100u / 2 - config.workers);  // about one in three of ~150 gradients
+  EXPECT_GE(dropped, 100u / 2 - config.workers());  // about one in three of ~150 gradients
   EXPECT_EQ(r.final_row().dropped, dropped);
   EXPECT_TRUE(summary["accounting"]["balances"].get<bool>());
   EXPECT_GT(r.final_row().test_accuracy, 0.9);
 }
 
 TEST(DelayModel, PicksItsShareOfWorkersFromTheSeed) {
-  DelayModel a("half-normal", 0.5, 0.25, 25, 7), b("half-normal", 0.5, 0.25, 25, 7), c("half-normal", 0.5, 0.25, 25, 8);
+  DelayModel a({DelayDistribution::kHalfNormal, 0.5, 0.25}, 25, 7), b({DelayDistribution::kHalfNormal, 0.5, 0.25}, 25, 7), c({DelayDistribution::kHalfNormal, 0.5, 0.25}, 25, 8);
   EXPECT_EQ(a.delayed_count(), 13);  // round(12.5)
   bool same_choice = true;
   for (int w = 0; w < 25; ++w) {
@@ -146,11 +147,11 @@ TEST(DelayModel, PicksItsShareOfWorkersFromTheSeed) {
 }
 
 TEST(DelayModel, HalfNormalHasTheRightMean) {
-  DelayModel m("half-normal", 1.0, 0.25, 1, 1);
+  DelayModel m({DelayDistribution::kHalfNormal, 1.0, 0.25}, 1, 1);
   double sum = 0;
   for (int i = 0; i < 20000; ++i) sum += m.next(0);
   EXPECT_NEAR(sum / 20000, 0.25 * std::sqrt(2 / M_PI), 0.005);  // E|N(0, s)| = s sqrt(2/pi)
-  DelayModel none("none", 1.0, 0.25, 3, 1);
+  DelayModel none({DelayDistribution::kNone, 1.0, 0.25}, 3, 1);
   EXPECT_EQ(none.delayed_count(), 0);
 }
 

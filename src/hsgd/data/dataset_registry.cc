@@ -53,6 +53,12 @@ Dataset load_idx_folder(const std::string& name, const std::string& dir, const I
   return ds;
 }
 
+// "kind:path" -> {kind, path}; path is empty without a colon.
+std::pair<std::string, std::string> split_spec(const std::string& spec) {
+  const auto colon = spec.find(':');
+  return {spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1)};
+}
+
 void check_same_shape(const Dataset& ds, const std::string& where) {
   if (!(ds.train.shape == ds.test.shape))
     throw DataError(where, "train images are " + ds.train.shape.to_string() + " but test images are " +
@@ -73,10 +79,27 @@ const char* dataset_spec_help() {
          "synthetic[:features=20,classes=10,samples=10000,test=0.2,sep=0.5,seed=1] (the paper's generated data)";
 }
 
+void check_dataset_spec(const std::string& spec) {
+  const auto [kind, path] = split_spec(spec);
+  if (kind == "mnist" || kind == "fashion-mnist" || kind == "cifar10") return;
+  if (kind == "synthetic") {
+    parse_synthetic_spec(path);
+    return;
+  }
+  if (kind == "idx") {
+    if (path.empty()) throw ConfigError("--data idx: needs a folder or four files: idx:DIR or idx:A,B,C,D");
+    const size_t files = split(path, ',').size();
+    if (files != 1 && files != 4)
+      throw ConfigError("--data " + spec + ": idx: takes one folder or four comma-separated files, got " +
+                        std::to_string(files));
+    return;
+  }
+  throw ConfigError("--data " + spec + ": unknown data set '" + kind + "'; expected " + dataset_spec_help());
+}
+
 Dataset load_dataset(const std::string& spec, const std::string& data_root) {
-  const auto colon = spec.find(':');
-  const std::string kind = spec.substr(0, colon);
-  const std::string path = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  check_dataset_spec(spec);
+  const auto [kind, path] = split_spec(spec);
   const ImageShape mnist_shape{1, 28, 28};
 
   if (kind == "mnist") {
@@ -102,25 +125,19 @@ Dataset load_dataset(const std::string& spec, const std::string& data_root) {
     return load_cifar10(p);
   }
   if (kind == "synthetic") return make_synthetic_dataset(parse_synthetic_spec(path));
-  if (kind == "idx") {
-    if (path.empty()) throw ConfigError("--data idx: needs a folder or four files: idx:DIR or idx:A,B,C,D");
-    Dataset ds;
-    const auto files = split(path, ',');
-    if (files.size() == 1) {
-      ds = load_idx_folder(spec, path, {});
-    } else if (files.size() == 4) {
-      ds.name = spec;
-      ds.train = read_idx_images(files[0], files[1], ds.num_classes);
-      ds.test = read_idx_images(files[2], files[3], ds.num_classes);
-    } else {
-      throw ConfigError("--data " + spec + ": idx: takes one folder or four comma-separated files, got " +
-                        std::to_string(files.size()));
-    }
-    check_same_shape(ds, path);
-    ds.normalization = compute_normalization(ds.train);
-    return ds;
+  // idx (check_dataset_spec accepted nothing else)
+  Dataset ds;
+  const auto files = split(path, ',');
+  if (files.size() == 1) {
+    ds = load_idx_folder(spec, path, {});
+  } else {
+    ds.name = spec;
+    ds.train = read_idx_images(files[0], files[1], ds.num_classes);
+    ds.test = read_idx_images(files[2], files[3], ds.num_classes);
   }
-  throw ConfigError("--data " + spec + ": unknown data set '" + kind + "'; expected " + dataset_spec_help());
+  check_same_shape(ds, path);
+  ds.normalization = compute_normalization(ds.train);
+  return ds;
 }
 
 }  // namespace hsgd

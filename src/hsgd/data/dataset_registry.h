@@ -20,6 +20,10 @@ namespace hsgd {
 // The data root: $HSGD_DATA_ROOT if set, else where scripts/setup.sh puts data.
 std::string default_data_root();
 
+// Checks a spec's syntax without reading any file (the data set kind, a
+// synthetic spec's values, idx's file count); throws ConfigError.
+void check_dataset_spec(const std::string& spec);
+
 // Loads the data set named by `spec`; throws DataError/ConfigError with the
 // path and the problem when it cannot.
 Dataset load_dataset(const std::string& spec, const std::string& data_root);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -34,6 +35,7 @@ int parse_count(const std::string& key, const std::string& value, int lo, int hi
 SyntheticSpec parse_synthetic_spec(const std::string& options) {
   SyntheticSpec spec;
   std::stringstream in(options);
+  std::set<std::string> seen;
   for (std::string item; std::getline(in, item, ',');) {
     if (item.empty()) continue;
     const auto eq = item.find('=');
@@ -41,6 +43,7 @@ SyntheticSpec parse_synthetic_spec(const std::string& options) {
       throw ConfigError("--data synthetic: '" + item + "' is not key=value (keys: features, classes, samples, "
                         "test, sep, seed)");
     const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    if (!seen.insert(key).second) throw ConfigError("--data synthetic: " + key + " is given twice");
     if (key == "features") spec.features = parse_count(key, value, 1, 1 << 16);
     else if (key == "classes") spec.classes = parse_count(key, value, 2, 256);
     else if (key == "samples") spec.samples = parse_count(key, value, 2, 100'000'000);
@@ -51,12 +54,16 @@ SyntheticSpec parse_synthetic_spec(const std::string& options) {
         throw ConfigError("--data synthetic: test=" + value + " must be in (0, 1)");
     } else if (key == "sep") {
       spec.separation = parse_number(key, value);
-      if (spec.separation < 0) throw ConfigError("--data synthetic: sep=" + value + " must be >= 0");
+      if (!(spec.separation >= 0 && spec.separation <= 1000))
+        throw ConfigError("--data synthetic: sep=" + value + " must be in [0, 1000]");
     } else {
       throw ConfigError("--data synthetic: unknown key '" + key + "' (keys: features, classes, samples, test, "
                         "sep, seed)");
     }
   }
+  if (static_cast<double>(spec.samples) * spec.features > 2e9)
+    throw ConfigError("--data synthetic: samples=" + std::to_string(spec.samples) + " x features=" +
+                      std::to_string(spec.features) + " is more than 2e9 bytes of data");
   const int test = static_cast<int>(std::lround(spec.samples * spec.test_fraction));
   if (test < 1 || test >= spec.samples)
     throw ConfigError("--data synthetic: samples=" + std::to_string(spec.samples) + " with test=" +

@@ -45,9 +45,29 @@ void write_text(const fs::path& p, const std::string& text) {
   if (!out) throw Error(p.string() + ": cannot write");
 }
 
+// The status in a run's summary.json ("finished", "diverged", ...); runs of
+// hsgd before run statuses existed were renamed only when finished.
+std::string run_status(const fs::path& dir) {
+  try {
+    return nlohmann::json::parse(read_text(dir / "summary.json")).value("status", std::string("finished"));
+  } catch (const nlohmann::json::exception&) {
+    return "unreadable";
+  }
+}
+
 bool finished(const fs::path& dir, const std::string& request) {
   return fs::is_regular_file(dir / "metrics.csv") && fs::is_regular_file(dir / "summary.json") &&
-         fs::is_regular_file(dir / "request.toml") && read_text(dir / "request.toml") == request;
+         fs::is_regular_file(dir / "request.toml") && read_text(dir / "request.toml") == request &&
+         run_status(dir) == "finished";
+}
+
+// Moves the runner's files of a run (request.toml, log.txt) from its staging
+// folder into `to`, and removes the staging folder.
+void move_staged_files(const fs::path& stage, const fs::path& to) {
+  fs::create_directories(to);
+  for (const char* f : {"request.toml", "log.txt"})
+    if (fs::exists(stage / f)) fs::rename(stage / f, to / f);
+  fs::remove_all(stage);
 }
 
 std::string utc_now() {
@@ -57,17 +77,23 @@ std::string utc_now() {
   return buf;
 }
 
+// A run in progress: `hsgd train` writes final_dir.partial/ and renames it
+// to final_dir/ when it ends; the runner's request.toml and the child's
+// log.txt wait in the staging folder final_dir.run/ until then.
 struct Running {
   const SuiteRun* run;
-  fs::path partial, final_dir;
+  fs::path stage, final_dir;
   Stopwatch clock;
   bool stopped = false;  // we sent it SIGTERM: its result may be cut short, so it is redone
 };
 
+fs::path partial_of(const fs::path& dir) { return dir.string() + ".partial"; }
+fs::path stage_of(const fs::path& dir) { return dir.string() + ".run"; }
+
 pid_t spawn_run(const std::string& program, const Running& r, int threads) {
-  const std::string config = (r.partial / "request.toml").string();
-  const std::string out = r.partial.string();
-  const std::string log = (r.partial / "log.txt").string();
+  const std::string config = (r.stage / "request.toml").string();
+  const std::string out = r.final_dir.string();
+  const std::string log = (r.stage / "log.txt").string();
   std::vector<std::string> args = {program, "train", "--config", config, "--out", out};
   if (threads > 0) args.insert(args.end(), {"--threads", std::to_string(threads)});
   std::vector<char*> argv;
@@ -83,16 +109,6 @@ pid_t spawn_run(const std::string& program, const Running& r, int threads) {
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw Error("cannot start " + program + ": " + std::strerror(rc));
   return pid;
-}
-
-// The run saved its config.toml while it was in <dir>.partial.
-void fix_saved_out_dir(const fs::path& config, const std::string& dir) {
-  if (!fs::is_regular_file(config)) return;
-  std::stringstream in(read_text(config));
-  std::string text;
-  for (std::string line; std::getline(in, line);)
-    text += (line.rfind("out = ", 0) == 0 ? "out = \"" + dir + "\"" : line) + "\n";
-  write_text(config, text);
 }
 
 std::string last_lines(const fs::path& log, int n) {
@@ -124,7 +140,8 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
     const std::string& request = runs[i].request;
     requests[i] = request;
     const fs::path dir = root / runs[i].dir;
-    fs::remove_all(dir.string() + ".partial");  // an interrupted run: redo it
+    fs::remove_all(partial_of(dir));  // an interrupted run: redo it
+    fs::remove_all(stage_of(dir));
     if (finished(dir, request)) {
       ++outcome.already_done;
       continue;
@@ -175,9 +192,9 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
     }
     while (!stop_launching && next < pending.size() && static_cast<int>(running.size()) < opt.jobs) {
       const SuiteRun* run = pending[next++];
-      Running r{run, root / (run->dir + ".partial"), root / run->dir, Stopwatch(), false};
-      fs::create_directories(r.partial);
-      write_text(r.partial / "request.toml", requests[run - runs.data()]);
+      Running r{run, stage_of(root / run->dir), root / run->dir, Stopwatch(), false};
+      fs::create_directories(r.stage);
+      write_text(r.stage / "request.toml", requests[run - runs.data()]);
       // Threads go on the command line, not into the request: they change how
       // fast a run goes, not what it computes, and a run finished with other
       // --jobs must still count as done.
@@ -212,12 +229,11 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
     // SIGINT or SIGTERM was interrupted, not failed, and is redone next time.
     if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) r.stopped = true;
     const double seconds = r.clock.seconds();
-    const bool ok = !r.stopped && WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::is_regular_file(r.partial / "metrics.csv") &&
-                    fs::is_regular_file(r.partial / "summary.json");
+    const bool ok = !r.stopped && WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 4) &&
+                    fs::is_regular_file(r.final_dir / "metrics.csv") && run_status(r.final_dir) == "finished";
     progress.finish();
     if (ok) {
-      fs::rename(r.partial, r.final_dir);
-      fix_saved_out_dir(r.final_dir / "config.toml", r.final_dir.string());
+      move_staged_files(r.stage, r.final_dir);
       ++outcome.ran;
       auto& m = seconds_by_mode[r.run->mode];
       m.first += seconds;
@@ -226,13 +242,18 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
       std::fprintf(opt.log, "  done %d/%d  %s  (%.1fs)\n", outcome.already_done + outcome.ran, outcome.total,
                    r.run->dir.c_str(), seconds);
     } else if (r.stopped) {
-      fs::remove_all(r.partial);
+      for (const fs::path& p : {r.final_dir, partial_of(r.final_dir), r.stage}) fs::remove_all(p);
     } else {
+      // What the run left (an ended run's folder, or a crashed one's .partial)
+      // is kept as .failed/, with the runner's request and the log.
       const fs::path failed = r.final_dir.string() + ".failed";
       fs::remove_all(failed);
-      fs::rename(r.partial, failed);
-      const std::string why = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                                : "killed by signal " + std::to_string(WTERMSIG(status));
+      for (const fs::path& left : {r.final_dir, partial_of(r.final_dir)})
+        if (fs::exists(left) && !fs::exists(failed)) fs::rename(left, failed);
+      move_staged_files(r.stage, failed);
+      std::string why = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                          : "killed by signal " + std::to_string(WTERMSIG(status));
+      if (fs::is_regular_file(failed / "summary.json")) why += ", " + run_status(failed);
       outcome.failed.push_back(r.run->dir + ": " + why + " (log: " + (failed / "log.txt").string() + ")");
       std::fprintf(opt.log, "  FAILED %s: %s; its log ends:\n%s", r.run->dir.c_str(), why.c_str(),
                    last_lines(failed / "log.txt", 5).c_str());

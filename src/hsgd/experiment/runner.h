@@ -1,8 +1,11 @@
 // runner.h: runs a suite's runs as `hsgd train` child processes, several at a
-// time, each atomically: a run writes into <dir>.partial/ and is renamed to
-// <dir>/ only when it has finished. Started again, the runner skips every run
-// whose folder holds the same request.toml and redoes partial ones, so an
-// interrupted suite resumes where it stopped.
+// time. Each child writes <dir>.partial/ and renames it to <dir>/ when its run
+// ends (src/hsgd/runtime/run_folder.h); the runner keeps the run's
+// request.toml and the child's log.txt in <dir>.run/ meanwhile and moves them
+// in once the run has finished. Started again, the runner skips every run
+// whose folder holds the same request.toml and a finished summary.json, and
+// redoes the others, so an interrupted suite resumes where it stopped. A run
+// that fails or diverges is kept as <dir>.failed/ with its log.
 //
 // Results folder:
 //   suite.toml                 the suite as it was read

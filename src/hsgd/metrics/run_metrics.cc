@@ -49,24 +49,35 @@ double RunResult::mean_train_loss() const { return mean_of(rows, [](const Metric
 
 namespace hsgd {
 
+namespace {
+nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+}  // namespace
+
 void to_json(nlohmann::json& j, const RunResult& r) {
-  const MetricsRow& f = r.final_row();
-  j = {{"final",
-        {{"time_s", f.time_s},
-         {"test_accuracy", f.test_accuracy},
-         {"test_loss", f.test_loss},
-         {"train_loss", std::isfinite(f.train_loss) ? nlohmann::json(f.train_loss) : nlohmann::json()},
-         {"gradients", f.gradients},
-         {"updates", f.updates},
-         {"samples", f.samples},
-         {"epoch", f.epoch},
-         {"dropped", f.dropped}}},
+  j = {{"status", name_of(r.status)},
+       {"stop_reason", r.stop_reason},
+       {"final", nullptr},
        {"run_average",
-        {{"test_accuracy", r.mean_test_accuracy()}, {"test_loss", r.mean_test_loss()}, {"train_loss", r.mean_train_loss()}}},
+        {{"test_accuracy", finite_or_null(r.mean_test_accuracy())},
+         {"test_loss", finite_or_null(r.mean_test_loss())},
+         {"train_loss", finite_or_null(r.mean_train_loss())}}},
+       {"snapshots_not_evaluated", r.snapshots_not_evaluated},
        {"train_seconds", r.train_seconds},
        {"wall_seconds", r.wall_seconds},
-       {"samples_per_second", r.train_seconds > 0 ? f.samples / r.train_seconds : 0.0},
+       {"samples_per_second", 0.0},
        {"target_reached_seconds", r.target_reached_seconds}};
+  if (r.rows.empty()) return;  // failed before the first evaluation
+  const MetricsRow& f = r.final_row();
+  j["final"] = {{"time_s", f.time_s},
+                {"test_accuracy", finite_or_null(f.test_accuracy)},
+                {"test_loss", finite_or_null(f.test_loss)},
+                {"train_loss", finite_or_null(f.train_loss)},
+                {"gradients", f.gradients},
+                {"updates", f.updates},
+                {"samples", f.samples},
+                {"epoch", f.epoch},
+                {"dropped", f.dropped}};
+  j["samples_per_second"] = r.train_seconds > 0 ? f.samples / r.train_seconds : 0.0;
 }
 
 void write_json_file(const std::string& path, const nlohmann::json& summary) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "hsgd/common/enum_names.h"
 #include "hsgd/metrics/csv_writer.h"
 
 namespace hsgd {
@@ -46,11 +47,31 @@ class MetricsFile {
   CsvWriter csv_;
 };
 
+// How a run ended (docs/architecture.md, "Run lifecycle").
+enum class RunStatus {
+  kFinished,    // a budget or the target accuracy was reached
+  kTerminated,  // SIGINT or SIGTERM
+  kDiverged,    // the loss or the parameters became non-finite
+  kFailed,      // an error
+};
+template <>
+struct EnumNames<RunStatus> {
+  static constexpr const char* kind = "run status";
+  static constexpr std::pair<RunStatus, const char*> values[] = {{RunStatus::kFinished, "finished"},
+                                                                 {RunStatus::kTerminated, "terminated"},
+                                                                 {RunStatus::kDiverged, "diverged"},
+                                                                 {RunStatus::kFailed, "failed"}};
+};
+
 struct RunResult {
   std::vector<MetricsRow> rows;  // one per evaluation, in time order
   double train_seconds = 0;
   double wall_seconds = 0;
   double target_reached_seconds = -1;  // first row at or above --target-accuracy; -1 = never
+  RunStatus status = RunStatus::kFinished;
+  std::string stop_reason;  // "time budget reached", "terminated (SIGTERM)", "training diverged: ..."
+  int signal = 0;           // the signal that terminated it
+  size_t snapshots_not_evaluated = 0;  // dropped when a signal cut the run short
 
   const MetricsRow& final_row() const { return rows.back(); }
   // The mean over evaluation rows: the paper's "averaged over the training interval".

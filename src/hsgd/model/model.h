@@ -16,6 +16,7 @@
 
 #include "hsgd/data/batch.h"
 #include "hsgd/data/image_set.h"
+#include "hsgd/model/model_catalog.h"
 
 namespace hsgd {
 
@@ -55,12 +56,6 @@ using ModelFactory = std::function<std::unique_ptr<Model>(uint64_t seed)>;
 // ConfigError for an unknown name. Implemented in torch_model.cc.
 std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed);
 
-// Names make_model accepts, and what each is for.
-struct ModelInfo {
-  const char* name;
-  const char* description;
-};
-const std::vector<ModelInfo>& model_catalog();
 
 // Sets the number of intra-op compute threads (torch::set_num_threads) for
 // every thread of the process that computes with a Model.

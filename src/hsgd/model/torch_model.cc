@@ -12,6 +12,7 @@
 
 #include "hsgd/common/error.h"
 #include "hsgd/model/model.h"
+#include "hsgd/model/model_catalog.h"
 #include "hsgd/model/networks.h"
 
 namespace hsgd {
@@ -138,17 +139,6 @@ std::string loaded_blas_library() {
 
 }  // namespace
 
-const std::vector<ModelInfo>& model_catalog() {
-  static const std::vector<ModelInfo> catalog = {
-      {"mnist-cnn", "MNIST CNN, 582,026 parameters (2 conv + 2 fc)"},
-      {"cifar-cnn", "CIFAR-10 CNN of the TensorFlow tutorial, 122,570 parameters"},
-      {"ray-tiny", "Ray's parameter-server example net for MNIST, 1,960 parameters"},
-      {"lenet5", "LeNet-5 for CIFAR-10, 62,006 parameters"},
-      {"mlp", "MLP 20-64-10 for the synthetic data (--data synthetic), 1,994 parameters"},
-  };
-  return catalog;
-}
-
 std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed) {
   // torch's global generator is shared: seed and build under one lock so that
   // models built concurrently (one per worker thread) still get their seed's weights.
@@ -157,9 +147,7 @@ std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed) {
   torch::manual_seed(seed);
   auto net = make_network(name);
   if (!net) {
-    std::string names;
-    for (const auto& m : model_catalog()) names += (names.empty() ? "" : ", ") + std::string(m.name);
-    throw ConfigError("unknown model '" + name + "'; expected one of: " + names);
+    throw ConfigError("unknown model '" + name + "'; expected one of: " + model_names());
   }
   return std::make_unique<TorchModel>(name, std::move(net));
 }

@@ -90,7 +90,7 @@ class ListSchedule : public KSchedule {
   std::vector<std::pair<double, int>> points_;
 };
 
-// "a=1,b=2" -> {a: "1", b: "2"} (order kept in `order`).
+// "a=1,b=2" -> {a: "1", b: "2"}, in order; a name given twice is an error.
 std::vector<std::pair<std::string, std::string>> parse_pairs(const std::string& spec, const std::string& text) {
   std::vector<std::pair<std::string, std::string>> pairs;
   size_t start = 0;
@@ -100,6 +100,8 @@ std::vector<std::pair<std::string, std::string>> parse_pairs(const std::string& 
     const size_t eq = part.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == part.size())
       throw ConfigError("--schedule " + spec + ": '" + part + "' is not NAME=VALUE");
+    for (const auto& [name, value] : pairs)
+      if (name == part.substr(0, eq)) throw ConfigError("--schedule " + spec + ": " + name + " is given twice");
     pairs.emplace_back(part.substr(0, eq), part.substr(eq + 1));
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -162,7 +164,7 @@ std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, 
     return constant_schedule(to_k(spec, "K", rest));
   }
   if (kind == "step") {
-    double c = 3, s = 0;
+    double c = 3, s = NAN;  // S not given: c / lr
     int k0 = 1, k_max = workers;
     for (const auto& [name, value] : parse_pairs(spec, rest)) {
       if (name == "c") c = to_number(spec, name, value);
@@ -172,8 +174,8 @@ std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, 
       else throw ConfigError("--schedule " + spec + ": unknown parameter '" + name + "'; step takes S, c, K0, Kmax");
     }
     if (c <= 0) throw ConfigError("--schedule " + spec + ": c = " + fmt(c) + " is out of range: must be > 0");
-    if (s == 0) s = c / lr;
-    if (s <= 0) throw ConfigError("--schedule " + spec + ": S = " + fmt(s) + " is out of range: must be > 0");
+    if (std::isnan(s)) s = c / lr;
+    if (!(s > 0) || !std::isfinite(s)) throw ConfigError("--schedule " + spec + ": S = " + fmt(s) + " is out of range: must be > 0");
     if (k0 > k_max)
       throw ConfigError("--schedule " + spec + ": K0 = " + std::to_string(k0) + " > Kmax = " + std::to_string(k_max) +
                         "; K0 must be <= Kmax");

@@ -32,19 +32,17 @@ bool all_finite(const float* x, size_t n) {
   return total == 0.0f;
 }
 
-ParameterServer::ParameterServer(std::vector<float> initial_params, PsOptions options,
-                                 std::unique_ptr<KSchedule> schedule)
+ParameterServer::ParameterServer(std::vector<float> initial_params, PsOptions options)
     : params_(std::move(initial_params)),
       accumulator_(params_.size(), 0.0f),
-      options_(options),
-      schedule_(std::move(schedule)),
-      sgd_(params_.size(), options.sgd),
+      options_(std::move(options)),
+      sgd_(params_.size(), options_.sgd),
       histogram_(kHistogramBins, 0),
-      alive_(options.num_workers, 1),
-      in_round_(options.num_workers, 0),
-      live_workers_(options.num_workers) {
+      alive_(options_.num_workers, 1),
+      in_round_(options_.num_workers, 0),
+      live_workers_(options_.num_workers) {
   HSGD_CHECK(options_.num_workers >= 1, "workers ", options_.num_workers);
-  HSGD_CHECK(options_.mode != Mode::kHybrid || schedule_ != nullptr, "hybrid mode needs a K schedule");
+  HSGD_CHECK(options_.mode != Mode::kHybrid || options_.schedule != nullptr, "hybrid mode needs a K schedule");
 }
 
 int ParameterServer::current_k(double now) const {
@@ -52,7 +50,7 @@ int ParameterServer::current_k(double now) const {
   switch (options_.mode) {
     case Mode::kAsync: k = 1; break;
     case Mode::kSync: k = live_workers_; break;
-    case Mode::kHybrid: k = schedule_->k({accounting_.received, now}); break;
+    case Mode::kHybrid: k = options_.schedule->k({accounting_.received, now}); break;
   }
   return std::max(1, std::min(k, live_workers_));
 }
@@ -61,7 +59,7 @@ std::string ParameterServer::schedule_description() const {
   switch (options_.mode) {
     case Mode::kAsync: return "async: K = 1";
     case Mode::kSync: return "sync: K = live workers, one gradient from each per round";
-    case Mode::kHybrid: return schedule_->describe();
+    case Mode::kHybrid: return options_.schedule->describe();
   }
   return "?";
 }

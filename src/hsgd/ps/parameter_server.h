@@ -57,8 +57,8 @@ struct PushOutcome {
 
 class ParameterServer {
  public:
-  // `schedule` is used in hybrid mode only (async: K = 1, sync: K = live workers).
-  ParameterServer(std::vector<float> initial_params, PsOptions options, std::unique_ptr<KSchedule> schedule);
+  // options.schedule is used in hybrid mode only (async: K = 1, sync: K = live workers).
+  ParameterServer(std::vector<float> initial_params, PsOptions options);
 
   PushOutcome push(int worker, uint64_t base_version, const float* grad, double now);
   // A gradient that arrives after the run has ended: received, and dropped
@@ -99,7 +99,6 @@ class ParameterServer {
   std::vector<float> params_;
   std::vector<float> accumulator_;  // sum of the buffered gradients (each weighted in staleness-aware mode)
   PsOptions options_;
-  std::unique_ptr<KSchedule> schedule_;
   Sgd sgd_;
   Accounting accounting_;
   StalenessWindow window_;

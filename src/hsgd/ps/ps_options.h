@@ -3,15 +3,19 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "hsgd/common/enum_names.h"
 #include "hsgd/optim/sgd.h"
 
 namespace hsgd {
 
+class KSchedule;
+
 enum class Mode {
-  kAsync,   // K = 1: every gradient is applied on arrival
   kSync,    // bulk-synchronous: one gradient from each live worker per round, workers wait
+  kAsync,   // K = 1: every gradient is applied on arrival
   kHybrid,  // K(t) from a schedule (the paper's Smooth Switch)
 };
 
@@ -25,6 +29,25 @@ enum class Aggregation {
   kSum,   // ... their sum (Ray's parameter-server example; larger steps as K grows)
 };
 
+template <>
+struct EnumNames<Mode> {
+  static constexpr const char* kind = "mode";
+  static constexpr std::pair<Mode, const char*> values[] = {
+      {Mode::kSync, "sync"}, {Mode::kAsync, "async"}, {Mode::kHybrid, "hybrid"}};
+};
+template <>
+struct EnumNames<WaitPolicy> {
+  static constexpr const char* kind = "wait policy";
+  static constexpr std::pair<WaitPolicy, const char*> values[] = {{WaitPolicy::kNone, "none"},
+                                                                  {WaitPolicy::kApplied, "applied"}};
+};
+template <>
+struct EnumNames<Aggregation> {
+  static constexpr const char* kind = "aggregation";
+  static constexpr std::pair<Aggregation, const char*> values[] = {{Aggregation::kMean, "mean"},
+                                                                   {Aggregation::kSum, "sum"}};
+};
+
 // Why a gradient was not applied. Every gradient is applied or counted here.
 enum class DropReason {
   kNonFinite,       // contains NaN or Inf
@@ -35,22 +58,24 @@ enum class DropReason {
   kCount
 };
 
-const char* to_string(Mode m);
-const char* to_string(WaitPolicy w);
-const char* to_string(Aggregation a);
 const char* to_string(DropReason r);
-// Parsers throw ConfigError naming the value and the allowed ones.
-Mode parse_mode(const std::string& s);
-WaitPolicy parse_wait_policy(const std::string& s);
-Aggregation parse_aggregation(const std::string& s);
 
 struct PsOptions {
   Mode mode = Mode::kHybrid;
+  WaitPolicy wait = WaitPolicy::kNone;  // hybrid only: sync always waits, async never does
   Aggregation aggregation = Aggregation::kMean;
   SgdOptions sgd;
-  int num_workers = 1;
+  int num_workers = 25;
   bool staleness_aware_lr = false;  // weight each gradient by 1 / max(1, staleness) (Zhang et al. 2016)
   int64_t max_staleness = -1;       // drop gradients staler than this; -1 = never drop
+  std::shared_ptr<const KSchedule> schedule;  // hybrid: K(t) (async: K = 1, sync: K = live workers)
+
+  // Whether a worker waits after a push until its gradient is applied: the
+  // one place the wait policy of each mode is decided.
+  bool waits_for_apply() const {
+    return mode == Mode::kSync || (mode == Mode::kHybrid && wait == WaitPolicy::kApplied);
+  }
+  WaitPolicy effective_wait() const { return waits_for_apply() ? WaitPolicy::kApplied : WaitPolicy::kNone; }
 };
 
 }  // namespace hsgd

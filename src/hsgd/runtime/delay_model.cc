@@ -4,23 +4,16 @@
 #include <cmath>
 #include <numeric>
 
-#include "hsgd/common/error.h"
-
 namespace hsgd {
 
-void check_delay_distribution(const std::string& d) {
-  if (d != "none" && d != "half-normal" && d != "exponential" && d != "fixed")
-    throw ConfigError("--delay " + d + ": unknown distribution; expected none, half-normal, exponential or fixed");
-}
-
-DelayModel::DelayModel(const std::string& distribution, double fraction, double scale, int workers, uint64_t seed)
-    : distribution_(distribution), fraction_(fraction), scale_(scale), delayed_(workers, 0) {
-  check_delay_distribution(distribution);
+DelayModel::DelayModel(const DelayOptions& options, int workers, uint64_t seed)
+    : options_(options), delayed_(workers, 0) {
   std::vector<int> order(workers);
   std::iota(order.begin(), order.end(), 0);
   Rng pick(derive_seed(seed, 0xDE1A));
   pick.shuffle(order);
-  const int count = distribution == "none" ? 0 : static_cast<int>(std::lround(fraction * workers));
+  const int count =
+      options.distribution == DelayDistribution::kNone ? 0 : static_cast<int>(std::lround(options.fraction * workers));
   for (int i = 0; i < count; ++i) delayed_[order[i]] = 1;
   for (int w = 0; w < workers; ++w) streams_.emplace_back(derive_seed(seed, 0xDE1A0000ull + w));
 }
@@ -30,16 +23,20 @@ int DelayModel::delayed_count() const { return static_cast<int>(std::accumulate(
 double DelayModel::next(int worker) {
   if (!delayed_[worker]) return 0.0;
   Rng& rng = streams_[worker];
-  if (distribution_ == "half-normal") return std::abs(rng.normal()) * scale_;
-  if (distribution_ == "exponential") return rng.exponential(scale_);
-  return scale_;  // fixed
+  switch (options_.distribution) {
+    case DelayDistribution::kHalfNormal: return std::abs(rng.normal()) * options_.scale;
+    case DelayDistribution::kExponential: return rng.exponential(options_.scale);
+    case DelayDistribution::kFixed: return options_.scale;
+    case DelayDistribution::kNone: break;
+  }
+  return 0.0;
 }
 
 std::string DelayModel::describe() const {
-  if (distribution_ == "none" || delayed_count() == 0) return "none";
+  if (delayed_count() == 0) return "none";
   char buf[128];
-  std::snprintf(buf, sizeof buf, "%s, scale %g s, on %d of %zu workers", distribution_.c_str(), scale_, delayed_count(),
-                delayed_.size());
+  std::snprintf(buf, sizeof buf, "%s, scale %g s, on %d of %zu workers", name_of(options_.distribution),
+                options_.scale, delayed_count(), delayed_.size());
   return buf;
 }
 

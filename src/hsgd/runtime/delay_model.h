@@ -15,15 +15,13 @@
 #include <vector>
 
 #include "hsgd/common/rng.h"
+#include "hsgd/config/run_options.h"
 
 namespace hsgd {
 
-// Throws ConfigError unless `distribution` is one DelayModel knows.
-void check_delay_distribution(const std::string& distribution);
-
 class DelayModel {
  public:
-  DelayModel(const std::string& distribution, double fraction, double scale, int workers, uint64_t seed);
+  DelayModel(const DelayOptions& options, int workers, uint64_t seed);
 
   bool delayed(int worker) const { return delayed_[worker] != 0; }
   int delayed_count() const;
@@ -32,8 +30,7 @@ class DelayModel {
   std::string describe() const;
 
  private:
-  std::string distribution_;
-  double fraction_, scale_;
+  DelayOptions options_;
   std::vector<char> delayed_;
   std::vector<Rng> streams_;
 };

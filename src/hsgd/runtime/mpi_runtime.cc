@@ -1,10 +1,12 @@
-// mpi_runtime.cc: rank 0 serves the PS core; worker ranks compute.
+// mpi_runtime.cc: rank 0 serves the PS core through the run harness; worker
+// ranks compute.
 //
 // Rank 0 polls with MPI_Iprobe (sleeping 0.2 ms when idle, so it never busy-
 // waits on an oversubscribed machine) and answers every push: with the new
 // parameters (wait=none, or once the gradient is applied) or with stop. Large
 // messages go only to a worker blocked in its receive, so no send can
-// deadlock. The run ends when every live worker has said bye.
+// deadlock. While evaluation catches up, answers are held back (the workers
+// wait, off the clock). The run ends when every live worker has said bye.
 #include "hsgd/runtime/mpi_runtime.h"
 
 #include <mpi.h>
@@ -12,24 +14,15 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <chrono>
-#include <cmath>
-#include <csignal>
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <thread>
 
 #include "hsgd/common/error.h"
-#include "hsgd/common/progress.h"
 #include "hsgd/common/stopwatch.h"
+#include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/sharding.h"
-#include "hsgd/runtime/run_setup.h"
-#include "hsgd/runtime/snapshot_evaluator.h"
-#include "hsgd/transport/message.h"
 #include "hsgd/worker/gradient_worker.h"
 
 namespace hsgd {
@@ -38,8 +31,6 @@ static void check_mpi(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw TransportError(std::string("MPI call failed: ") + what);
 }
 
-// Sends a header and, when it declares one, its payload straight from
-// `payload` (no copy). Returns false when MPI reports an error.
 bool send_message(const MessageHeader& h, const float* payload, int dest) {
   char head[MessageHeader::kBytes];
   encode_header(h, head);
@@ -49,8 +40,6 @@ bool send_message(const MessageHeader& h, const float* payload, int dest) {
                   MPI_COMM_WORLD) == MPI_SUCCESS;
 }
 
-// Receives the header `status` announced and validates it, then receives
-// exactly the payload it declares into `payload`.
 MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::vector<float>& payload) {
   const int source = status.MPI_SOURCE;
   int count = 0;
@@ -76,28 +65,69 @@ MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::
 
 namespace {
 
-std::atomic<int> g_signal{0};
-void on_signal(int sig) { g_signal = sig; }
+// MPI_Init_thread / MPI_Finalize for the life of the object.
+class MpiSession {
+ public:
+  MpiSession() {
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (!initialized) {
+      int provided = 0;
+      check_mpi(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    }
+    // Errors are returned, not fatal: a dead peer must not take the server down.
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  }
+  ~MpiSession() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Finalize();
+  }
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+  int rank() const { return rank_; }
+  int size() const { return size_; }
 
+ private:
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+// A message from `source` with tag kHeaderTag, polled without busy-waiting:
+// a short spin, then 0.2 ms sleeps. Returns false when none came.
+bool poll_header(int source, MPI_Status& status, bool spin_first) {
+  for (int i = 0; i < (spin_first ? 200 : 1); ++i) {
+    int flag = 0;
+    check_mpi(MPI_Iprobe(source, kHeaderTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+    if (flag) return true;
+  }
+  std::this_thread::sleep_for(std::chrono::microseconds(200));
+  return false;
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
 
 // ---------------------------------------------------------------- rank 0
-class ParameterServerRank {
+class ServerRank {
  public:
-  ParameterServerRank(const MpiSession& session, const TrainConfig& config, const Dataset& data,
-                      const ModelFactory& factory, std::FILE* log)
-      : config_(config),
-        data_(data),
-        factory_(factory),
-        log_(log),
-        workers_(session.size() - 1),
-        ps_(make_parameter_server(config, factory)),
-        delays_(make_delay_model(config)),
-        wait_applied_(config.mode == "sync" || (config.mode == "hybrid" && config.wait == "applied")),
-        last_heard_(workers_, 0.0),
-        waiting_(workers_, 0),
-        said_bye_(workers_, 0),
-        stop_sent_(workers_, 0),
-        timing_(workers_) {}
+  ServerRank(RunHarness& run, int workers)
+      : run_(run),
+        config_(run.config()),
+        ps_(run.ps()),
+        workers_(workers),
+        waits_for_apply_(config_.ps.waits_for_apply()),
+        last_heard_(workers, 0.0),
+        waiting_(workers, 0),
+        held_(workers, 0),
+        said_bye_(workers, 0),
+        stop_sent_(workers, 0),
+        timing_(workers) {}
 
   RunResult run();
 
@@ -106,38 +136,44 @@ class ParameterServerRank {
   void send_stop(int w);
   void release_waiting();
   void handle(int source, const MessageHeader& m, const float* payload);
-  void begin_stop(const char* why);
+  void begin_stop(double now);
   void check_liveness(double now);
+  bool all_idle() const;
+  void pause_for_evaluation();
   bool finished() const;
+  nlohmann::json summary_fields() const;
 
+  RunHarness& run_;
   const TrainConfig& config_;
-  const Dataset& data_;
-  const ModelFactory& factory_;
-  std::FILE* log_;
+  ParameterServer& ps_;
   int workers_;
-  std::unique_ptr<ParameterServer> ps_;
-  DelayModel delays_;
-  bool wait_applied_;
-  Stopwatch clock_;
-  WorkerProgress progress_;
+  bool waits_for_apply_;
+  Stopwatch clock_;  // training time; paused while evaluation catches up
+  Stopwatch wall_;
   std::vector<double> last_heard_;
-  std::vector<char> waiting_, said_bye_, stop_sent_;
+  std::vector<char> waiting_;  // for its gradient to be applied
+  std::vector<char> held_;     // its parameters are held back while evaluation catches up
+  std::vector<char> said_bye_, stop_sent_;
   std::vector<std::array<float, kByeFloats>> timing_;
-  bool stopping_ = false;
-  std::string stop_reason_;
+  bool paused_ = false;
+  double stop_time_ = -1;  // training time when the run stopped; < 0 while it goes on
 };
 
-void ParameterServerRank::send_params(int w) {
+void ServerRank::send_params(int w) {
+  if (paused_) {
+    held_[w] = 1;
+    return;
+  }
   MessageHeader h;
   h.type = MessageType::kParams;
-  h.version = ps_->version();
-  h.payload_floats = ps_->num_params();
-  if (!send_message(h, ps_->params().data(), w + 1))
+  h.version = ps_.version();
+  h.payload_floats = ps_.num_params();
+  if (!send_message(h, ps_.params().data(), w + 1))
     throw TransportError("MPI_Send of the parameters to rank " + std::to_string(w + 1) + " failed");
   last_heard_[w] = clock_.seconds();  // the worker's next step starts now
 }
 
-void ParameterServerRank::send_stop(int w) {
+void ServerRank::send_stop(int w) {
   if (stop_sent_[w]) return;
   stop_sent_[w] = 1;
   MessageHeader h;
@@ -148,7 +184,7 @@ void ParameterServerRank::send_stop(int w) {
 }
 
 // An update was applied: every worker waiting for one gets the new parameters.
-void ParameterServerRank::release_waiting() {
+void ServerRank::release_waiting() {
   for (int w = 0; w < workers_; ++w)
     if (waiting_[w]) {
       waiting_[w] = 0;
@@ -156,18 +192,18 @@ void ParameterServerRank::release_waiting() {
     }
 }
 
-void ParameterServerRank::begin_stop(const char* why) {
-  if (stopping_) return;
-  stopping_ = true;
-  stop_reason_ = why;
+void ServerRank::begin_stop(double now) {
+  if (stop_time_ >= 0) return;
+  stop_time_ = now;
+  run_.end_training(now);
   for (int w = 0; w < workers_; ++w)
-    if (waiting_[w]) {  // blocked in a receive: tell them now
-      waiting_[w] = 0;
+    if (waiting_[w] || held_[w]) {  // blocked in a receive: tell them now
+      waiting_[w] = held_[w] = 0;
       send_stop(w);
     }
 }
 
-void ParameterServerRank::handle(int source, const MessageHeader& m, const float* payload) {
+void ServerRank::handle(int source, const MessageHeader& m, const float* payload) {
   const int w = source - 1;
   last_heard_[w] = clock_.seconds();
   if (m.type == MessageType::kBye) {
@@ -178,168 +214,153 @@ void ParameterServerRank::handle(int source, const MessageHeader& m, const float
   if (m.type != MessageType::kPush)
     throw TransportError("unexpected " + std::string(to_string(m.type)) + " message from rank " +
                          std::to_string(source));
-  if (m.version > ps_->version())
+  if (m.version > ps_.version())
     throw TransportError("rank " + std::to_string(source) + " pushed a gradient of version " +
-                         std::to_string(m.version) + ", newer than the server's " +
-                         std::to_string(ps_->version()));
-  if (stopping_) {
-    ps_->push_after_end(w);
+                         std::to_string(m.version) + ", newer than the server's " + std::to_string(ps_.version()));
+  if (stop_time_ >= 0) {
+    ps_.push_after_end(w);
     send_stop(w);
     return;
   }
-  const double now = clock_.seconds();
-  const PushOutcome out = ps_->push(w, m.version, payload, now);
-  if (!ps_->alive(w)) {  // declared dead earlier: counted as dropped, and told to leave
+  const PushOutcome out = run_.push(w, m.version, payload, m.value, clock_.seconds());
+  if (!ps_.alive(w) || run_.stopping()) {  // declared dead earlier (dropped), or the run is over
     send_stop(w);
-    return;
-  }
-  progress_.record(config_.batch_size, m.value);
-  if (budget_fraction(config_, ps_->accounting(), progress_.samples, data_.train.size(), now) >= 1.0) {
-    send_stop(w);
-    begin_stop("budget reached");
     return;
   }
   if (out.status == PushOutcome::Status::kApplied) release_waiting();
-  if (wait_applied_ && out.status == PushOutcome::Status::kBuffered)
+  if (waits_for_apply_ && out.status == PushOutcome::Status::kBuffered)
     waiting_[w] = 1;
   else
     send_params(w);
 }
 
-void ParameterServerRank::check_liveness(double now) {
+void ServerRank::check_liveness(double now) {
   for (int w = 0; w < workers_; ++w) {
-    if (!ps_->alive(w) || waiting_[w] || said_bye_[w]) continue;
-    if (now - last_heard_[w] > config_.worker_timeout) {
-      if (log_ != nullptr)
-        std::fprintf(log_, "\nhsgd: rank %d has not answered for %.1fs: declared dead; K no longer waits for it\n",
+    if (!ps_.alive(w) || waiting_[w] || held_[w] || said_bye_[w]) continue;
+    if (now - last_heard_[w] > config_.mpi.worker_timeout) {
+      if (run_.log() != nullptr)
+        std::fprintf(run_.log(), "\nhsgd: rank %d has not answered for %.1fs: declared dead; K no longer waits for it\n",
                      w + 1, now - last_heard_[w]);
-      const uint64_t before = ps_->version();
-      ps_->set_alive(w, false, now);
-      if (ps_->version() > before) release_waiting();  // K fell to what was buffered: an update went through
-      if (ps_->live_workers() == 0) begin_stop("every worker is dead");
+      const uint64_t before = ps_.version();
+      ps_.set_alive(w, false, now);
+      if (ps_.version() > before) release_waiting();  // K fell to what was buffered: an update went through
+      if (ps_.live_workers() == 0) run_.stop(RunStatus::kFailed, "every worker rank is dead");
     }
   }
 }
 
-bool ParameterServerRank::finished() const {
+bool ServerRank::all_idle() const {
   for (int w = 0; w < workers_; ++w)
-    if (ps_->alive(w) && !said_bye_[w]) return false;
+    if (ps_.alive(w) && !said_bye_[w] && !waiting_[w] && !held_[w]) return false;
   return true;
 }
 
-RunResult ParameterServerRank::run() {
-  std::filesystem::create_directories(config_.out_dir);
-  RunResult result;
-  RowRecorder record(config_, result);
-  SnapshotEvaluator evaluator(factory_(config_.seed), data_, config_.eval_batch, /*background=*/true,
-                              [&](const MetricsRow& row) { record(row); });
-  evaluator.evaluate_now(take_snapshot(*ps_, progress_, data_.train.size(), 0.0));
-  // `kill -TERM $(cat OUT/server.pid)` ends the run cleanly with its metrics.
-  std::ofstream(config_.out_dir + "/server.pid") << getpid() << "\n";
+// Every live worker waits for an answer: stop the clock until evaluation has
+// caught up, then send what was held back.
+void ServerRank::pause_for_evaluation() {
+  Stopwatch paused;
+  clock_.pause();
+  run_.wait_for_evaluation();
+  run_.note_pause(paused.seconds());
+  paused_ = false;
+  if (run_.stopping()) return;  // the loop stops everyone, at the pause's time
+  clock_.resume();
+  for (int w = 0; w < workers_; ++w)
+    if (held_[w]) {
+      held_[w] = 0;
+      send_params(w);
+    }
+}
+
+bool ServerRank::finished() const {
+  for (int w = 0; w < workers_; ++w)
+    if (ps_.alive(w) && !said_bye_[w]) return false;
+  return true;
+}
+
+RunResult ServerRank::run() {
+  run_.evaluate_start();
   clock_ = Stopwatch();
   for (int w = 0; w < workers_; ++w) send_params(w);
-  ProgressLine progress(log_ != nullptr ? log_ : stderr);
   std::vector<float> payload;  // a push's gradient is received straight into this
-  double next_eval = config_.eval_every_seconds, next_progress = 0, stop_time = -1;
-  size_t discarded = 0;
+  double next_eval = config_.eval.every_seconds, next_progress = 0;
   while (true) {
-    int flag = 0;
     MPI_Status status;
-    check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, kHeaderTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
-    if (flag) {
-      const MessageHeader m = receive_message(status, ps_->num_params(), payload);
+    if (poll_header(MPI_ANY_SOURCE, status, /*spin_first=*/false)) {
+      const MessageHeader m = receive_message(status, ps_.num_params(), payload);
       handle(status.MPI_SOURCE, m, payload.data());
-    } else {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
     const double now = clock_.seconds();
-    if (g_signal != 0) begin_stop(g_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
-    if (!stopping_ && config_.seconds > 0 && now >= config_.seconds) begin_stop("time budget reached");
-    if (stopping_ && stop_time < 0) {
-      stop_time = now;
-      result.train_seconds = now;
-      // Stopped by a signal: mpirun kills the ranks soon after, so evaluate
-      // only this last snapshot; the rows already evaluated stay.
-      if (g_signal != 0) discarded = evaluator.discard_pending();
-      evaluator.submit(take_snapshot(*ps_, progress_, data_.train.size(), now));
+    if (stop_time_ < 0) {
+      run_.check_time(now);
+      if (run_.stopping()) begin_stop(now);
     }
-    if (!stopping_ && now >= next_eval) {
-      evaluator.submit(take_snapshot(*ps_, progress_, data_.train.size(), next_eval));
-      next_eval += config_.eval_every_seconds;
+    if (stop_time_ < 0 && now >= next_eval) {
+      run_.evaluate(next_eval);
+      next_eval += config_.eval.every_seconds;
+      paused_ = paused_ || run_.evaluation_lagging();
     }
-    check_liveness(now);
-    if (stopping_ && (finished() || now - stop_time > config_.worker_timeout)) break;
-    if (log_ != nullptr && now >= next_progress && !stopping_) {
+    if (paused_ && all_idle()) pause_for_evaluation();
+    check_liveness(clock_.seconds());
+    if (stop_time_ >= 0 && (finished() || clock_.seconds() - stop_time_ > config_.mpi.worker_timeout)) break;
+    if (stop_time_ < 0 && now >= next_progress) {
       next_progress = now + 0.5;
-      const Accounting& a = ps_->accounting();
-      char detail[200];
-      std::snprintf(detail, sizeof detail, "%s  t %.1fs  grads %llu  updates %llu  K %d  live %d/%d",
-                    config_.mode.c_str(), now, (unsigned long long)a.received, (unsigned long long)a.updates,
-                    ps_->current_k(now), ps_->live_workers(), workers_);
-      progress.update(
-          std::min(1.0, budget_fraction(config_, a, progress_.samples, data_.train.size(), now)), now, detail);
+      char live[32];
+      std::snprintf(live, sizeof live, "live %d/%d", ps_.live_workers(), workers_);
+      run_.show_progress(now, wall_.seconds(), live);
     }
   }
   // Everyone not yet told (a rank declared dead may still be listening) is told now.
   for (int w = 0; w < workers_; ++w) send_stop(w);
-  if (log_ != nullptr) {
-    progress.finish();
-    std::fprintf(log_, "hsgd: %s after %.1fs; evaluating %zu remaining snapshot(s)\n", stop_reason_.c_str(),
-                 result.train_seconds, evaluator.pending());
-  }
-  evaluator.finish();
-  result.wall_seconds = clock_.seconds();
-  HSGD_CHECK(ps_->accounting().balances(), "gradient accounting does not balance");
-  nlohmann::json summary = ps_run_summary(config_, data_, result, *ps_, delays_);
-  summary["stop_reason"] = stop_reason_;
-  summary["snapshots_not_evaluated"] = discarded;
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  summary["server_peak_rss_mb"] = usage.ru_maxrss / 1024.0;
+  return run_.finish(stop_time_, summary_fields());
+}
+
+nlohmann::json ServerRank::summary_fields() const {
   nlohmann::json ranks = nlohmann::json::array();
   for (int w = 0; w < workers_; ++w)
     ranks.push_back({{"rank", w + 1},
-                     {"alive", ps_->alive(w)},
+                     {"alive", ps_.alive(w)},
                      {"compute_s", timing_[w][0]},
                      {"wait_s", timing_[w][1]},
                      {"communication_s", timing_[w][2]},
                      {"delay_s", timing_[w][3]},
                      {"peak_rss_mb", timing_[w][4]}});
-  summary["ranks"] = ranks;
-  write_json_file(config_.out_dir + "/summary.json", summary);
-  return result;
+  return {{"server_peak_rss_mb", peak_rss_mb()}, {"ranks", ranks}};
 }
 
 // ---------------------------------------------------------------- workers
-void run_worker_rank(const MpiSession& session, const TrainConfig& config, const Dataset& data,
-                     const ModelFactory& factory) {
-  const int w = session.rank() - 1;
+
+// The next message from rank 0; waits without spinning the CPU.
+MessageHeader receive_from_server(size_t num_params, std::vector<float>& params) {
+  MPI_Status status;
+  while (!poll_header(0, status, /*spin_first=*/true)) {
+  }
+  return receive_message(status, num_params, params);
+}
+
+void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, const ModelFactory& factory) {
+  const StopSignals signals;  // mpirun forwards Ctrl-C: leave when rank 0 says stop
+  const int w = rank - 1;
   auto model = factory(config.seed);
   std::vector<size_t> all(data.train.size());
   std::iota(all.begin(), all.end(), size_t{0});
   GradientWorker worker(w, *model, data, all, config.batch_size, config.seed);
-  DelayModel delays = make_delay_model(config);
-  const bool hang = config.mpi_hang_rank == session.rank();
+  DelayModel delays(config.delay, config.workers(), config.seed);
+  const bool hang = config.mpi.hang_rank == rank;
   double compute_s = 0, wait_s = 0, comm_s = 0, delay_s = 0;
   std::vector<float> params;  // received straight from the server
   int64_t pushes = 0;
   while (true) {
     Stopwatch waiting;
-    MPI_Status status;
-    check_mpi(MPI_Probe(0, kHeaderTag, MPI_COMM_WORLD, &status), "MPI_Probe");
-    const MessageHeader m = receive_message(status, worker.num_params(), params);
+    const MessageHeader m = receive_from_server(worker.num_params(), params);
     wait_s += waiting.seconds();
     if (m.type == MessageType::kStop) break;
     if (m.type != MessageType::kParams)
-      throw TransportError("rank " + std::to_string(session.rank()) + ": unexpected " + std::string(to_string(m.type)) +
+      throw TransportError("rank " + std::to_string(rank) + ": unexpected " + std::string(to_string(m.type)) +
                            " message from rank 0");
-    if (hang && pushes >= config.mpi_hang_after) {
+    if (hang && pushes >= config.mpi.hang_after) {
       // Fault injection for tests: stop answering, but leave when told to stop.
-      while (true) {
-        int flag = 0;
-        check_mpi(MPI_Iprobe(0, kHeaderTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
-        if (flag && receive_message(status, worker.num_params(), params).type == MessageType::kStop) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      while (receive_from_server(worker.num_params(), params).type != MessageType::kStop) {
       }
       break;
     }
@@ -352,7 +373,7 @@ void run_worker_rank(const MpiSession& session, const TrainConfig& config, const
     Stopwatch communicating;
     MessageHeader h;
     h.type = MessageType::kPush;
-    h.sender = session.rank();
+    h.sender = rank;
     h.version = m.version;
     h.payload_floats = worker.num_params();
     h.value = loss;
@@ -362,62 +383,53 @@ void run_worker_rank(const MpiSession& session, const TrainConfig& config, const
   }
   MessageHeader bye;
   bye.type = MessageType::kBye;
-  bye.sender = session.rank();
+  bye.sender = rank;
   bye.payload_floats = kByeFloats;
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
   const float timing[kByeFloats] = {float(compute_s), float(wait_s), float(comm_s), float(delay_s),
-                                    float(usage.ru_maxrss / 1024.0)};
+                                    float(peak_rss_mb())};
   send_message(bye, timing, 0);
 }
 
-}  // namespace
-
-MpiSession::MpiSession() {
-  int initialized = 0;
-  MPI_Initialized(&initialized);
-  if (!initialized) {
-    int provided = 0;
-    check_mpi(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
-  }
-  // From here on SIGINT/SIGTERM (mpirun forwards Ctrl-C to every rank) only
-  // set a flag: rank 0 ends the run cleanly, writing its metrics, and tells
-  // the workers to stop; they leave when told.
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  // Errors are returned, not fatal: a dead peer must not take the server down.
-  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-  MPI_Comm_size(MPI_COMM_WORLD, &size_);
-}
-
-MpiSession::~MpiSession() {
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  if (!finalized) MPI_Finalize();
-}
-
+// Keeps only worker `worker`'s shard of data.train and drops the test set:
+// what a worker rank holds in memory.
 void keep_worker_shard(Dataset& data, int worker, int workers, uint64_t seed) {
   data.train = data.train.subset(shard_indices(data.train.size(), workers, worker, seed));
   data.train.pixels.shrink_to_fit();
   data.test = ImageSet{};
 }
 
-RunResult run_mpi(const MpiSession& session, const TrainConfig& config, const Dataset& data,
-                  const ModelFactory& factory, std::FILE* log) {
-  config.validate();
-  if (session.size() < 2)
-    throw ConfigError("--runtime mpi needs at least 2 ranks (1 server + workers): mpirun -np N+1 hsgd train ...");
-  if (config.workers != session.size() - 1)
-    throw ConfigError("--workers " + std::to_string(config.workers) + " does not match mpirun's " +
-                      std::to_string(session.size() - 1) + " worker ranks (-np " + std::to_string(session.size()) +
-                      "); give --workers " + std::to_string(session.size() - 1) + " or leave it out");
-  if (session.rank() == 0) {
-    ParameterServerRank ps(session, config, data, factory, log);
-    return ps.run();
+class MpiRuntime : public Runtime {
+ public:
+  void resolve(TrainConfig& config, bool workers_given) const override {
+    if (!workers_given) config.ps.num_workers = std::max(1, session_.size() - 1);
+    if (config.threads == 0) config.threads = 1;  // one process per worker
   }
-  run_worker_rank(session, config, data, factory);
-  return {};
-}
+  void check(const TrainConfig& config) const override {
+    if (session_.size() < 2)
+      throw ConfigError("--runtime mpi needs at least 2 ranks (1 server + workers): mpirun -np N+1 hsgd train ...");
+    if (config.workers() != session_.size() - 1)
+      throw ConfigError("--workers " + std::to_string(config.workers()) + " does not match mpirun's " +
+                        std::to_string(session_.size() - 1) + " worker ranks (-np " + std::to_string(session_.size()) +
+                        "); give --workers " + std::to_string(session_.size() - 1) + " or leave it out");
+  }
+  bool writes_results() const override { return session_.rank() == 0; }
+  Dataset load_data(const TrainConfig& config) const override {
+    Dataset data = load_dataset(config.data, config.data_root);
+    if (session_.rank() != 0) keep_worker_shard(data, session_.rank() - 1, config.workers(), config.seed);
+    return data;
+  }
+  void serve(const TrainConfig& config, const Dataset& data, const ModelFactory& factory) override {
+    run_worker_rank(session_.rank(), config, data, factory);
+  }
+  EvaluationMode evaluation() const override { return EvaluationMode::kBackground; }
+  RunResult train(RunHarness& run) override { return ServerRank(run, session_.size() - 1).run(); }
+
+ private:
+  MpiSession session_;
+};
+
+}  // namespace
+
+std::unique_ptr<Runtime> make_mpi_runtime() { return std::make_unique<MpiRuntime>(); }
 
 }  // namespace hsgd

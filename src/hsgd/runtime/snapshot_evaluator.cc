@@ -66,11 +66,27 @@ void SnapshotEvaluator::loop() {
       if (queue_.empty()) return;
       s = std::move(queue_.front());
       queue_.pop_front();
+      busy_ = true;
     }
     evaluate(s);
-    std::lock_guard<std::mutex> lock(mu_);
-    ++done_;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++done_;
+      busy_ = false;
+    }
+    evaluated_.notify_all();
   }
+}
+
+size_t SnapshotEvaluator::unfinished() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size() + (busy_ ? 1 : 0);
+}
+
+void SnapshotEvaluator::wait_until_unfinished_at_most(size_t n, const std::function<bool()>& give_up) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (queue_.size() + (busy_ ? 1 : 0) > n && !give_up())
+    evaluated_.wait_for(lock, std::chrono::milliseconds(50));
 }
 
 void SnapshotEvaluator::finish() {

@@ -3,10 +3,12 @@
 //
 // A runtime takes a snapshot (the committed parameters and the counters of
 // that moment) at each evaluation point and submits it. In background mode a
-// low-priority thread evaluates the queue, so evaluation uses idle CPU and
-// never pauses training; the row keeps the snapshot's time, so evaluation
-// time never counts as training time and every mode's curve has the same
-// time points. In inline mode (the simulator) submit() evaluates at once.
+// low-priority thread evaluates the queue, so evaluation uses idle CPU; when
+// the workers leave none, the queue grows, and the run harness pauses training
+// (off the clock) until it has caught up (wait_until_unfinished_at_most), so
+// at most two snapshots are ever held. The row keeps the snapshot's time, so
+// evaluation time never counts as training time and every mode's curve has
+// the same time points. In inline mode (single, sim) submit() evaluates at once.
 #pragma once
 
 #include <atomic>
@@ -48,6 +50,11 @@ class SnapshotEvaluator {
   size_t discard_pending();
   size_t pending() const;
   size_t done() const;
+  // Snapshots submitted and not yet evaluated (queued or being evaluated).
+  size_t unfinished() const;
+  // Blocks until at most `n` snapshots are unfinished, or `give_up()` is true
+  // (checked every 50 ms).
+  void wait_until_unfinished_at_most(size_t n, const std::function<bool()>& give_up);
 
  private:
   void evaluate(Snapshot& s);
@@ -60,7 +67,9 @@ class SnapshotEvaluator {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Snapshot> queue_;
+  std::condition_variable evaluated_;  // a snapshot was evaluated
   bool closing_ = false;
+  bool busy_ = false;  // the thread is evaluating one
   size_t done_ = 0;
   std::atomic<long> tid_{0};  // the evaluation thread's kernel id, for its priority
   std::thread thread_;

@@ -1,79 +1,67 @@
-// threads_runtime.cc
+// threads_runtime.cc: see threads_runtime.h.
 #include "hsgd/runtime/threads_runtime.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <cmath>
 #include <condition_variable>
 #include <cstring>
-#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "hsgd/common/error.h"
-#include "hsgd/common/progress.h"
 #include "hsgd/common/stopwatch.h"
-#include "hsgd/runtime/run_setup.h"
-#include "hsgd/runtime/snapshot_evaluator.h"
-#include "hsgd/train/single_worker_trainer.h"
+#include "hsgd/data/sharding.h"
 #include "hsgd/worker/gradient_worker.h"
 
 namespace hsgd {
 namespace {
 
-// Everything the threads share, guarded by `mu`.
-struct SharedState {
-  explicit SharedState(std::unique_ptr<ParameterServer> server) : ps(std::move(server)) {}
-  std::mutex mu;
-  std::condition_variable changed;  // an update was applied, or stop was set
-  std::unique_ptr<ParameterServer> ps;
-  bool stop = false;
-  WorkerProgress progress;
-  std::exception_ptr error;  // the first exception a worker threw
-};
+using Seconds = std::chrono::duration<double>;
 
+// One run: the workers, the monitor and what they share, guarded by mu_.
 class ThreadsRun {
  public:
-  ThreadsRun(const TrainConfig& config, const Dataset& data, const ModelFactory& factory, std::FILE* log)
-      : config_(config),
-        data_(data),
-        factory_(factory),
-        log_(log),
-        shared_(make_parameter_server(config, factory)),
-        delays_(make_delay_model(config)),
-        mode_(parse_mode(config.mode)),
-        wait_applied_(mode_ == Mode::kSync || (mode_ == Mode::kHybrid && parse_wait_policy(config.wait) == WaitPolicy::kApplied)) {}
-
-  RunResult run();
+  explicit ThreadsRun(RunHarness& run)
+      : run_(run), config_(run.config()), ps_(run.ps()), waits_for_apply_(config_.ps.waits_for_apply()) {}
+  RunResult train();
 
  private:
   void worker_loop(GradientWorker& worker);
-  bool budget_reached_locked(double now) const;
-  double fraction_done_locked(double now) const;
-  Snapshot take_snapshot_locked(double time_s);
-  void monitor_loop(SnapshotEvaluator& evaluator, ProgressLine& progress);
+  void run_worker(GradientWorker& worker);
+  void monitor_loop();
+  void pause_for_evaluation(std::unique_lock<std::mutex>& lock);
+  // Waits on changed_ until `done`, counted as idle (no gradient in flight).
+  template <typename Pred>
+  void idle_wait(std::unique_lock<std::mutex>& lock, Pred done);
+  void stop_all_locked();
 
+  RunHarness& run_;
   const TrainConfig& config_;
-  const Dataset& data_;
-  const ModelFactory& factory_;
-  std::FILE* log_;
-  SharedState shared_;
-  DelayModel delays_;
-  Mode mode_;
-  bool wait_applied_;
-  Stopwatch clock_;
+  ParameterServer& ps_;
+  const bool waits_for_apply_;
+  std::mutex mu_;
+  std::condition_variable changed_;  // an update was applied, a pause began or ended, or stop
+  bool stop_ = false;
+  bool paused_ = false;  // workers park at their next pull
+  int idle_ = 0;         // workers parked or waiting for their gradient to be applied
+  std::exception_ptr error_;
+  Stopwatch clock_;  // training time; paused while evaluation catches up
+  Stopwatch wall_;
 };
 
-double ThreadsRun::fraction_done_locked(double now) const {
-  return budget_fraction(config_, shared_.ps->accounting(), shared_.progress.samples, data_.train.size(), now);
+template <typename Pred>
+void ThreadsRun::idle_wait(std::unique_lock<std::mutex>& lock, Pred done) {
+  if (done()) return;
+  ++idle_;
+  changed_.notify_all();  // the monitor may be waiting for everyone to be idle
+  changed_.wait(lock, done);
+  --idle_;
 }
 
-bool ThreadsRun::budget_reached_locked(double now) const { return fraction_done_locked(now) >= 1.0; }
-
-Snapshot ThreadsRun::take_snapshot_locked(double time_s) {
-  return take_snapshot(*shared_.ps, shared_.progress, data_.train.size(), time_s);
+void ThreadsRun::stop_all_locked() {
+  stop_ = true;
+  changed_.notify_all();
 }
 
 void ThreadsRun::worker_loop(GradientWorker& worker) {
@@ -82,137 +70,125 @@ void ThreadsRun::worker_loop(GradientWorker& worker) {
   while (true) {
     uint64_t base_version;
     {
-      std::lock_guard<std::mutex> lock(shared_.mu);
-      if (shared_.stop) return;
-      std::memcpy(params.data(), shared_.ps->params().data(), params.size() * sizeof(float));
-      base_version = shared_.ps->version();
+      std::unique_lock<std::mutex> lock(mu_);
+      idle_wait(lock, [&] { return stop_ || !paused_; });
+      if (stop_) return;
+      std::memcpy(params.data(), ps_.params().data(), params.size() * sizeof(float));
+      base_version = ps_.version();
     }
     const double loss = worker.compute(params.data());
-    const double delay = delays_.next(id);
+    const double delay = run_.delays().next(id);  // this worker's own stream
 
-    std::unique_lock<std::mutex> lock(shared_.mu);
-    if (delay > 0) {
-      shared_.changed.wait_for(lock, std::chrono::duration<double>(delay), [&] { return shared_.stop; });
-    }
-    if (shared_.stop) return;  // a gradient never pushed is never received: nothing is lost
+    std::unique_lock<std::mutex> lock(mu_);
+    if (delay > 0) changed_.wait_for(lock, Seconds(delay), [&] { return stop_; });
+    if (stop_) return;  // a gradient never pushed is never received: nothing is lost
     const double now = clock_.seconds();
-    const PushOutcome out = shared_.ps->push(id, base_version, worker.gradient().data(), now);
-    shared_.progress.record(config_.batch_size, loss);
-    if (budget_reached_locked(now)) shared_.stop = true;
-    if (out.status == PushOutcome::Status::kApplied || shared_.stop) shared_.changed.notify_all();
-    if (wait_applied_ && out.status == PushOutcome::Status::kBuffered) {
-      const uint64_t pushed_at = out.version;
-      shared_.changed.wait(lock, [&] { return shared_.stop || shared_.ps->version() > pushed_at; });
-    }
+    const PushOutcome out = run_.push(id, base_version, worker.gradient().data(), loss, now);
+    run_.check_time(now);
+    if (run_.stopping()) return stop_all_locked();
+    if (out.status == PushOutcome::Status::kApplied) changed_.notify_all();
+    if (waits_for_apply_ && out.status == PushOutcome::Status::kBuffered)
+      idle_wait(lock, [&] { return stop_ || ps_.version() > out.version; });
   }
 }
 
-// The monitor: watches the time budget, takes a snapshot at every evaluation
-// point and prints progress, sleeping in between.
-void ThreadsRun::monitor_loop(SnapshotEvaluator& evaluator, ProgressLine& progress) {
-  double next_eval = config_.eval_every_seconds;
+void ThreadsRun::run_worker(GradientWorker& worker) {
+  try {
+    worker_loop(worker);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!error_) error_ = std::current_exception();
+    stop_all_locked();
+  }
+}
+
+// Parks every worker, stops the training clock, waits for evaluation to
+// catch up, and lets the workers go on.
+void ThreadsRun::pause_for_evaluation(std::unique_lock<std::mutex>& lock) {
+  paused_ = true;
+  const int workers = config_.workers();
+  while (!stop_ && idle_ < workers && !run_.stopping()) changed_.wait_for(lock, Seconds(0.05));
+  Stopwatch paused;
+  clock_.pause();
+  lock.unlock();
+  run_.wait_for_evaluation();
+  lock.lock();
+  run_.note_pause(paused.seconds());
+  if (!run_.stopping()) clock_.resume();  // a run stopped now ends at the pause's time
+  paused_ = false;
+  changed_.notify_all();
+}
+
+// Watches the budget and signals, takes a snapshot at every evaluation point
+// and prints progress, sleeping in between (at most 0.1 s, to notice signals
+// and the target accuracy).
+void ThreadsRun::monitor_loop() {
+  double next_eval = config_.eval.every_seconds;
   double next_progress = 0;
+  std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    std::unique_lock<std::mutex> lock(shared_.mu);
-    // Sleep until the next evaluation point, the time budget, the next
-    // progress line, or a worker's notice that the run must stop.
-    double wake = std::min(next_eval, next_progress);
-    if (config_.seconds > 0) wake = std::min(wake, config_.seconds);
-    const double wait_s = std::max(0.0, wake - clock_.seconds());
-    shared_.changed.wait_for(lock, std::chrono::duration<double>(wait_s), [&] { return shared_.stop; });
+    double wake = std::min({next_eval, next_progress, clock_.seconds() + 0.1});
+    if (config_.budget.seconds > 0) wake = std::min(wake, config_.budget.seconds);
+    changed_.wait_for(lock, Seconds(std::max(0.0, wake - clock_.seconds())), [&] { return stop_; });
     const double now = clock_.seconds();
-    if (!shared_.stop && budget_reached_locked(now)) {
-      shared_.stop = true;
-      shared_.changed.notify_all();
-    }
-    if (shared_.stop) return;
+    run_.check_time(now);
+    if (stop_ || run_.stopping()) return stop_all_locked();
     if (now >= next_eval) {
-      evaluator.submit(take_snapshot_locked(next_eval));
-      next_eval += config_.eval_every_seconds;
+      run_.evaluate(next_eval);
+      next_eval += config_.eval.every_seconds;
+      if (run_.evaluation_lagging()) pause_for_evaluation(lock);
     }
-    if (log_ != nullptr && now >= next_progress) {
+    if (now >= next_progress) {
       next_progress = now + 0.5;
-      const Accounting& a = shared_.ps->accounting();
-      char detail[200];
-      std::snprintf(detail, sizeof detail, "%s  t %.1fs  grads %llu  updates %llu  K %d  loss %.4f  evaluated %zu",
-                    config_.mode.c_str(), now, (unsigned long long)a.received, (unsigned long long)a.updates,
-                    shared_.ps->current_k(now), shared_.progress.mean_loss(),
-                    evaluator.done());
-      const double fraction = std::min(1.0, fraction_done_locked(now));
-      lock.unlock();
-      progress.update(fraction, now, detail);
+      run_.show_progress(now, wall_.seconds());
     }
   }
 }
 
-RunResult ThreadsRun::run() {
-  std::filesystem::create_directories(config_.out_dir);
-  const int n = config_.workers;
+RunResult ThreadsRun::train() {
+  const int n = config_.workers();
+  const Dataset& data = run_.data();
   std::vector<std::unique_ptr<Model>> replicas;  // one per worker thread
   std::vector<std::unique_ptr<GradientWorker>> workers;
-  auto shards = all_shards(data_.train.size(), n, config_.seed);
+  auto shards = all_shards(data.train.size(), n, config_.seed);
   for (int w = 0; w < n; ++w) {
-    replicas.push_back(factory_(config_.seed));
-    workers.push_back(std::make_unique<GradientWorker>(w, *replicas.back(), data_, std::move(shards[w]),
+    replicas.push_back(run_.factory()(config_.seed));
+    workers.push_back(std::make_unique<GradientWorker>(w, *replicas.back(), data, std::move(shards[w]),
                                                        config_.batch_size, config_.seed));
   }
-  check_model_fits_data(workers[0]->model(), data_);
-
-  RunResult result;
-  RowRecorder record(config_, result);  // used by the evaluator thread only, after the first row
-  SnapshotEvaluator evaluator(factory_(config_.seed), data_, config_.eval_batch, /*background=*/true,
-                              [&](const MetricsRow& row) { record(row); });
-  {
-    std::lock_guard<std::mutex> lock(shared_.mu);
-    evaluator.evaluate_now(take_snapshot_locked(0.0));
-  }
-
+  run_.evaluate_start();
   clock_ = Stopwatch();
-  auto run_worker = [this](GradientWorker& w) {
-    try {
-      worker_loop(w);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(shared_.mu);
-      if (!shared_.error) shared_.error = std::current_exception();
-      shared_.stop = true;
-      shared_.changed.notify_all();
-    }
-  };
   // Worker 0 runs on the main thread, the others and the monitor on their own.
   // The main thread is where LibTorch's OpenMP pool was set up, and where
   // malloc's main arena is: a worker there computes exactly as fast as the
-  // single-worker trainer (a second thread's OpenMP team wakes its helper
-  // through the kernel on every operation, which costs 10-15% at 2 threads).
+  // single runtime (a second thread's OpenMP team wakes its helper through
+  // the kernel on every operation, which costs 10-15% at 2 threads).
   std::vector<std::thread> threads;
-  for (size_t w = 1; w < workers.size(); ++w) threads.emplace_back(run_worker, std::ref(*workers[w]));
-  ProgressLine progress(log_ != nullptr ? log_ : stderr);
-  threads.emplace_back([&] { monitor_loop(evaluator, progress); });
+  try {
+    for (int w = 1; w < n; ++w) threads.emplace_back([this, &workers, w] { run_worker(*workers[w]); });
+    threads.emplace_back([this] { monitor_loop(); });
+  } catch (const std::system_error& e) {  // the system refused a thread
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_all_locked();
+    }
+    for (auto& t : threads) t.join();
+    throw Error("cannot start " + std::to_string(n) + " worker threads: " + e.what() + "; use fewer --workers");
+  }
   run_worker(*workers[0]);
   for (auto& t : threads) t.join();
-  result.train_seconds = clock_.seconds();
-  if (shared_.error) std::rethrow_exception(shared_.error);
-  {
-    std::lock_guard<std::mutex> lock(shared_.mu);
-    evaluator.submit(take_snapshot_locked(result.train_seconds));
-  }
-  if (log_ != nullptr) {
-    progress.finish();
-    std::fprintf(log_, "hsgd: training stopped after %.1fs; evaluating %zu remaining snapshot(s)\n",
-                 result.train_seconds, evaluator.pending());
-  }
-  evaluator.finish();
-  result.wall_seconds = clock_.seconds();
-  HSGD_CHECK(shared_.ps->accounting().balances(), "gradient accounting does not balance");
-  write_json_file(config_.out_dir + "/summary.json", ps_run_summary(config_, data_, result, *shared_.ps, delays_));
-  return result;
+  if (error_) std::rethrow_exception(error_);
+  return run_.finish(clock_.seconds(), {});
 }
+
+class ThreadsRuntime : public Runtime {
+ public:
+  EvaluationMode evaluation() const override { return EvaluationMode::kBackground; }
+  RunResult train(RunHarness& run) override { return ThreadsRun(run).train(); }
+};
 
 }  // namespace
 
-RunResult run_threads(const TrainConfig& config, const Dataset& data, const ModelFactory& factory, std::FILE* log) {
-  config.validate();
-  ThreadsRun run(config, data, factory, log);
-  return run.run();
-}
+std::unique_ptr<Runtime> make_threads_runtime() { return std::make_unique<ThreadsRuntime>(); }
 
 }  // namespace hsgd

@@ -13,14 +13,18 @@
 #include <string>
 #include <vector>
 
+#include "hsgd/common/enum_names.h"
+
 namespace hsgd::sim {
 
+enum class ComputeCost { kFixed, kCalibrated, kMeasured };
+
 struct CostModel {
-  std::string compute = "fixed";  // fixed | calibrated | measured
+  ComputeCost compute = ComputeCost::kFixed;
   double compute_ms = 50;         // per minibatch (fixed; calibrated overwrites it)
   std::vector<double> speed;      // per-worker factor on compute time (cycled); empty = all 1
-  double latency_ms = 0;          // per message
-  double bandwidth_mb_s = 0;      // MB/s per message; 0 = unlimited
+  double latency_ms = 0.1;        // per message
+  double bandwidth_mb_s = 1250;   // MB/s per message (10 Gbit/s); 0 = unlimited
   double ps_gradient_ms = 0;
   double ps_update_ms = 0;
 
@@ -30,7 +34,14 @@ struct CostModel {
   }
 };
 
-// Parses "1,1,2.5" into speed factors; throws ConfigError on a bad value.
-std::vector<double> parse_speed_factors(const std::string& text);
-
 }  // namespace hsgd::sim
+
+namespace hsgd {
+template <>
+struct EnumNames<sim::ComputeCost> {
+  static constexpr const char* kind = "compute cost";
+  static constexpr std::pair<sim::ComputeCost, const char*> values[] = {{sim::ComputeCost::kFixed, "fixed"},
+                                                                       {sim::ComputeCost::kCalibrated, "calibrated"},
+                                                                       {sim::ComputeCost::kMeasured, "measured"}};
+};
+}  // namespace hsgd

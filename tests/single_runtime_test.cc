@@ -1,5 +1,6 @@
-// trainer_test.cc: a short single-worker run learns, and records what it did.
-#include "hsgd/train/single_worker_trainer.h"
+// single_runtime_test.cc: a short single-worker run with a LibTorch model
+// learns, records what it did, repeats bit for bit, and stops on divergence;
+// the simulator with a LibTorch model repeats bit for bit.
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -8,11 +9,15 @@
 #include "hsgd/common/rng.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/input_file.h"
-#include "hsgd/runtime/sim_runtime.h"
+#include "tests/runtime_util.h"
 #include "tests/test_util.h"
 
 namespace hsgd {
 namespace {
+
+ModelFactory model_factory(const std::string& name) {
+  return [name](uint64_t seed) { return make_model(name, seed); };
+}
 
 // MNIST when fetched (scripts/setup.sh does), else a synthetic learnable set:
 // each class is a bright square at its own place.
@@ -63,15 +68,14 @@ std::vector<std::vector<std::string>> read_csv(const std::string& path) {
 TEST(SingleWorkerTrainer, LossFallsAndAccuracyRises) {
   testing::TempDir dir;
   const Dataset data = small_dataset();
-  auto model = make_model("mnist-cnn", 1);
   TrainConfig config;
-  config.lr = 0.05;
-  config.momentum = 0.5;
-  config.updates = 150;
+  config.ps.sgd.lr = 0.05;
+  config.ps.sgd.momentum = 0.5;
+  config.budget.updates = 150;
   config.batch_size = 32;
-  config.eval_every_seconds = 1e9;  // only the first and the last evaluation
+  config.eval.every_seconds = 1e9;  // only the first and the last evaluation
   config.out_dir = dir.str();
-  const RunResult r = train_single_worker(config, data, *model, nullptr);
+  const RunResult r = testing::run_single(config, data, model_factory("mnist-cnn"), nullptr);
 
   ASSERT_EQ(r.rows.size(), 2u);  // the start and the end
   EXPECT_EQ(r.final_row().updates, 150u);
@@ -99,36 +103,43 @@ TEST(SingleWorkerTrainer, SameSeedSameRun) {
   std::vector<double> losses;
   for (int run = 0; run < 2; ++run) {
     testing::TempDir dir;
-    auto model = make_model("ray-tiny", 3);
     TrainConfig config;
-    config.updates = 40;
+    config.seed = 3;
+    config.budget.updates = 40;
     config.threads = 1;
-    config.eval_every_seconds = 1e9;
+    config.eval.every_seconds = 1e9;
     config.out_dir = dir.str();
-    losses.push_back(train_single_worker(config, data, *model, nullptr).final_row().test_loss);
+    losses.push_back(testing::run_single(config, data, model_factory("ray-tiny"), nullptr).final_row().test_loss);
   }
   EXPECT_EQ(losses[0], losses[1]);
 }
 
 TEST(SingleWorkerTrainer, RejectsAModelThatDoesNotFitTheData) {
-  const Dataset data = small_dataset();
-  auto model = make_model("cifar-cnn", 1);
-  TrainConfig config;
-  config.updates = 1;
-  testing::expect_error<ConfigError>([&] { train_single_worker(config, data, *model, nullptr); },
-                                     {"cifar-cnn takes 3x32x32 images", "1x28x28"});
-}
-
-TEST(SingleWorkerTrainer, DivergenceIsAnErrorNotSilentNaN) {
   testing::TempDir dir;
   const Dataset data = small_dataset();
-  auto model = make_model("mnist-cnn", 1);
   TrainConfig config;
-  config.lr = 1e6;
-  config.updates = 50;
+  config.budget.updates = 1;
   config.out_dir = dir.str();
-  testing::expect_error<Error>([&] { train_single_worker(config, data, *model, nullptr); },
-                               {"training diverged", "smaller --lr"});
+  testing::expect_error<ConfigError>([&] { testing::run_single(config, data, model_factory("cifar-cnn"), nullptr); },
+                                     {"cifar-cnn takes 3x32x32 images", "1x28x28"});
+  const auto summary = nlohmann::json::parse(std::ifstream(dir.file("summary.json")));
+  EXPECT_EQ(summary["status"], "failed");
+}
+
+TEST(SingleWorkerTrainer, DivergenceStopsTheRunWithItsReason) {
+  testing::TempDir dir;
+  const Dataset data = small_dataset();
+  TrainConfig config;
+  config.ps.sgd.lr = 1e6;
+  config.budget.updates = 50;
+  config.out_dir = dir.str();
+  const RunResult r = testing::run_single(config, data, model_factory("mnist-cnn"), nullptr);
+  EXPECT_EQ(r.status, RunStatus::kDiverged);
+  EXPECT_NE(r.stop_reason.find("training diverged"), std::string::npos) << r.stop_reason;
+  EXPECT_NE(r.stop_reason.find("smaller --lr"), std::string::npos) << r.stop_reason;
+  EXPECT_LE(r.final_row().updates, 3u);  // stopped at once, not after the 50-update budget
+  const auto summary = nlohmann::json::parse(std::ifstream(dir.file("summary.json")));
+  EXPECT_EQ(summary["status"], "diverged");
 }
 
 }  // namespace
@@ -144,17 +155,17 @@ TEST(SimWithTorchModel, RepeatsBitForBit) {
   for (int run = 0; run < 2; ++run) {
     testing::TempDir dir;
     TrainConfig config;
-    config.runtime = "sim";
+    config.runtime = RuntimeKind::kSim;
     config.model = "ray-tiny";
-    config.mode = "hybrid";
+    config.ps.mode = testing::mode("hybrid");
     config.schedule = "step:S=20";
-    config.workers = 5;
-    config.seconds = 3;
-    config.eval_every_seconds = 1;
+    config.ps.num_workers = 5;
+    config.budget.seconds = 3;
+    config.eval.every_seconds = 1;
     config.batch_size = 16;
     config.out_dir = dir.str();
     set_compute_threads(1);
-    run_sim(config, data, [](uint64_t seed) { return make_model("ray-tiny", seed); }, nullptr);
+    testing::run_sim(config, data, model_factory("ray-tiny"), nullptr);
     std::ifstream in(dir.file("metrics.csv"));
     files.emplace_back((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   }

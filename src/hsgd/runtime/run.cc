@@ -1,0 +1,114 @@
+// run.cc: see run.h.
+#include "hsgd/runtime/run.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "hsgd/common/error.h"
+#include "hsgd/config/option_io.h"
+#include "hsgd/data/dataset_registry.h"
+
+namespace hsgd {
+namespace {
+
+double physical_memory_bytes() {
+  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// What a run that failed before or while training leaves: its status, the
+// error and its configuration. Best effort: the error itself is what the
+// user must see, not a second one about writing this file.
+void write_failed_summary(const std::string& dir, const TrainConfig& config, const std::string& message) {
+  RunResult result;
+  result.status = RunStatus::kFailed;
+  result.stop_reason = message;
+  nlohmann::json summary = result;
+  summary["config"] = config;
+  try {
+    write_json_file(dir + "/summary.json", summary);
+  } catch (const std::exception&) {
+  }
+}
+
+}  // namespace
+
+Dataset Runtime::load_data(const TrainConfig& config) const { return load_dataset(config.data, config.data_root); }
+
+void prepare_config(const Runtime& runtime, TrainConfig& config, bool workers_given, int cores) {
+  runtime.resolve(config, workers_given);
+  if (config.data_root.empty()) config.data_root = default_data_root();
+  config.threads = config.threads_per_worker(cores);
+  config.validate();
+  runtime.check(config);
+}
+
+void check_model(const TrainConfig& config, const ModelFactory& factory) {
+  if (!is_known_model(config.model))
+    throw ConfigError("--model " + config.model + ": unknown model; expected one of: " + model_names());
+  const auto model = factory(config.seed);
+  // Every worker holds at least a gradient; a thread worker also a replica
+  // (parameters, gradients and the optimizer-free autograd buffers).
+  const double copies = config.runtime == RuntimeKind::kThreads ? 4.0 : 1.0;
+  const double bytes = copies * config.workers() * static_cast<double>(model->num_params()) * sizeof(float);
+  if (config.runtime != RuntimeKind::kMpi && bytes > 0.5 * physical_memory_bytes())
+    throw ConfigError("--workers = " + std::to_string(config.workers()) + " with model " + config.model + " (" +
+                      std::to_string(model->num_params()) + " parameters) needs about " +
+                      std::to_string(static_cast<long long>(bytes / 1e9)) + " GB for the workers' parameters, more "
+                      "than half of this machine's memory");
+}
+
+void check_model_fits_data(const Model& model, const Dataset& data) {
+  if (!(model.input_shape() == data.train.shape))
+    throw ConfigError("model " + model.name() + " takes " + model.input_shape().to_string() +
+                      " images but data set " + data.name + " has " + data.train.shape.to_string() + " images");
+}
+
+RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Dataset& data,
+                        const ModelFactory& factory, const std::string& dir, std::FILE* log) {
+  std::unique_ptr<RunHarness> harness;
+  try {
+    check_model_fits_data(*factory(config.seed), data);
+    harness = std::make_unique<RunHarness>(config, data, factory, dir, log, runtime.evaluation());
+    return runtime.train(*harness);
+  } catch (const std::exception& e) {
+    write_failed_summary(dir, config, e.what());
+    throw;
+  }
+}
+
+RunResult run_training(Runtime& runtime, const TrainConfig& config, const Dataset& data,
+                       const ModelFactory& factory, RunFolder& folder, const std::string& command, std::FILE* log) {
+  {
+    std::ofstream out(folder.file("config.toml"));
+    out << config_toml(config, command);
+    if (!out) throw Error(folder.file("config.toml") + ": cannot write the run's configuration");
+  }
+  try {
+    const RunResult result = run_in_folder(runtime, config, data, factory, folder.path(), log);
+    folder.commit();
+    return result;
+  } catch (...) {
+    try {
+      folder.commit();  // a failed run ends too: its summary says why
+    } catch (const std::exception&) {
+      // the results stay in OUT.partial; the run's own error matters more
+    }
+    throw;
+  }
+}
+
+int exit_status(const RunResult& result, const TrainConfig& config) {
+  switch (result.status) {
+    case RunStatus::kFinished:
+      return config.eval.target_accuracy > 0 && result.target_reached_seconds < 0 ? kExitTargetNotReached : 0;
+    case RunStatus::kTerminated: return 128 + result.signal;
+    case RunStatus::kDiverged: return kExitDiverged;
+    case RunStatus::kFailed: return kExitFailed;
+  }
+  return kExitFailed;
+}
+
+}  // namespace hsgd

@@ -1,0 +1,54 @@
+// run.h: one training run, from a configuration to a folder that says how
+// it ended. The command line (`hsgd train`, `hsgd compare`) calls these in
+// order:
+//
+//   prepare_config   the runtime's settings, then every check (no file read)
+//   check_model      the model's name, and memory for the workers' copies
+//   RunFolder        OUT.partial/ (refused if OUT holds a run, unwritable, ...)
+//   Runtime::load_data  (on failure RunFolder::discard() leaves nothing behind)
+//   run_training     config.toml, the harness and the runtime, summary.json,
+//                    and OUT.partial/ renamed to OUT/
+//
+// Exit statuses (README.md): 0 finished; 1 failed (bad input or an error);
+// 3 an internal error; 4 finished without reaching --target-accuracy;
+// 5 diverged; 128 + signal terminated (130 SIGINT, 143 SIGTERM).
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "hsgd/runtime/run_folder.h"
+#include "hsgd/runtime/runtime.h"
+
+namespace hsgd {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitInternalError = 3;
+constexpr int kExitTargetNotReached = 4;
+constexpr int kExitDiverged = 5;
+
+// Lets the runtime fill in its settings, gives threads their default, fills
+// in the data root, and validates; throws ConfigError.
+void prepare_config(const Runtime& runtime, TrainConfig& config, bool workers_given, int cores);
+
+// Builds the model once, before any data is loaded: checks its name, and
+// that the workers' copies of its parameters fit in this machine's memory.
+void check_model(const TrainConfig& config, const ModelFactory& factory);
+
+// Runs training in the existing folder `dir`: harness, runtime, summary.json.
+// An exception is written into summary.json as a failed run, then rethrown.
+RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Dataset& data,
+                        const ModelFactory& factory, const std::string& dir, std::FILE* log);
+
+// The whole run in `folder`: config.toml (as `command` saves it),
+// run_in_folder, then the rename to OUT/ (also when the run failed).
+RunResult run_training(Runtime& runtime, const TrainConfig& config, const Dataset& data,
+                       const ModelFactory& factory, RunFolder& folder, const std::string& command, std::FILE* log);
+
+// The process exit status that says how the run ended.
+int exit_status(const RunResult& result, const TrainConfig& config);
+
+// Throws ConfigError when the model cannot take the data set's images.
+void check_model_fits_data(const Model& model, const Dataset& data);
+
+}  // namespace hsgd

@@ -1,0 +1,151 @@
+// run_harness.h: what every runtime shares: the PS core built from the
+// configuration, the metrics rows and their evaluation, the budget, the
+// progress line, signals, the divergence check, the accounting check and the
+// summary. A runtime (runtime.h) only decides who calls the PS when, and what
+// time it is.
+//
+// Life of a run, the same in every runtime:
+//   evaluate_start()          the t = 0 row, before any worker starts
+//   push(...)                 every gradient; stops the run on a budget or divergence
+//   evaluate(t)               at every evaluation point (training time t)
+//   ... until stopping()      budget, target accuracy, SIGINT/SIGTERM, divergence
+//   finish(t)                 last row, summary.json; returns the result
+// A run ends finished, terminated, diverged or failed (RunStatus).
+//
+// Threads: push, evaluate, budget and progress calls touch the PS and must
+// be serialised by the runtime (the threads runtime holds its PS mutex);
+// stop() and stopping() may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+
+#include "hsgd/common/progress.h"
+#include "hsgd/common/stopwatch.h"
+#include "hsgd/config/train_config.h"
+#include "hsgd/data/image_set.h"
+#include "hsgd/metrics/run_metrics.h"
+#include "hsgd/model/model.h"
+#include "hsgd/ps/parameter_server.h"
+#include "hsgd/runtime/delay_model.h"
+#include "hsgd/runtime/snapshot_evaluator.h"
+
+namespace hsgd {
+
+// What the workers have done beside what the PS counts: samples computed, and
+// the train loss since the last snapshot.
+struct WorkerProgress {
+  uint64_t samples = 0;
+  double loss_sum = 0;
+  uint64_t loss_count = 0;
+  double last_window_loss = NAN;  // the previous window's mean, for the progress line
+  void record(size_t batch_size, double loss);
+  double mean_loss() const;     // NaN before the first gradient of the window
+  double display_loss() const;  // this window's mean, else the last one seen
+  void start_window();
+};
+
+// Installs SIGINT/SIGTERM handlers that only note the signal (a second one
+// kills the process as usual); restores the old ones when destroyed.
+class StopSignals {
+ public:
+  StopSignals();
+  ~StopSignals();
+  static int received();  // 0, SIGINT or SIGTERM
+};
+
+enum class EvaluationMode { kInline, kBackground };
+
+class RunHarness {
+ public:
+  // `dir` exists; metrics.csv and summary.json are written there.
+  RunHarness(const TrainConfig& config, const Dataset& data, const ModelFactory& factory, std::string dir,
+             std::FILE* log, EvaluationMode evaluation);
+  ~RunHarness();
+
+  const TrainConfig& config() const { return config_; }
+  const Dataset& data() const { return data_; }
+  const ModelFactory& factory() const { return factory_; }
+  ParameterServer& ps() { return *ps_; }
+  DelayModel& delays() { return delays_; }
+  const WorkerProgress& worker_progress() const { return progress_; }
+  std::FILE* log() const { return log_; }
+
+  // The t = 0 row, evaluated on the calling thread before the workers start.
+  void evaluate_start();
+  // Hands a gradient to the PS and records the worker's loss. Stops the run
+  // (status finished) when a budget other than time is used up, and (status
+  // diverged) when the loss or the parameters are no longer finite.
+  PushOutcome push(int worker, uint64_t base_version, const float* gradient, double loss, double now);
+  // A snapshot of the PS at training time t, evaluated inline or queued.
+  void evaluate(double t);
+  // Background evaluation is more than one snapshot behind: the runtime
+  // should pause training (off the clock) and call wait_for_evaluation().
+  bool evaluation_lagging() const;
+  void wait_for_evaluation();
+  // Training was paused (off the clock) for this long while evaluation caught up.
+  void note_pause(double seconds) { paused_seconds_ += seconds; }
+  size_t evaluations_done() const { return evaluator_->done(); }
+
+  bool stopping() const;
+  // The first call decides how the run ends; later calls change nothing.
+  void stop(RunStatus status, const std::string& reason);
+  bool time_is_up(double now) const { return config_.budget.seconds > 0 && now >= config_.budget.seconds; }
+  // Stops the run (finished) once training time `now` reaches the time budget.
+  void check_time(double now) {
+    if (time_is_up(now)) stop(RunStatus::kFinished, "time budget reached");
+  }
+  double budget_fraction(double now) const;
+
+  // Prints the progress line (throttled). `elapsed` is the real time since the
+  // start (the ETA's clock); `extra` is the runtime's own detail.
+  void show_progress(double now, double elapsed, const std::string& extra = "");
+
+  // Training has stopped at training time t: takes the last snapshot (unless
+  // one was taken at t); a terminated run drops the snapshots still queued.
+  // finish() calls it if the runtime has not (mpi calls it at once, then
+  // waits for its workers to leave).
+  void end_training(double t);
+  // Ends the run at training time t: evaluates what is left, checks the
+  // accounting, writes summary.json with the runtime's `extra` fields and
+  // returns the result.
+  RunResult finish(double train_seconds, const nlohmann::json& extra);
+
+ private:
+  void record_row(const MetricsRow& row);
+  void check_divergence(const PushOutcome& out, double loss, double now);
+  Snapshot snapshot(double t);
+  std::string budget_reason(double now) const;
+
+  const StopSignals signals_;  // while the run lives, SIGINT/SIGTERM stop it cleanly
+  const TrainConfig& config_;
+  const Dataset& data_;
+  const ModelFactory& factory_;
+  std::string dir_;
+  std::FILE* log_;
+  std::unique_ptr<ParameterServer> ps_;
+  DelayModel delays_;
+  WorkerProgress progress_;
+  RunResult result_;
+  MetricsFile metrics_;
+  std::unique_ptr<SnapshotEvaluator> evaluator_;
+  ProgressLine progress_line_;
+  double last_snapshot_time_ = -1;
+  Stopwatch wall_;
+  // How well evaluation kept up: snapshots taken during training, and how
+  // many of them were evaluated before training stopped.
+  size_t points_ = 0;
+  std::atomic<size_t> evaluated_during_training_{0};
+  std::atomic<bool> training_ended_{false};
+  double paused_seconds_ = 0;
+  std::atomic<bool> stop_{false};
+  mutable std::mutex end_mu_;  // guards the two fields below
+  RunStatus status_ = RunStatus::kFinished;
+  std::string stop_reason_;
+};
+
+}  // namespace hsgd
