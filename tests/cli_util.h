@@ -1,5 +1,6 @@
 // cli_util.h: runs the hsgd program (HSGD_BINARY) as a user would and
-// captures what it prints; shared by the command-line tests.
+// captures what it prints; shared by the command-line tests. A command that
+// runs past its timeout ends with status 124.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,8 +16,11 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-inline CommandResult hsgd(const std::string& args) {
-  const std::string cmd = std::string(HSGD_BINARY) + " " + args + " 2>&1";
+// Runs `hsgd args` in the folder `cwd` (empty: here), stopped after `timeout`
+// seconds so that a hang fails the test instead of blocking it.
+inline CommandResult hsgd_in(const std::string& cwd, const std::string& args, int timeout = 120) {
+  const std::string cmd = (cwd.empty() ? "" : "cd '" + cwd + "' && ") + "timeout " + std::to_string(timeout) + " " +
+                          HSGD_BINARY + " " + args + " 2>&1";
   CommandResult run{-1, ""};
   FILE* pipe = popen(cmd.c_str(), "r");
   char buf[4096];
@@ -25,6 +29,8 @@ inline CommandResult hsgd(const std::string& args) {
   run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   return run;
 }
+
+inline CommandResult hsgd(const std::string& args) { return hsgd_in("", args, 600); }
 
 }  // namespace hsgd::testing
 

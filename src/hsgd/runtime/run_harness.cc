@@ -135,6 +135,7 @@ void RunHarness::evaluate_start() { evaluator_->evaluate_now(snapshot(0.0)); }
 void RunHarness::evaluate(double t) {
   ++points_;
   evaluator_->submit(snapshot(t));
+  most_unfinished_ = std::max(most_unfinished_, evaluator_->unfinished());
 }
 
 bool RunHarness::evaluation_lagging() const { return evaluator_->unfinished() > 1; }
@@ -255,6 +256,7 @@ RunResult RunHarness::finish(double train_seconds, const nlohmann::json& extra) 
   summary["staleness_histogram"] = histogram;
   summary["evaluation"] = {{"points_during_training", points_},
                            {"evaluated_during_training", evaluated_during_training_.load()},
+                           {"most_snapshots_held", most_unfinished_},
                            {"training_paused_seconds", paused_seconds_}};
   if (extra.is_object()) summary.update(extra);
   write_json_file(dir_ + "/summary.json", summary);

@@ -139,6 +139,7 @@ class RunHarness {
   // How well evaluation kept up: snapshots taken during training, and how
   // many of them were evaluated before training stopped.
   size_t points_ = 0;
+  size_t most_unfinished_ = 0;  // the most snapshots held at once, waiting or being evaluated
   std::atomic<size_t> evaluated_during_training_{0};
   std::atomic<bool> training_ended_{false};
   double paused_seconds_ = 0;
