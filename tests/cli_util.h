@@ -15,8 +15,9 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-inline CommandResult hsgd(const std::string& args) {
-  const std::string cmd = std::string(HSGD_BINARY) + " " + args + " 2>&1";
+// A shell command line, with its stderr captured too.
+inline CommandResult run_shell(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   CommandResult run{-1, ""};
   FILE* pipe = popen(cmd.c_str(), "r");
   char buf[4096];
@@ -25,6 +26,8 @@ inline CommandResult hsgd(const std::string& args) {
   run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   return run;
 }
+
+inline CommandResult hsgd(const std::string& args) { return run_shell(std::string(HSGD_BINARY) + " " + args); }
 
 }  // namespace hsgd::testing
 

@@ -168,5 +168,37 @@ TEST(Experiment, AFailedRunIsNamedWithItsLog) {
   EXPECT_TRUE(fs::exists(dir.file("out/runs/base/async-seed1.failed/log.txt")));
 }
 
+// hsgd ARGS run in the folder `cwd`, stopped after `limit_s` seconds (status 124).
+CommandResult hsgd_in(const std::string& cwd, const std::string& args, int limit_s = 30) {
+  const std::string cmd = "cd '" + cwd + "' && timeout " + std::to_string(limit_s) + " " + HSGD_BINARY + " " + args;
+  return testing::run_shell(cmd);
+}
+
+TEST(Experiment, ReportRebuildsTheCommittedPaperMnistFilesByteForByte) {
+  testing::TempDir dir;
+  const fs::path committed = fs::path(HSGD_SOURCE_DIR) / "results/paper-mnist";
+  const fs::path copy = dir.file("results/paper-mnist");
+  fs::create_directories(copy.parent_path());
+  fs::copy(committed, copy, fs::copy_options::recursive);
+  for (const char* generated : {"tables.csv", "modes.csv", "REPORT.md", "curves"}) fs::remove_all(copy / generated);
+  for (const auto& e : fs::directory_iterator(committed / "figures"))  // the images stay: REPORT.md shows them
+    if (e.path().extension() == ".gp") fs::remove(copy / "figures" / e.path().filename());
+  // From the folder above results/, as the committed report was made (REPORT.md names the path).
+  const CommandResult r = hsgd_in(dir.str(), "report results/paper-mnist --no-figures");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::vector<fs::path> files = {"tables.csv", "modes.csv"};
+  for (const auto& e : fs::directory_iterator(committed / "curves")) files.push_back("curves" / e.path().filename());
+  for (const auto& e : fs::directory_iterator(committed / "figures"))
+    if (e.path().extension() == ".gp") files.push_back("figures" / e.path().filename());
+  ASSERT_GT(files.size(), 10u);
+  for (const auto& f : files) EXPECT_TRUE(read(copy / f) == read(committed / f)) << f << " differs";
+  // REPORT.md names the machine it was made on; the rest is the same.
+  auto without_machine = [](std::string md) {
+    const auto at = md.find("; machine: ");
+    return at == std::string::npos ? md : md.erase(at, md.find('\n', at) - at);
+  };
+  EXPECT_EQ(without_machine(read(copy / "REPORT.md")), without_machine(read(committed / "REPORT.md")));
+}
+
 }  // namespace
 }  // namespace hsgd

@@ -16,6 +16,9 @@
 //   figures/<cell>.png|svg     test accuracy and test loss against time
 //   figures/<table>-k-staleness.png|svg   K(t) and mean staleness of hybrid
 //   REPORT.md
+// The code is split by output: report_data.{h,cc} (runs and statistics),
+// report_tables.cc, report_figures.cc and report_markdown.cc
+// (report_writers.h declares them); report.cc puts them together.
 #pragma once
 
 #include <cstdio>
