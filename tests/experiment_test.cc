@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/toml_text.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/synthetic.h"
 #include "hsgd/experiment/report.h"
@@ -337,6 +338,85 @@ TEST(Report, TablesAreComputedFromTheMetricsFiles) {
   // A missing run is named.
   std::filesystem::remove_all(dir.file(run_dir(cell, "sync", 2)));
   testing::expect_error<DataError>([&] { build_report(suite, options); }, {"sync-seed2/metrics.csv", "missing file"});
+}
+
+}  // namespace
+}  // namespace hsgd
+
+// ---------------------------------------------------------------- TOML values
+
+namespace hsgd {
+namespace {
+
+// The value read back by toml++ (through the suite parser): description = <text>.
+std::string read_back_toml_string(const std::string& toml) {
+  return parse_suite("name = \"x\"\ndescription = " + toml + "\n", "t.toml").description;
+}
+
+TEST(TomlText, StringsAreEscapedAsTomlBasicStrings) {
+  EXPECT_EQ(toml_string("sim"), "\"sim\"");
+  EXPECT_EQ(toml_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(toml_string("\b\t\n\f\r"), "\"\\b\\t\\n\\f\\r\"");
+  EXPECT_EQ(toml_string(std::string("\x01\x1b\x1f\x7f", 4)), "\"\\u0001\\u001B\\u001F\\u007F\"");
+  EXPECT_EQ(toml_string(std::string(1, '\0')), "\"\\u0000\"");
+  EXPECT_EQ(toml_string("é {seed} ü"), "\"é {seed} ü\"");  // UTF-8 and braces as they are
+  // Every ASCII character, and UTF-8, reads back as itself.
+  std::string all;
+  for (int c = 0; c < 128; ++c) all += static_cast<char>(c);
+  all += "é";
+  EXPECT_EQ(read_back_toml_string(toml_string(all)), all);
+}
+
+TEST(TomlText, NumbersAreTheShortestTextThatReadsBack) {
+  EXPECT_EQ(toml_number(0.01), "0.01");
+  EXPECT_EQ(toml_number(0.25), "0.25");
+  EXPECT_EQ(toml_number(32), "32");
+  EXPECT_EQ(toml_number(-0.5), "-0.5");
+  EXPECT_EQ(toml_number(1e-05), "1e-05");
+  EXPECT_EQ(toml_number(1e22), "1e+22");
+  EXPECT_EQ(toml_number(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(toml_number(1.0 / 3), "0.3333333333333333");
+  EXPECT_EQ(toml_number(NAN), "nan");
+  EXPECT_EQ(toml_number(INFINITY), "inf");
+  EXPECT_EQ(toml_number(-INFINITY), "-inf");
+  for (double v : {0.1, 1.374, -0.047, 123456.789, 2.5e-300, 1.7976931348623157e308, 4.9e-324})
+    EXPECT_EQ(std::strtod(toml_number(v).c_str(), nullptr), v) << toml_number(v);
+  EXPECT_EQ(toml_integer(-42), "-42");
+  EXPECT_EQ(toml_integer(INT64_MAX), "9223372036854775807");
+  EXPECT_EQ(toml_bool(true), "true");
+  EXPECT_EQ(toml_bool(false), "false");
+}
+
+TEST(Suite, OptionValuesWithSpecialCharactersReachTheRequestIntact) {
+  // data is the text  idx:/a "b"\c<tab>d  and goes back into the request as it came.
+  const std::string data_line = R"(data = "idx:/a \"b\"\\c\td")";
+  const Suite s = parse_suite("name = \"x\"\n[options]\n" + data_line + "\n", "t.toml",
+                              {"model=q\"uote", "lr=.5", "seconds=+7"});
+  EXPECT_EQ(s.options[0].text, "idx:/a \"b\"\\c\td");
+  const std::string request = plan_runs(s)[0].request;
+  EXPECT_NE(request.find(data_line + "\n"), std::string::npos) << request;
+  EXPECT_NE(request.find("model = \"q\\\"uote\"\n"), std::string::npos) << request;
+  EXPECT_NE(request.find("lr = 0.5\n"), std::string::npos) << request;  // ".5" is no TOML number; 0.5 is
+  EXPECT_NE(request.find("seconds = 7\n"), std::string::npos) << request;
+}
+
+// The runner resumes a suite by comparing each run's request.toml with the
+// planned one, so the text of every built-in suite's requests must not change.
+TEST(Suite, RequestsOfTheBuiltInSuitesMatchTheCommittedRuns) {
+  namespace fs = std::filesystem;
+  for (const char* name : {"paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions"}) {
+    const fs::path results = fs::path(HSGD_SOURCE_DIR) / "results" / name;
+    size_t compared = 0;
+    for (const SuiteRun& run : plan_runs(load_suite(name))) {
+      const fs::path file = results / run.dir / "request.toml";
+      if (!fs::exists(file)) continue;
+      std::ifstream in(file, std::ios::binary);
+      const std::string committed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      EXPECT_EQ(run.request, committed) << file;
+      ++compared;
+    }
+    EXPECT_GT(compared, 0u) << name << ": no committed runs under " << results;
+  }
 }
 
 }  // namespace

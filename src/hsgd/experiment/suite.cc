@@ -3,13 +3,15 @@
 
 #include <toml++/toml.h>
 
-#include <cmath>
-#include <cstdio>
+#include <cerrno>
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/toml_text.h"
 
 namespace hsgd {
 namespace {
@@ -19,30 +21,12 @@ std::string where(const std::string& origin, const toml::node& node) {
   return line > 0 ? origin + ":" + std::to_string(line) : origin;
 }
 
-std::string shortest(double v) {
-  char buf[40];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
-
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // A scalar TOML value as an option; anything else is an error.
 SuiteOption option_of(const std::string& origin, const std::string& name, const toml::node& v) {
-  if (auto s = v.value_exact<std::string>()) return {name, quote(*s), *s};
-  if (auto i = v.value_exact<int64_t>()) return {name, std::to_string(*i), std::to_string(*i)};
-  if (auto d = v.value_exact<double>()) return {name, shortest(*d), shortest(*d)};
-  if (auto b = v.value_exact<bool>()) return {name, *b ? "true" : "false", *b ? "true" : "false"};
+  if (auto s = v.value_exact<std::string>()) return {name, toml_string(*s), *s};
+  if (auto i = v.value_exact<int64_t>()) return {name, toml_integer(*i), toml_integer(*i)};
+  if (auto d = v.value_exact<double>()) return {name, toml_number(*d), toml_number(*d)};
+  if (auto b = v.value_exact<bool>()) return {name, toml_bool(*b), toml_bool(*b)};
   throw ConfigError(where(origin, v) + ": option '" + name + "' must be a string, number or boolean");
 }
 
@@ -67,17 +51,34 @@ const SuiteOption* find_option(const SuiteOptions& options, const std::string& n
   return nullptr;
 }
 
-// "--set name=value": numbers and booleans keep their type, anything else is a string.
+std::optional<int64_t> whole_integer(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return std::nullopt;
+  return static_cast<int64_t>(v);
+}
+
+std::optional<double> whole_number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (*end != '\0') return std::nullopt;
+  return v;
+}
+
+// "--set name=value": numbers and booleans keep their type (written as TOML
+// writes them: "+5" is 5, ".5" is 0.5), anything else is a string.
 SuiteOption parse_override(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
     throw ConfigError("--set " + text + ": expected NAME=VALUE, e.g. --set model=mnist-cnn");
   const std::string name = text.substr(0, eq), value = text.substr(eq + 1);
   if (value == "true" || value == "false") return {name, value, value};
-  char* end = nullptr;
-  std::strtod(value.c_str(), &end);
-  if (!value.empty() && *end == '\0') return {name, value, value};
-  return {name, quote(value), value};
+  if (auto i = whole_integer(value)) return {name, toml_integer(*i), value};
+  if (auto d = whole_number(value)) return {name, toml_number(*d), value};
+  return {name, toml_string(value), value};
 }
 
 std::string folder_safe(const std::string& s) {
@@ -301,7 +302,7 @@ std::vector<SuiteRun> plan_runs(const Suite& suite) {
           SuiteOptions options = suite.options;
           for (const auto& o : cell.options) set_option(options, o);
           std::string text = "# one run of suite " + suite.name + "\n";
-          text += "mode = " + quote(mode) + "\nseed = " + std::to_string(seed) + "\n";
+          text += "mode = " + toml_string(mode) + "\nseed = " + std::to_string(seed) + "\n";
           for (auto o : options) {
             for (size_t p; (p = o.toml.find("{seed}")) != std::string::npos;) o.toml.replace(p, 6, std::to_string(seed));
             text += o.name + " = " + o.toml + "\n";
