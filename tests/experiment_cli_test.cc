@@ -2,7 +2,9 @@
 // them: the quick suite end to end (runs, resume, report with tables and
 // figures), and mistakes in suites caught before or during the runs.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -198,6 +200,50 @@ TEST(Experiment, ReportRebuildsTheCommittedPaperMnistFilesByteForByte) {
     return at == std::string::npos ? md : md.erase(at, md.find('\n', at) - at);
   };
   EXPECT_EQ(without_machine(read(copy / "REPORT.md")), without_machine(read(committed / "REPORT.md")));
+}
+
+TEST(Experiment, ASuitePathMustBeASmallRegularFileAndNothingBlocks) {
+  testing::TempDir dir;
+  ASSERT_EQ(::mkfifo(dir.file("fifo.toml").c_str(), 0600), 0);
+  {
+    std::ofstream big(dir.file("big.toml"));
+    big << "name = \"big\"\n" << std::string(size_t{1} << 20, '#') << "\n";
+  }
+  fs::create_directories(dir.file("folder.toml"));
+  for (const auto& [file, problem] : std::vector<std::pair<std::string, std::string>>{
+           {"folder.toml", "not a regular file but a folder"},
+           {"fifo.toml", "not a regular file but a FIFO"},
+           {"big.toml", "too large: 1048590 bytes, more than the 1048576 allowed for a suite file"}}) {
+    const auto start = std::chrono::steady_clock::now();
+    const CommandResult r = hsgd_in(dir.str(), "experiment " + dir.file(file) + " --list", 20);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.status, 1) << file << ": " << r.output;
+    EXPECT_CONTAINS(r.output, dir.file(file) + ": " + problem);
+    EXPECT_LT(seconds, 10) << file;
+  }
+}
+
+TEST(Experiment, ReportRefusesFilesThatAreNoSmallRegularFiles) {
+  testing::TempDir dir;
+  const fs::path results = dir.file("results");
+  fs::create_directories(results);
+  ASSERT_EQ(::mkfifo((results / "suite.toml").c_str(), 0600), 0);
+  CommandResult r = hsgd_in(dir.str(), "report results --no-figures", 20);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "results/suite.toml: not a regular file but a FIFO");
+
+  fs::remove(results / "suite.toml");
+  std::ofstream(results / "suite.toml") << "name = \"x\"\nseeds = 1\nmodes = [\"async\"]\n";
+  ASSERT_EQ(::mkfifo((results / "experiment.json").c_str(), 0600), 0);
+  r = hsgd_in(dir.str(), "report results --no-figures", 20);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "results/experiment.json: not a regular file but a FIFO");
+
+  fs::remove(results / "experiment.json");
+  fs::create_directories(results / "runs/base/async-seed1/metrics.csv");
+  r = hsgd_in(dir.str(), "report results --no-figures", 20);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "runs/base/async-seed1/metrics.csv: not a regular file but a folder");
 }
 
 }  // namespace

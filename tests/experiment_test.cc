@@ -2,7 +2,10 @@
 // suite files, reading metrics back, and the synthetic data set.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +13,7 @@
 #include <sstream>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/text_file.h"
 #include "hsgd/common/toml_text.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/synthetic.h"
@@ -417,6 +421,42 @@ TEST(Suite, RequestsOfTheBuiltInSuitesMatchTheCommittedRuns) {
     }
     EXPECT_GT(compared, 0u) << name << ": no committed runs under " << results;
   }
+}
+
+// ---------------------------------------------------------------- files from outside
+
+TEST(TextFile, OnlyRegularFilesUpToTheLimitAreRead) {
+  testing::TempDir dir;
+  std::ofstream(dir.file("ok.txt")) << "hello\n";
+  EXPECT_EQ(read_bounded_text_file(dir.file("ok.txt"), 6, "a test file"), "hello\n");
+  testing::expect_error<DataError>([&] { read_bounded_text_file(dir.file("ok.txt"), 5, "a test file"); },
+                                   {dir.file("ok.txt"), "too large", "6 bytes", "a test file"});
+  testing::expect_error<DataError>([&] { read_bounded_text_file(dir.file("none"), 5, "a test file"); },
+                                   {dir.file("none"), "missing file"});
+  testing::expect_error<DataError>([&] { read_bounded_text_file(dir.str(), 5, "a test file"); },
+                                   {dir.str(), "not a regular file but a folder"});
+  ASSERT_EQ(::mkfifo(dir.file("fifo").c_str(), 0600), 0);  // opening it would block: refused before
+  testing::expect_error<DataError>([&] { read_bounded_text_file(dir.file("fifo"), 5, "a test file"); },
+                                   {dir.file("fifo"), "a FIFO"});
+  testing::expect_error<DataError>([&] { read_bounded_text_file("/dev/zero", 5, "a test file"); },
+                                   {"/dev/zero", "a character device"});
+}
+
+TEST(Suite, ASuitePathMustBeASmallRegularFile) {
+  testing::TempDir dir;
+  testing::expect_error<DataError>([&] { load_suite(dir.str()); }, {dir.str(), "a folder"});
+  ASSERT_EQ(::mkfifo(dir.file("fifo.toml").c_str(), 0600), 0);
+  testing::expect_error<DataError>([&] { load_suite(dir.file("fifo.toml")); }, {dir.file("fifo.toml"), "a FIFO"});
+  std::ofstream(dir.file("big.toml")) << "name = \"big\"\n" << std::string(kMaxSuiteFileBytes, '#') << "\n";
+  testing::expect_error<DataError>([&] { load_suite(dir.file("big.toml")); }, {dir.file("big.toml"), "too large"});
+}
+
+TEST(MetricsReader, AMetricsPathThatIsNoRegularFileIsRefused) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("metrics.csv"));
+  testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("metrics.csv")); }, {"metrics.csv", "a folder"});
+  ASSERT_EQ(::mkfifo(dir.file("fifo.csv").c_str(), 0600), 0);
+  testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("fifo.csv")); }, {"fifo.csv", "a FIFO"});
 }
 
 }  // namespace

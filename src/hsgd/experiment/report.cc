@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/text_file.h"
 #include "hsgd/experiment/report_writers.h"
 
 namespace hsgd {
@@ -22,11 +23,13 @@ void read_timing(const fs::path& root, report::MarkdownContext& context) {
   const fs::path file = root / "experiment.json";
   if (context.real_seconds >= 0 || !fs::is_regular_file(file)) return;
   try {
-    const auto j = nlohmann::json::parse(std::ifstream(file));
+    const auto j = nlohmann::json::parse(read_bounded_text_file(file.string(), kMaxExperimentFileBytes,
+                                                                "the suite's record"));
     context.real_seconds = j.value("real_seconds_total", -1.0);
     for (const auto& inv : j.value("invocations", nlohmann::json::array()))
       if (inv.value("runs_run", 0) > 0) context.jobs = std::max(context.jobs, inv.value("jobs", 0));
   } catch (const nlohmann::json::exception&) {
+  } catch (const DataError&) {
   }
 }
 

@@ -21,6 +21,7 @@
 // (report_writers.h declares them); report.cc puts them together.
 #pragma once
 
+#include <cstddef>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@
 #include "hsgd/experiment/suite.h"
 
 namespace hsgd {
+
+// A results folder's experiment.json (the runner's record) larger than this is refused.
+constexpr size_t kMaxExperimentFileBytes = size_t{1} << 20;
 
 struct ReportOptions {
   std::string results_dir;

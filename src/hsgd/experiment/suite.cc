@@ -5,12 +5,12 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <fstream>
+#include <filesystem>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/text_file.h"
 #include "hsgd/common/toml_text.h"
 
 namespace hsgd {
@@ -274,16 +274,15 @@ Suite load_suite(const std::string& name_or_path, const std::vector<std::string>
       s.origin = "built-in";
       return s;
     }
-  std::ifstream in(name_or_path);
-  if (!in) {
+  std::error_code ec;
+  if (!std::filesystem::exists(name_or_path, ec) && !ec) {
     std::string names;
     for (const auto& [name, text] : builtin_suites()) names += (names.empty() ? "" : ", ") + name;
     throw ConfigError("suite '" + name_or_path + "': no built-in suite of that name (" + names +
                       ") and no such file");
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_suite(text.str(), name_or_path, overrides);
+  return parse_suite(read_bounded_text_file(name_or_path, kMaxSuiteFileBytes, "a suite file"), name_or_path,
+                     overrides);
 }
 
 std::string run_dir(const std::string& cell_key, const std::string& mode, uint64_t seed) {

@@ -28,6 +28,7 @@
 // different tables are run once.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -72,12 +73,15 @@ struct Suite {
   std::vector<SuiteTable> tables;
 };
 
+constexpr size_t kMaxSuiteFileBytes = size_t{1} << 20;  // a suite file, or a results folder's suite.toml
+
 // Parses a suite; throws ConfigError naming `origin`, the line and what is wrong.
 // `overrides` ("name=value", from --set) replace or add suite options.
 Suite parse_suite(const std::string& toml_text, const std::string& origin,
                   const std::vector<std::string>& overrides = {});
 
-// A built-in suite by name, or a suite file by path.
+// A built-in suite by name, or a suite file by path (a regular file of at
+// most kMaxSuiteFileBytes, else a DataError naming it).
 Suite load_suite(const std::string& name_or_path, const std::vector<std::string>& overrides = {});
 
 // The built-in suites: name and TOML text (generated from suites/*.toml).
