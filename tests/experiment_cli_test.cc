@@ -246,5 +246,16 @@ TEST(Experiment, ReportRefusesFilesThatAreNoSmallRegularFiles) {
   EXPECT_CONTAINS(r.output, "runs/base/async-seed1/metrics.csv: not a regular file but a folder");
 }
 
+TEST(Experiment, ASuiteNameThatIsAPathIsRefusedBeforeAnythingIsWritten) {
+  testing::TempDir dir;
+  fs::create_directories(dir.file("work"));
+  std::ofstream(dir.file("escape.toml")) << "# a suite\nname = \"../escaped\"\nseeds = 1\n[options]\nruntime = \"sim\"\n";
+  const CommandResult r = hsgd_in(dir.file("work"), "experiment " + dir.file("escape.toml"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, dir.file("escape.toml") + ":2: name = \"../escaped\"");
+  EXPECT_FALSE(fs::exists(dir.file("work/results")));
+  EXPECT_FALSE(fs::exists(dir.file("escaped")));
+}
+
 }  // namespace
 }  // namespace hsgd

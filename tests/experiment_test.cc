@@ -423,6 +423,51 @@ TEST(Suite, RequestsOfTheBuiltInSuitesMatchTheCommittedRuns) {
   }
 }
 
+// ---------------------------------------------------------------- names that become paths
+
+TEST(Suite, TheNameMustBeSafeAsAFolderName) {
+  for (const char* bad : {"../x", "a/b", "..", ".hidden", "-x", "a b", "x\\\\y", "caf\xc3\xa9"}) {
+    const std::string text = std::string("seeds = 1\nname = \"") + bad + "\"\n";
+    testing::expect_error<ConfigError>([&] { parse_suite(text, "bad.toml"); }, {"bad.toml:2", "name = ", "letters"});
+  }
+  testing::expect_error<ConfigError>([] { parse_suite("name = \"" + std::string(65, 'a') + "\"\n", "bad.toml"); },
+                                     {"bad.toml:1", "1 to 64"});
+  for (const std::string& good : std::vector<std::string>{"a", "paper-mnist", "x.y_z-1", "9", std::string(64, 'a')})
+    EXPECT_EQ(parse_suite("name = \"" + good + "\"\n", "ok.toml").name, good);
+}
+
+TEST(Suite, CellFolderNamesAreBoundedAndDistinct) {
+  // 300 bytes of grid value: its folder name is too long.
+  testing::expect_error<ConfigError>(
+      [] {
+        parse_suite("name = \"x\"\n[[table]]\nname = \"T\"\n[table.grid]\ndata = [\"" + std::string(300, 'd') + "\"]\n",
+                    "bad.toml");
+      },
+      {"bad.toml", "table 'T'", "cell 'data=ddd", "bytes long, more than 200"});
+  // "step:S=300" and "step/S=300" both become schedule=step-S=300.
+  testing::expect_error<ConfigError>(
+      [] {
+        parse_suite("name = \"x\"\n[[table]]\nname = \"T\"\nlabels = [\"colon\", \"slash\"]\n[table.grid]\n"
+                    "schedule = [\"step:S=300\", \"step/S=300\"]\n",
+                    "bad.toml");
+      },
+      {"bad.toml", "cell 'slash'", "cell 'colon'", "the same folder name runs/schedule=step-S=300"});
+  // Across tables too: lr = 0.1 and lr = "0.1" are different options.
+  testing::expect_error<ConfigError>(
+      [] {
+        parse_suite("name = \"x\"\n[[table]]\nname = \"A\"\n[table.grid]\nlr = [0.1]\n"
+                    "[[table]]\nname = \"B\"\n[table.grid]\nlr = [\"0.1\"]\n",
+                    "bad.toml");
+      },
+      {"table 'B'", "table 'A'", "runs/lr=0.1"});
+  // The same options in two tables share the folder (run once).
+  const Suite s = parse_suite("name = \"x\"\n[[table]]\nname = \"A\"\nvary = [\"lr\", \"batch-size\"]\n"
+                              "[table.grid]\nlr = [0.1]\nbatch-size = [8]\n"
+                              "[[table]]\nname = \"B\"\noptions = { lr = 0.1 }\n[table.grid]\nbatch-size = [8]\n",
+                              "ok.toml");
+  EXPECT_EQ(s.tables[0].cells[0].key, s.tables[1].cells[0].key);
+}
+
 // ---------------------------------------------------------------- files from outside
 
 TEST(TextFile, OnlyRegularFilesUpToTheLimitAreRead) {

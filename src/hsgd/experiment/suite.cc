@@ -1,11 +1,15 @@
-// suite.cc: reads suite files (see suite.h) with toml++.
+// suite.cc: reads suite files (see suite.h) with toml++, checks the names
+// that become paths (the suite's results/<name>, each cell's runs/<key>), and
+// plans the runs with their request.toml text.
 #include "hsgd/experiment/suite.h"
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -85,6 +89,58 @@ std::string folder_safe(const std::string& s) {
   std::string out;
   for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '=' || c == '+') ? c : '-';
   return out;
+}
+
+bool is_ascii_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// A suite name becomes results/<name>: [A-Za-z0-9][A-Za-z0-9._-]{0,63}.
+bool is_safe_suite_name(const std::string& name) {
+  if (name.empty() || name.size() > 64 || !is_ascii_alnum(name[0])) return false;
+  for (char c : name)
+    if (!is_ascii_alnum(c) && c != '.' && c != '_' && c != '-') return false;
+  return true;
+}
+
+// A cell key becomes runs/<key>: one path component, not too long.
+void check_cell_key(const std::string& origin, const SuiteTable& table, const SuiteCell& cell) {
+  std::string problem;
+  if (cell.key.empty() || cell.key == "." || cell.key == "..") problem = "is not a folder name";
+  else if (cell.key.size() > kMaxCellKeyBytes)
+    problem = "is " + std::to_string(cell.key.size()) + " bytes long, more than " + std::to_string(kMaxCellKeyBytes) +
+              " (use fewer or shorter grid values)";
+  if (!problem.empty())
+    throw ConfigError(origin + ": table '" + table.name + "', cell '" + cell.label + "': its folder name '" + cell.key +
+                      "' " + problem);
+}
+
+// The options of a cell's runs: the suite's, then the cell's.
+SuiteOptions run_options(const SuiteOptions& suite, const SuiteOptions& cell) {
+  SuiteOptions options = suite;
+  for (const auto& o : cell) set_option(options, o);
+  return options;
+}
+
+// Cells of different options must not share a folder (folder_safe maps
+// "step:S=300" and "step/S=300" to the same key); equal cells of different
+// tables do, and are run once.
+void check_distinct_keys(const Suite& s) {
+  struct First {
+    const SuiteTable* table;
+    const SuiteCell* cell;
+    std::map<std::string, std::string> options;  // name -> TOML value
+  };
+  std::map<std::string, First> by_key;
+  for (const auto& table : s.tables)
+    for (const auto& cell : table.cells) {
+      std::map<std::string, std::string> options;
+      for (const auto& o : run_options(s.options, cell.options)) options[o.name] = o.toml;
+      const auto [it, inserted] = by_key.emplace(cell.key, First{&table, &cell, options});
+      if (inserted || it->second.options == options) continue;
+      throw ConfigError(s.origin + ": table '" + table.name + "', cell '" + cell.label + "' and table '" +
+                        it->second.table->name + "', cell '" + it->second.cell->label +
+                        "' have different options but the same folder name runs/" + cell.key +
+                        " (folder names keep letters, digits and . - = +; other characters become -)");
+    }
 }
 
 std::vector<double> numbers_of(const std::string& origin, const std::string& what, const toml::node& node) {
@@ -170,6 +226,7 @@ SuiteTable parse_table(const std::string& origin, const toml::table& t, const Su
       key += (key.empty() ? "" : "_") + folder_safe(o.name + "=" + o.text);
     }
     cell.key = key.empty() ? "base" : key;
+    check_cell_key(origin, table, cell);
     table.cells.push_back(cell);
   }
   if (auto paper = t["paper"].as_table()) {
@@ -221,6 +278,10 @@ Suite parse_suite(const std::string& toml_text, const std::string& origin, const
   }
   auto name = root["name"].value<std::string>();
   if (!name || name->empty()) throw ConfigError(origin + ": the suite needs a name = \"...\"");
+  if (!is_safe_suite_name(*name))
+    throw ConfigError(where(origin, *root.get("name")) + ": name = " + toml_string(*name) +
+                      ": a suite's name names its results folder, so it must be 1 to 64 letters, digits, '.', '_' or "
+                      "'-', starting with a letter or digit");
   s.name = *name;
   s.description = root["description"].value_or(std::string());
   if (auto n = root["seeds"].value_exact<int64_t>()) {
@@ -264,6 +325,7 @@ Suite parse_suite(const std::string& toml_text, const std::string& origin, const
     t.cells.push_back({"all", {}, "base"});
     s.tables.push_back(t);
   }
+  check_distinct_keys(s);
   return s;
 }
 
@@ -298,8 +360,7 @@ std::vector<SuiteRun> plan_runs(const Suite& suite) {
         for (const auto& mode : suite.modes) {
           SuiteRun r{cell.key, mode, seed, run_dir(cell.key, mode, seed), ""};
           if (!seen.insert(r.dir).second) continue;
-          SuiteOptions options = suite.options;
-          for (const auto& o : cell.options) set_option(options, o);
+          SuiteOptions options = run_options(suite.options, cell.options);
           std::string text = "# one run of suite " + suite.name + "\n";
           text += "mode = " + toml_string(mode) + "\nseed = " + std::to_string(seed) + "\n";
           for (auto o : options) {

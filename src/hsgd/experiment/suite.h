@@ -26,6 +26,11 @@
 // The cells of a table are the grid's Cartesian product, the first axis
 // varying slowest. A run is (cell options, mode, seed); identical runs of
 // different tables are run once.
+//
+// Names become paths, so they are checked: the suite's name (results/<name>)
+// is 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit; a cell's
+// folder name (runs/<key>, its options with other characters as '-') is at
+// most kMaxCellKeyBytes, and two cells of different options may not share one.
 #pragma once
 
 #include <cstddef>
@@ -74,6 +79,7 @@ struct Suite {
 };
 
 constexpr size_t kMaxSuiteFileBytes = size_t{1} << 20;  // a suite file, or a results folder's suite.toml
+constexpr size_t kMaxCellKeyBytes = 200;
 
 // Parses a suite; throws ConfigError naming `origin`, the line and what is wrong.
 // `overrides` ("name=value", from --set) replace or add suite options.
