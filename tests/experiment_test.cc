@@ -20,6 +20,7 @@
 #include "hsgd/experiment/report.h"
 #include "hsgd/experiment/stats.h"
 #include "hsgd/experiment/suite.h"
+#include "hsgd/metrics/csv_writer.h"
 #include "hsgd/metrics/metrics_reader.h"
 #include "tests/test_util.h"
 
@@ -344,6 +345,7 @@ TEST(Report, TablesAreComputedFromTheMetricsFiles) {
   testing::expect_error<DataError>([&] { build_report(suite, options); }, {"sync-seed2/metrics.csv", "missing file"});
 }
 
+
 }  // namespace
 }  // namespace hsgd
 
@@ -502,6 +504,97 @@ TEST(MetricsReader, AMetricsPathThatIsNoRegularFileIsRefused) {
   testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("metrics.csv")); }, {"metrics.csv", "a folder"});
   ASSERT_EQ(::mkfifo(dir.file("fifo.csv").c_str(), 0600), 0);
   testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("fifo.csv")); }, {"fifo.csv", "a FIFO"});
+}
+
+// ---------------------------------------------------------------- CSV and Markdown quoting
+
+// The records of an RFC 4180 CSV text: fields split at commas outside quotes,
+// "" inside quotes is a quote, records end at CRLF or LF outside quotes.
+std::vector<std::vector<std::string>> parse_rfc4180(const std::string& text) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false, any = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    any = true;
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      record.push_back(field);
+      field.clear();
+    } else if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+      if (c == '\r') ++i;
+      record.push_back(field);
+      records.push_back(record);
+      record.clear();
+      field.clear();
+      any = false;
+    } else {
+      field += c;
+    }
+  }
+  if (any) {
+    record.push_back(field);
+    records.push_back(record);
+  }
+  return records;
+}
+
+TEST(Csv, FieldsAreQuotedOnlyWhereRfc4180NeedsIt) {
+  EXPECT_EQ(CsvWriter::field("plain text 1.5e-3"), "plain text 1.5e-3");
+  EXPECT_EQ(CsvWriter::field(""), "");
+  EXPECT_EQ(CsvWriter::field("(300,32)"), "\"(300,32)\"");
+  EXPECT_EQ(CsvWriter::field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvWriter::field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvWriter::field("cr\r"), "\"cr\r\"");
+  testing::TempDir dir;
+  const std::vector<std::string> hostile = {"a,b", "\"q\"", "x\r\ny", "", "plain"};
+  {
+    CsvWriter csv(dir.file("t.csv"), {"1", "2", "3", "4", "5"});
+    csv.row(hostile);
+  }
+  std::ifstream in(dir.file("t.csv"), std::ios::binary);
+  const auto records = parse_rfc4180(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1], hostile);
+}
+
+TEST(Report, NamesWithCommasQuotesAndBarsSurviveCsvAndMarkdown) {
+  testing::TempDir dir;
+  const Suite suite = parse_suite(
+      "name = \"fake\"\nseeds = 2\nmodes = [\"async\", \"hybrid\"]\n[[table]]\n"
+      "name = 'T, \"quoted\"'\nlabels = [\"a|b, c\"]\n[table.grid]\nlr = [0.5]\n",
+      "fake.toml");
+  const std::string cell = suite.tables[0].cells[0].key;
+  for (uint64_t seed : {1, 2}) {
+    write_fake_run(dir.str(), cell, "async", seed, {0.5, 0.5});
+    write_fake_run(dir.str(), cell, "hybrid", seed, {0.5, 0.6});
+  }
+  ReportOptions options;
+  options.results_dir = dir.str();
+  options.figures = false;
+  const ReportOutcome outcome = build_report(suite, options);
+  for (const char* file : {"tables.csv", "modes.csv"}) {
+    std::ifstream in(dir.file(file), std::ios::binary);
+    const auto records =
+        parse_rfc4180(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+    ASSERT_GT(records.size(), 1u) << file;
+    for (size_t i = 1; i < records.size(); ++i) {
+      ASSERT_EQ(records[i].size(), records[0].size()) << file << " record " << i;
+      EXPECT_EQ(records[i][0], "T, \"quoted\"");
+      EXPECT_EQ(records[i][1], cell);
+      EXPECT_EQ(records[i][2], "a|b, c");
+    }
+  }
+  std::ifstream report(outcome.report_path);
+  const std::string md((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+  EXPECT_NE(md.find("\n| a\\|b, c | "), std::string::npos) << md;
+  EXPECT_EQ(md.find("| a|b"), std::string::npos) << md;
 }
 
 }  // namespace

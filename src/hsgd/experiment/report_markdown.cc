@@ -33,6 +33,17 @@ std::string fmt_ci(const stats::Summary& s, int decimals, bool sign = true) {
   return fmt(s.mean, decimals, sign) + " [" + fmt(s.ci95_low, decimals, sign) + ", " + fmt(s.ci95_high, decimals, sign) + "]";
 }
 
+// Text inside a Markdown table cell: a '|' would end the cell, a line break the row.
+std::string cell_text(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n' || c == '\r') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
 bool significant(const stats::Summary& s) { return s.p_value < 0.05; }
 
 std::string machine_line() {
@@ -103,7 +114,7 @@ void write_setup(std::ostream& md, const Suite& suite, const MarkdownContext& co
         "paired by seed.\n";
   md << "- Options of every run (each run's `request.toml` and resolved `config.toml` are in its folder):\n\n";
   md << "  | option | value |\n  |---|---|\n";
-  for (const auto& o : suite.options) md << "  | " << o.name << " | `" << o.text << "` |\n";
+  for (const auto& o : suite.options) md << "  | " << cell_text(o.name) << " | `" << cell_text(o.text) << "` |\n";
   md << "\n- Statistics: per seed, the hybrid value minus the async (or sync) value; the table shows the mean over "
         "seeds, its 95% confidence interval (Student's t, n − 1 degrees of freedom) and the two-sided paired "
         "t-test p-value. \"Averaged over the run\" is the mean over the run's evaluation points, as in the "
@@ -140,7 +151,7 @@ void write_difference_table(std::ostream& md, const SuiteTable& table, const Cel
   }
   for (size_t ci = 0; ci < table.cells.size(); ++ci) {
     const CellResult& c = cells.at(table.cells[ci].key);
-    md << "| " << table.cells[ci].label << " |";
+    md << "| " << cell_text(table.cells[ci].label) << " |";
     for (Metric m : kMetrics) {
       const stats::Summary& s = c.diff.at(other)(Over::kRun, m);
       md << " ";
@@ -189,7 +200,7 @@ void write_mode_accuracy_table(std::ostream& md, const Suite& suite, const Suite
                     {" avg", " final"}, paper ? "paper final, read from the figures (sync / async / hybrid)" : "");
   for (size_t ci = 0; ci < table.cells.size(); ++ci) {
     const CellResult& c = cells.at(table.cells[ci].key);
-    md << "| " << table.cells[ci].label << " |";
+    md << "| " << cell_text(table.cells[ci].label) << " |";
     for (const auto& m : suite.modes)
       for (Over o : kOvers) md << " " << fmt_ci(c.mode_stats.at(m)(o, Metric::kTestAccuracy), 2, /*sign=*/false) << " |";
     if (paper) {
@@ -214,7 +225,7 @@ void write_work_table(std::ostream& md, const Suite& suite, const SuiteTable& ta
                     {""}, "");
   for (size_t ci = 0; ci < table.cells.size(); ++ci) {
     const CellResult& c = cells.at(table.cells[ci].key);
-    md << "| " << table.cells[ci].label << " |";
+    md << "| " << cell_text(table.cells[ci].label) << " |";
     for (const auto& m : suite.modes) {
       const ModeRuns& runs = c.modes.at(m);
       md << " " << fmt(final_mean(runs, [](const MetricsRow& r) { return r.gradients; }), 0) << " / "
