@@ -15,6 +15,7 @@
 
 #include "apps/commands.h"
 #include "hsgd/common/error.h"
+#include "hsgd/common/text_file.h"
 #include "hsgd/experiment/report.h"
 #include "hsgd/experiment/runner.h"
 #include "hsgd/experiment/suite.h"
@@ -133,22 +134,24 @@ int run_experiment(ExperimentArgs& a) {
 int run_report(const std::string& dir, bool no_figures) {
   const fs::path root(dir);
   const fs::path suite_file = root / "suite.toml";
-  if (!fs::is_regular_file(suite_file))
+  std::error_code ec;
+  if (!fs::exists(suite_file, ec) && !ec)
     throw DataError(suite_file.string(), "missing file: not a results folder of hsgd experiment");
+  const std::string suite_text = read_bounded_text_file(suite_file.string(), kMaxSuiteFileBytes, "a suite file");
   std::vector<std::string> set;
   std::vector<uint64_t> seeds;
-  if (fs::is_regular_file(root / "experiment.json")) {
+  const fs::path record = root / "experiment.json";
+  if (fs::exists(record, ec) || ec) {  // what --set and --seeds changed
+    const std::string json = read_bounded_text_file(record.string(), kMaxExperimentFileBytes, "the suite's record");
     try {
-      const auto j = nlohmann::json::parse(std::ifstream(root / "experiment.json"));
+      const auto j = nlohmann::json::parse(json);
       if (j.contains("set")) set = j["set"].get<std::vector<std::string>>();
       if (j.contains("seeds")) seeds = j["seeds"].get<std::vector<uint64_t>>();
     } catch (const nlohmann::json::exception& e) {
-      throw DataError((root / "experiment.json").string(), std::string("not valid: ") + e.what());
+      throw DataError(record.string(), std::string("not valid: ") + e.what());
     }
   }
-  std::stringstream text;
-  text << std::ifstream(suite_file).rdbuf();
-  Suite suite = parse_suite(text.str(), suite_file.string(), set);
+  Suite suite = parse_suite(suite_text, suite_file.string(), set);
   if (!seeds.empty()) suite.seeds = seeds;
   ReportOptions ro;
   ro.results_dir = dir;

@@ -16,11 +16,9 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs `hsgd args` in the folder `cwd` (empty: here), stopped after `timeout`
-// seconds so that a hang fails the test instead of blocking it.
-inline CommandResult hsgd_in(const std::string& cwd, const std::string& args, int timeout = 120) {
-  const std::string cmd = (cwd.empty() ? "" : "cd '" + cwd + "' && ") + "timeout " + std::to_string(timeout) + " " +
-                          HSGD_BINARY + " " + args + " 2>&1";
+// A shell command line, with its stderr captured too.
+inline CommandResult run_shell(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   CommandResult run{-1, ""};
   FILE* pipe = popen(cmd.c_str(), "r");
   char buf[4096];
@@ -28,6 +26,13 @@ inline CommandResult hsgd_in(const std::string& cwd, const std::string& args, in
   const int rc = pclose(pipe);
   run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   return run;
+}
+
+// Runs `hsgd args` in the folder `cwd` (empty: here), stopped after `timeout`
+// seconds so that a hang fails the test instead of blocking it.
+inline CommandResult hsgd_in(const std::string& cwd, const std::string& args, int timeout = 120) {
+  return run_shell((cwd.empty() ? "" : "cd '" + cwd + "' && ") + "timeout " + std::to_string(timeout) + " " +
+                   HSGD_BINARY + " " + args);
 }
 
 inline CommandResult hsgd(const std::string& args) { return hsgd_in("", args, 600); }

@@ -2,7 +2,9 @@
 // them: the quick suite end to end (runs, resume, report with tables and
 // figures), and mistakes in suites caught before or during the runs.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -166,6 +168,93 @@ TEST(Experiment, AFailedRunIsNamedWithItsLog) {
   EXPECT_CONTAINS(r.output, "missing folder");
   EXPECT_CONTAINS(r.output, "1 run(s) failed");
   EXPECT_TRUE(fs::exists(dir.file("out/runs/base/async-seed1.failed/log.txt")));
+}
+
+// hsgd ARGS run in the folder `cwd`, stopped after `limit_s` seconds (status 124).
+CommandResult hsgd_in(const std::string& cwd, const std::string& args, int limit_s = 30) {
+  const std::string cmd = "cd '" + cwd + "' && timeout " + std::to_string(limit_s) + " " + HSGD_BINARY + " " + args;
+  return testing::run_shell(cmd);
+}
+
+TEST(Experiment, ReportRebuildsTheCommittedPaperMnistFilesByteForByte) {
+  testing::TempDir dir;
+  const fs::path committed = fs::path(HSGD_SOURCE_DIR) / "results/paper-mnist";
+  const fs::path copy = dir.file("results/paper-mnist");
+  fs::create_directories(copy.parent_path());
+  fs::copy(committed, copy, fs::copy_options::recursive);
+  for (const char* generated : {"tables.csv", "modes.csv", "REPORT.md", "curves"}) fs::remove_all(copy / generated);
+  for (const auto& e : fs::directory_iterator(committed / "figures"))  // the images stay: REPORT.md shows them
+    if (e.path().extension() == ".gp") fs::remove(copy / "figures" / e.path().filename());
+  // From the folder above results/, as the committed report was made (REPORT.md names the path).
+  const CommandResult r = hsgd_in(dir.str(), "report results/paper-mnist --no-figures");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::vector<fs::path> files = {"tables.csv", "modes.csv"};
+  for (const auto& e : fs::directory_iterator(committed / "curves")) files.push_back("curves" / e.path().filename());
+  for (const auto& e : fs::directory_iterator(committed / "figures"))
+    if (e.path().extension() == ".gp") files.push_back("figures" / e.path().filename());
+  ASSERT_GT(files.size(), 10u);
+  for (const auto& f : files) EXPECT_TRUE(read(copy / f) == read(committed / f)) << f << " differs";
+  // REPORT.md names the machine it was made on; the rest is the same.
+  auto without_machine = [](std::string md) {
+    const auto at = md.find("; machine: ");
+    return at == std::string::npos ? md : md.erase(at, md.find('\n', at) - at);
+  };
+  EXPECT_EQ(without_machine(read(copy / "REPORT.md")), without_machine(read(committed / "REPORT.md")));
+}
+
+TEST(Experiment, ASuitePathMustBeASmallRegularFileAndNothingBlocks) {
+  testing::TempDir dir;
+  ASSERT_EQ(::mkfifo(dir.file("fifo.toml").c_str(), 0600), 0);
+  {
+    std::ofstream big(dir.file("big.toml"));
+    big << "name = \"big\"\n" << std::string(size_t{1} << 20, '#') << "\n";
+  }
+  fs::create_directories(dir.file("folder.toml"));
+  for (const auto& [file, problem] : std::vector<std::pair<std::string, std::string>>{
+           {"folder.toml", "not a regular file but a folder"},
+           {"fifo.toml", "not a regular file but a FIFO"},
+           {"big.toml", "too large: 1048590 bytes, more than the 1048576 allowed for a suite file"}}) {
+    const auto start = std::chrono::steady_clock::now();
+    const CommandResult r = hsgd_in(dir.str(), "experiment " + dir.file(file) + " --list", 20);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.status, 1) << file << ": " << r.output;
+    EXPECT_CONTAINS(r.output, dir.file(file) + ": " + problem);
+    EXPECT_LT(seconds, 10) << file;
+  }
+}
+
+TEST(Experiment, ReportRefusesFilesThatAreNoSmallRegularFiles) {
+  testing::TempDir dir;
+  const fs::path results = dir.file("results");
+  fs::create_directories(results);
+  ASSERT_EQ(::mkfifo((results / "suite.toml").c_str(), 0600), 0);
+  CommandResult r = hsgd_in(dir.str(), "report results --no-figures", 20);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "results/suite.toml: not a regular file but a FIFO");
+
+  fs::remove(results / "suite.toml");
+  std::ofstream(results / "suite.toml") << "name = \"x\"\nseeds = 1\nmodes = [\"async\"]\n";
+  ASSERT_EQ(::mkfifo((results / "experiment.json").c_str(), 0600), 0);
+  r = hsgd_in(dir.str(), "report results --no-figures", 20);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "results/experiment.json: not a regular file but a FIFO");
+
+  fs::remove(results / "experiment.json");
+  fs::create_directories(results / "runs/base/async-seed1/metrics.csv");
+  r = hsgd_in(dir.str(), "report results --no-figures", 20);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "runs/base/async-seed1/metrics.csv: not a regular file but a folder");
+}
+
+TEST(Experiment, ASuiteNameThatIsAPathIsRefusedBeforeAnythingIsWritten) {
+  testing::TempDir dir;
+  fs::create_directories(dir.file("work"));
+  std::ofstream(dir.file("escape.toml")) << "# a suite\nname = \"../escaped\"\nseeds = 1\n[options]\nruntime = \"sim\"\n";
+  const CommandResult r = hsgd_in(dir.file("work"), "experiment " + dir.file("escape.toml"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, dir.file("escape.toml") + ":2: name = \"../escaped\"");
+  EXPECT_FALSE(fs::exists(dir.file("work/results")));
+  EXPECT_FALSE(fs::exists(dir.file("escaped")));
 }
 
 }  // namespace

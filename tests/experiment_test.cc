@@ -2,7 +2,10 @@
 // suite files, reading metrics back, and the synthetic data set.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,11 +13,14 @@
 #include <sstream>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/text_file.h"
+#include "hsgd/common/toml_text.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/synthetic.h"
 #include "hsgd/experiment/report.h"
 #include "hsgd/experiment/stats.h"
 #include "hsgd/experiment/suite.h"
+#include "hsgd/metrics/csv_writer.h"
 #include "hsgd/metrics/metrics_reader.h"
 #include "tests/test_util.h"
 
@@ -337,6 +343,258 @@ TEST(Report, TablesAreComputedFromTheMetricsFiles) {
   // A missing run is named.
   std::filesystem::remove_all(dir.file(run_dir(cell, "sync", 2)));
   testing::expect_error<DataError>([&] { build_report(suite, options); }, {"sync-seed2/metrics.csv", "missing file"});
+}
+
+
+}  // namespace
+}  // namespace hsgd
+
+// ---------------------------------------------------------------- TOML values
+
+namespace hsgd {
+namespace {
+
+// The value read back by toml++ (through the suite parser): description = <text>.
+std::string read_back_toml_string(const std::string& toml) {
+  return parse_suite("name = \"x\"\ndescription = " + toml + "\n", "t.toml").description;
+}
+
+TEST(TomlText, StringsAreEscapedAsTomlBasicStrings) {
+  EXPECT_EQ(toml_string("sim"), "\"sim\"");
+  EXPECT_EQ(toml_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(toml_string("\b\t\n\f\r"), "\"\\b\\t\\n\\f\\r\"");
+  EXPECT_EQ(toml_string(std::string("\x01\x1b\x1f\x7f", 4)), "\"\\u0001\\u001B\\u001F\\u007F\"");
+  EXPECT_EQ(toml_string(std::string(1, '\0')), "\"\\u0000\"");
+  EXPECT_EQ(toml_string("é {seed} ü"), "\"é {seed} ü\"");  // UTF-8 and braces as they are
+  // Every ASCII character, and UTF-8, reads back as itself.
+  std::string all;
+  for (int c = 0; c < 128; ++c) all += static_cast<char>(c);
+  all += "é";
+  EXPECT_EQ(read_back_toml_string(toml_string(all)), all);
+}
+
+TEST(TomlText, NumbersAreTheShortestTextThatReadsBack) {
+  EXPECT_EQ(toml_number(0.01), "0.01");
+  EXPECT_EQ(toml_number(0.25), "0.25");
+  EXPECT_EQ(toml_number(32), "32");
+  EXPECT_EQ(toml_number(-0.5), "-0.5");
+  EXPECT_EQ(toml_number(1e-05), "1e-05");
+  EXPECT_EQ(toml_number(1e22), "1e+22");
+  EXPECT_EQ(toml_number(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(toml_number(1.0 / 3), "0.3333333333333333");
+  EXPECT_EQ(toml_number(NAN), "nan");
+  EXPECT_EQ(toml_number(INFINITY), "inf");
+  EXPECT_EQ(toml_number(-INFINITY), "-inf");
+  for (double v : {0.1, 1.374, -0.047, 123456.789, 2.5e-300, 1.7976931348623157e308, 4.9e-324})
+    EXPECT_EQ(std::strtod(toml_number(v).c_str(), nullptr), v) << toml_number(v);
+  EXPECT_EQ(toml_integer(-42), "-42");
+  EXPECT_EQ(toml_integer(INT64_MAX), "9223372036854775807");
+  EXPECT_EQ(toml_bool(true), "true");
+  EXPECT_EQ(toml_bool(false), "false");
+}
+
+TEST(Suite, OptionValuesWithSpecialCharactersReachTheRequestIntact) {
+  // data is the text  idx:/a "b"\c<tab>d  and goes back into the request as it came.
+  const std::string data_line = R"(data = "idx:/a \"b\"\\c\td")";
+  const Suite s = parse_suite("name = \"x\"\n[options]\n" + data_line + "\n", "t.toml",
+                              {"model=q\"uote", "lr=.5", "seconds=+7"});
+  EXPECT_EQ(s.options[0].text, "idx:/a \"b\"\\c\td");
+  const std::string request = plan_runs(s)[0].request;
+  EXPECT_NE(request.find(data_line + "\n"), std::string::npos) << request;
+  EXPECT_NE(request.find("model = \"q\\\"uote\"\n"), std::string::npos) << request;
+  EXPECT_NE(request.find("lr = 0.5\n"), std::string::npos) << request;  // ".5" is no TOML number; 0.5 is
+  EXPECT_NE(request.find("seconds = 7\n"), std::string::npos) << request;
+}
+
+// The runner resumes a suite by comparing each run's request.toml with the
+// planned one, so the text of every built-in suite's requests must not change.
+TEST(Suite, RequestsOfTheBuiltInSuitesMatchTheCommittedRuns) {
+  namespace fs = std::filesystem;
+  for (const char* name : {"paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions"}) {
+    const fs::path results = fs::path(HSGD_SOURCE_DIR) / "results" / name;
+    size_t compared = 0;
+    for (const SuiteRun& run : plan_runs(load_suite(name))) {
+      const fs::path file = results / run.dir / "request.toml";
+      if (!fs::exists(file)) continue;
+      std::ifstream in(file, std::ios::binary);
+      const std::string committed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      EXPECT_EQ(run.request, committed) << file;
+      ++compared;
+    }
+    EXPECT_GT(compared, 0u) << name << ": no committed runs under " << results;
+  }
+}
+
+// ---------------------------------------------------------------- names that become paths
+
+TEST(Suite, TheNameMustBeSafeAsAFolderName) {
+  for (const char* bad : {"../x", "a/b", "..", ".hidden", "-x", "a b", "x\\\\y", "caf\xc3\xa9"}) {
+    const std::string text = std::string("seeds = 1\nname = \"") + bad + "\"\n";
+    testing::expect_error<ConfigError>([&] { parse_suite(text, "bad.toml"); }, {"bad.toml:2", "name = ", "letters"});
+  }
+  testing::expect_error<ConfigError>([] { parse_suite("name = \"" + std::string(65, 'a') + "\"\n", "bad.toml"); },
+                                     {"bad.toml:1", "1 to 64"});
+  for (const std::string& good : std::vector<std::string>{"a", "paper-mnist", "x.y_z-1", "9", std::string(64, 'a')})
+    EXPECT_EQ(parse_suite("name = \"" + good + "\"\n", "ok.toml").name, good);
+}
+
+TEST(Suite, CellFolderNamesAreBoundedAndDistinct) {
+  // 300 bytes of grid value: its folder name is too long.
+  testing::expect_error<ConfigError>(
+      [] {
+        parse_suite("name = \"x\"\n[[table]]\nname = \"T\"\n[table.grid]\ndata = [\"" + std::string(300, 'd') + "\"]\n",
+                    "bad.toml");
+      },
+      {"bad.toml", "table 'T'", "cell 'data=ddd", "bytes long, more than 200"});
+  // "step:S=300" and "step/S=300" both become schedule=step-S=300.
+  testing::expect_error<ConfigError>(
+      [] {
+        parse_suite("name = \"x\"\n[[table]]\nname = \"T\"\nlabels = [\"colon\", \"slash\"]\n[table.grid]\n"
+                    "schedule = [\"step:S=300\", \"step/S=300\"]\n",
+                    "bad.toml");
+      },
+      {"bad.toml", "cell 'slash'", "cell 'colon'", "the same folder name runs/schedule=step-S=300"});
+  // Across tables too: lr = 0.1 and lr = "0.1" are different options.
+  testing::expect_error<ConfigError>(
+      [] {
+        parse_suite("name = \"x\"\n[[table]]\nname = \"A\"\n[table.grid]\nlr = [0.1]\n"
+                    "[[table]]\nname = \"B\"\n[table.grid]\nlr = [\"0.1\"]\n",
+                    "bad.toml");
+      },
+      {"table 'B'", "table 'A'", "runs/lr=0.1"});
+  // The same options in two tables share the folder (run once).
+  const Suite s = parse_suite("name = \"x\"\n[[table]]\nname = \"A\"\nvary = [\"lr\", \"batch-size\"]\n"
+                              "[table.grid]\nlr = [0.1]\nbatch-size = [8]\n"
+                              "[[table]]\nname = \"B\"\noptions = { lr = 0.1 }\n[table.grid]\nbatch-size = [8]\n",
+                              "ok.toml");
+  EXPECT_EQ(s.tables[0].cells[0].key, s.tables[1].cells[0].key);
+}
+
+// ---------------------------------------------------------------- files from outside
+
+TEST(TextFile, OnlyRegularFilesUpToTheLimitAreRead) {
+  testing::TempDir dir;
+  std::ofstream(dir.file("ok.txt")) << "hello\n";
+  EXPECT_EQ(read_bounded_text_file(dir.file("ok.txt"), 6, "a test file"), "hello\n");
+  testing::expect_error<DataError>([&] { read_bounded_text_file(dir.file("ok.txt"), 5, "a test file"); },
+                                   {dir.file("ok.txt"), "too large", "6 bytes", "a test file"});
+  testing::expect_error<DataError>([&] { read_bounded_text_file(dir.file("none"), 5, "a test file"); },
+                                   {dir.file("none"), "missing file"});
+  testing::expect_error<DataError>([&] { read_bounded_text_file(dir.str(), 5, "a test file"); },
+                                   {dir.str(), "not a regular file but a folder"});
+  ASSERT_EQ(::mkfifo(dir.file("fifo").c_str(), 0600), 0);  // opening it would block: refused before
+  testing::expect_error<DataError>([&] { read_bounded_text_file(dir.file("fifo"), 5, "a test file"); },
+                                   {dir.file("fifo"), "a FIFO"});
+  testing::expect_error<DataError>([&] { read_bounded_text_file("/dev/zero", 5, "a test file"); },
+                                   {"/dev/zero", "a character device"});
+}
+
+TEST(Suite, ASuitePathMustBeASmallRegularFile) {
+  testing::TempDir dir;
+  testing::expect_error<DataError>([&] { load_suite(dir.str()); }, {dir.str(), "a folder"});
+  ASSERT_EQ(::mkfifo(dir.file("fifo.toml").c_str(), 0600), 0);
+  testing::expect_error<DataError>([&] { load_suite(dir.file("fifo.toml")); }, {dir.file("fifo.toml"), "a FIFO"});
+  std::ofstream(dir.file("big.toml")) << "name = \"big\"\n" << std::string(kMaxSuiteFileBytes, '#') << "\n";
+  testing::expect_error<DataError>([&] { load_suite(dir.file("big.toml")); }, {dir.file("big.toml"), "too large"});
+}
+
+TEST(MetricsReader, AMetricsPathThatIsNoRegularFileIsRefused) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("metrics.csv"));
+  testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("metrics.csv")); }, {"metrics.csv", "a folder"});
+  ASSERT_EQ(::mkfifo(dir.file("fifo.csv").c_str(), 0600), 0);
+  testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("fifo.csv")); }, {"fifo.csv", "a FIFO"});
+}
+
+// ---------------------------------------------------------------- CSV and Markdown quoting
+
+// The records of an RFC 4180 CSV text: fields split at commas outside quotes,
+// "" inside quotes is a quote, records end at CRLF or LF outside quotes.
+std::vector<std::vector<std::string>> parse_rfc4180(const std::string& text) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false, any = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    any = true;
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      record.push_back(field);
+      field.clear();
+    } else if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+      if (c == '\r') ++i;
+      record.push_back(field);
+      records.push_back(record);
+      record.clear();
+      field.clear();
+      any = false;
+    } else {
+      field += c;
+    }
+  }
+  if (any) {
+    record.push_back(field);
+    records.push_back(record);
+  }
+  return records;
+}
+
+TEST(Csv, FieldsAreQuotedOnlyWhereRfc4180NeedsIt) {
+  EXPECT_EQ(CsvWriter::field("plain text 1.5e-3"), "plain text 1.5e-3");
+  EXPECT_EQ(CsvWriter::field(""), "");
+  EXPECT_EQ(CsvWriter::field("(300,32)"), "\"(300,32)\"");
+  EXPECT_EQ(CsvWriter::field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvWriter::field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvWriter::field("cr\r"), "\"cr\r\"");
+  testing::TempDir dir;
+  const std::vector<std::string> hostile = {"a,b", "\"q\"", "x\r\ny", "", "plain"};
+  {
+    CsvWriter csv(dir.file("t.csv"), {"1", "2", "3", "4", "5"});
+    csv.row(hostile);
+  }
+  std::ifstream in(dir.file("t.csv"), std::ios::binary);
+  const auto records = parse_rfc4180(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1], hostile);
+}
+
+TEST(Report, NamesWithCommasQuotesAndBarsSurviveCsvAndMarkdown) {
+  testing::TempDir dir;
+  const Suite suite = parse_suite(
+      "name = \"fake\"\nseeds = 2\nmodes = [\"async\", \"hybrid\"]\n[[table]]\n"
+      "name = 'T, \"quoted\"'\nlabels = [\"a|b, c\"]\n[table.grid]\nlr = [0.5]\n",
+      "fake.toml");
+  const std::string cell = suite.tables[0].cells[0].key;
+  for (uint64_t seed : {1, 2}) {
+    write_fake_run(dir.str(), cell, "async", seed, {0.5, 0.5});
+    write_fake_run(dir.str(), cell, "hybrid", seed, {0.5, 0.6});
+  }
+  ReportOptions options;
+  options.results_dir = dir.str();
+  options.figures = false;
+  const ReportOutcome outcome = build_report(suite, options);
+  for (const char* file : {"tables.csv", "modes.csv"}) {
+    std::ifstream in(dir.file(file), std::ios::binary);
+    const auto records =
+        parse_rfc4180(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+    ASSERT_GT(records.size(), 1u) << file;
+    for (size_t i = 1; i < records.size(); ++i) {
+      ASSERT_EQ(records[i].size(), records[0].size()) << file << " record " << i;
+      EXPECT_EQ(records[i][0], "T, \"quoted\"");
+      EXPECT_EQ(records[i][1], cell);
+      EXPECT_EQ(records[i][2], "a|b, c");
+    }
+  }
+  std::ifstream report(outcome.report_path);
+  const std::string md((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+  EXPECT_NE(md.find("\n| a\\|b, c | "), std::string::npos) << md;
+  EXPECT_EQ(md.find("| a|b"), std::string::npos) << md;
 }
 
 }  // namespace

@@ -121,10 +121,10 @@ TEST(HostileInput, ConfigFiles) {
       {write("range.toml", "workers = -4\n"), "--workers = -4 is out of range"},
       {write("choice.toml", "mode = \"semi\"\n"), "unknown mode"},
       {write("table.toml", "[train]\nlr = 0.1\n"), "unknown key 'train'"},
-      {big, "more than the 1048576 allowed"},
-      {dir.file("fifo.toml"), "is not a regular file"},
-      {dir.file("folder.toml"), "is not a regular file"},
-      {dir.file("missing.toml"), "cannot read the config file"},
+      {big, "too large: 1048579 bytes, more than the 1048576 allowed for the config file"},
+      {dir.file("fifo.toml"), "not a regular file but a FIFO: cannot read the config file"},
+      {dir.file("folder.toml"), "not a regular file but a folder"},
+      {dir.file("missing.toml"), "missing.toml: missing file: cannot open the config file"},
   };
   for (const auto& [path, message] : cases) expect_refused(dir, "--config " + path, message);
 }

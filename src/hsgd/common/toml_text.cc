@@ -9,7 +9,8 @@ namespace hsgd {
 
 std::string toml_string(const std::string& s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -19,12 +20,12 @@ std::string toml_string(const std::string& s) {
       case '\f': out += "\\f"; break;
       case '\r': out += "\\r"; break;
       default:
-        if (c < 0x20 || c == 0x7f) {
+        if (u < 0x20 || u == 0x7f) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", c);
+          std::snprintf(buf, sizeof buf, "\\u%04X", u);
           out += buf;
         } else {
-          out += static_cast<char>(c);
+          out += c;
         }
     }
   }
@@ -35,7 +36,7 @@ std::string toml_number(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buf[40];
-  for (int precision = 6; precision <= 17; ++precision) {  // the shortest text that reads back exactly
+  for (int precision = 6; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, v);
     if (std::strtod(buf, nullptr) == v) break;
   }
@@ -43,6 +44,7 @@ std::string toml_number(double v) {
 }
 
 std::string toml_integer(int64_t v) { return std::to_string(v); }
-std::string toml_bool(bool b) { return b ? "true" : "false"; }
+
+std::string toml_bool(bool v) { return v ? "true" : "false"; }
 
 }  // namespace hsgd

@@ -237,7 +237,7 @@ void set_option(TrainConfig& c, const std::string& name, const std::string& text
 
 void read_config_file(const std::string& path, TrainConfig& c, const std::function<bool(const std::string&)>& skip,
                       const ExtraOptions& extra) {
-  read_config_text(read_bounded_text_file(path, kMaxConfigFileBytes, "config file"), path, c, skip, extra);
+  read_config_text(read_bounded_text_file(path, kMaxConfigFileBytes, "the config file"), path, c, skip, extra);
 }
 
 void read_config_text(const std::string& text, const std::string& path, TrainConfig& c,

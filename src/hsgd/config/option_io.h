@@ -13,11 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "hsgd/common/text_file.h"
 #include "hsgd/config/train_config.h"
 
 namespace hsgd {
 
-constexpr size_t kMaxConfigFileBytes = 1 << 20;
+constexpr size_t kMaxConfigFileBytes = kMiB;
 
 // Sets option `name` from its command-line text; throws ConfigError naming
 // the option, the text and what was expected (or the allowed range).

@@ -16,8 +16,12 @@
 //   figures/<cell>.png|svg     test accuracy and test loss against time
 //   figures/<table>-k-staleness.png|svg   K(t) and mean staleness of hybrid
 //   REPORT.md
+// The code is split by output: report_data.{h,cc} (runs and statistics),
+// report_tables.cc, report_figures.cc and report_markdown.cc
+// (report_writers.h declares them); report.cc puts them together.
 #pragma once
 
+#include <cstddef>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -25,6 +29,9 @@
 #include "hsgd/experiment/suite.h"
 
 namespace hsgd {
+
+// A results folder's experiment.json (the runner's record) larger than this is refused.
+constexpr size_t kMaxExperimentFileBytes = size_t{1} << 20;
 
 struct ReportOptions {
   std::string results_dir;

@@ -1,15 +1,21 @@
-// suite.cc: reads suite files (see suite.h) with toml++.
+// suite.cc: reads suite files (see suite.h) with toml++, checks the names
+// that become paths (the suite's results/<name>, each cell's runs/<key>), and
+// plans the runs with their request.toml text.
 #include "hsgd/experiment/suite.h"
 
 #include <toml++/toml.h>
 
-#include <cmath>
-#include <cstdio>
-#include <fstream>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <optional>
 #include <set>
-#include <sstream>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/text_file.h"
+#include "hsgd/common/toml_text.h"
 
 namespace hsgd {
 namespace {
@@ -19,30 +25,12 @@ std::string where(const std::string& origin, const toml::node& node) {
   return line > 0 ? origin + ":" + std::to_string(line) : origin;
 }
 
-std::string shortest(double v) {
-  char buf[40];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
-
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // A scalar TOML value as an option; anything else is an error.
 SuiteOption option_of(const std::string& origin, const std::string& name, const toml::node& v) {
-  if (auto s = v.value_exact<std::string>()) return {name, quote(*s), *s};
-  if (auto i = v.value_exact<int64_t>()) return {name, std::to_string(*i), std::to_string(*i)};
-  if (auto d = v.value_exact<double>()) return {name, shortest(*d), shortest(*d)};
-  if (auto b = v.value_exact<bool>()) return {name, *b ? "true" : "false", *b ? "true" : "false"};
+  if (auto s = v.value_exact<std::string>()) return {name, toml_string(*s), *s};
+  if (auto i = v.value_exact<int64_t>()) return {name, toml_integer(*i), toml_integer(*i)};
+  if (auto d = v.value_exact<double>()) return {name, toml_number(*d), toml_number(*d)};
+  if (auto b = v.value_exact<bool>()) return {name, toml_bool(*b), toml_bool(*b)};
   throw ConfigError(where(origin, v) + ": option '" + name + "' must be a string, number or boolean");
 }
 
@@ -67,23 +55,92 @@ const SuiteOption* find_option(const SuiteOptions& options, const std::string& n
   return nullptr;
 }
 
-// "--set name=value": numbers and booleans keep their type, anything else is a string.
+std::optional<int64_t> whole_integer(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return std::nullopt;
+  return static_cast<int64_t>(v);
+}
+
+std::optional<double> whole_number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (*end != '\0') return std::nullopt;
+  return v;
+}
+
+// "--set name=value": numbers and booleans keep their type (written as TOML
+// writes them: "+5" is 5, ".5" is 0.5), anything else is a string.
 SuiteOption parse_override(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
     throw ConfigError("--set " + text + ": expected NAME=VALUE, e.g. --set model=mnist-cnn");
   const std::string name = text.substr(0, eq), value = text.substr(eq + 1);
   if (value == "true" || value == "false") return {name, value, value};
-  char* end = nullptr;
-  std::strtod(value.c_str(), &end);
-  if (!value.empty() && *end == '\0') return {name, value, value};
-  return {name, quote(value), value};
+  if (auto i = whole_integer(value)) return {name, toml_integer(*i), value};
+  if (auto d = whole_number(value)) return {name, toml_number(*d), value};
+  return {name, toml_string(value), value};
 }
 
 std::string folder_safe(const std::string& s) {
   std::string out;
   for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '=' || c == '+') ? c : '-';
   return out;
+}
+
+bool is_ascii_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// A suite name becomes results/<name>: [A-Za-z0-9][A-Za-z0-9._-]{0,63}.
+bool is_safe_suite_name(const std::string& name) {
+  if (name.empty() || name.size() > 64 || !is_ascii_alnum(name[0])) return false;
+  for (char c : name)
+    if (!is_ascii_alnum(c) && c != '.' && c != '_' && c != '-') return false;
+  return true;
+}
+
+// A cell key becomes runs/<key>: one path component, not too long.
+void check_cell_key(const std::string& origin, const SuiteTable& table, const SuiteCell& cell) {
+  std::string problem;
+  if (cell.key.empty() || cell.key == "." || cell.key == "..") problem = "is not a folder name";
+  else if (cell.key.size() > kMaxCellKeyBytes)
+    problem = "is " + std::to_string(cell.key.size()) + " bytes long, more than " + std::to_string(kMaxCellKeyBytes) +
+              " (use fewer or shorter grid values)";
+  if (!problem.empty())
+    throw ConfigError(origin + ": table '" + table.name + "', cell '" + cell.label + "': its folder name '" + cell.key +
+                      "' " + problem);
+}
+
+// The options of a cell's runs: the suite's, then the cell's.
+SuiteOptions run_options(const SuiteOptions& suite, const SuiteOptions& cell) {
+  SuiteOptions options = suite;
+  for (const auto& o : cell) set_option(options, o);
+  return options;
+}
+
+// Cells of different options must not share a folder (folder_safe maps
+// "step:S=300" and "step/S=300" to the same key); equal cells of different
+// tables do, and are run once.
+void check_distinct_keys(const Suite& s) {
+  struct First {
+    const SuiteTable* table;
+    const SuiteCell* cell;
+    std::map<std::string, std::string> options;  // name -> TOML value
+  };
+  std::map<std::string, First> by_key;
+  for (const auto& table : s.tables)
+    for (const auto& cell : table.cells) {
+      std::map<std::string, std::string> options;
+      for (const auto& o : run_options(s.options, cell.options)) options[o.name] = o.toml;
+      const auto [it, inserted] = by_key.emplace(cell.key, First{&table, &cell, options});
+      if (inserted || it->second.options == options) continue;
+      throw ConfigError(s.origin + ": table '" + table.name + "', cell '" + cell.label + "' and table '" +
+                        it->second.table->name + "', cell '" + it->second.cell->label +
+                        "' have different options but the same folder name runs/" + cell.key +
+                        " (folder names keep letters, digits and . - = +; other characters become -)");
+    }
 }
 
 std::vector<double> numbers_of(const std::string& origin, const std::string& what, const toml::node& node) {
@@ -169,6 +226,7 @@ SuiteTable parse_table(const std::string& origin, const toml::table& t, const Su
       key += (key.empty() ? "" : "_") + folder_safe(o.name + "=" + o.text);
     }
     cell.key = key.empty() ? "base" : key;
+    check_cell_key(origin, table, cell);
     table.cells.push_back(cell);
   }
   if (auto paper = t["paper"].as_table()) {
@@ -220,6 +278,10 @@ Suite parse_suite(const std::string& toml_text, const std::string& origin, const
   }
   auto name = root["name"].value<std::string>();
   if (!name || name->empty()) throw ConfigError(origin + ": the suite needs a name = \"...\"");
+  if (!is_safe_suite_name(*name))
+    throw ConfigError(where(origin, *root.get("name")) + ": name = " + toml_string(*name) +
+                      ": a suite's name names its results folder, so it must be 1 to 64 letters, digits, '.', '_' or "
+                      "'-', starting with a letter or digit");
   s.name = *name;
   s.description = root["description"].value_or(std::string());
   if (auto n = root["seeds"].value_exact<int64_t>()) {
@@ -263,6 +325,7 @@ Suite parse_suite(const std::string& toml_text, const std::string& origin, const
     t.cells.push_back({"all", {}, "base"});
     s.tables.push_back(t);
   }
+  check_distinct_keys(s);
   return s;
 }
 
@@ -273,16 +336,15 @@ Suite load_suite(const std::string& name_or_path, const std::vector<std::string>
       s.origin = "built-in";
       return s;
     }
-  std::ifstream in(name_or_path);
-  if (!in) {
+  std::error_code ec;
+  if (!std::filesystem::exists(name_or_path, ec) && !ec) {
     std::string names;
     for (const auto& [name, text] : builtin_suites()) names += (names.empty() ? "" : ", ") + name;
     throw ConfigError("suite '" + name_or_path + "': no built-in suite of that name (" + names +
                       ") and no such file");
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_suite(text.str(), name_or_path, overrides);
+  return parse_suite(read_bounded_text_file(name_or_path, kMaxSuiteFileBytes, "a suite file"), name_or_path,
+                     overrides);
 }
 
 std::string run_dir(const std::string& cell_key, const std::string& mode, uint64_t seed) {
@@ -298,10 +360,9 @@ std::vector<SuiteRun> plan_runs(const Suite& suite) {
         for (const auto& mode : suite.modes) {
           SuiteRun r{cell.key, mode, seed, run_dir(cell.key, mode, seed), ""};
           if (!seen.insert(r.dir).second) continue;
-          SuiteOptions options = suite.options;
-          for (const auto& o : cell.options) set_option(options, o);
+          SuiteOptions options = run_options(suite.options, cell.options);
           std::string text = "# one run of suite " + suite.name + "\n";
-          text += "mode = " + quote(mode) + "\nseed = " + std::to_string(seed) + "\n";
+          text += "mode = " + toml_string(mode) + "\nseed = " + std::to_string(seed) + "\n";
           for (auto o : options) {
             for (size_t p; (p = o.toml.find("{seed}")) != std::string::npos;) o.toml.replace(p, 6, std::to_string(seed));
             text += o.name + " = " + o.toml + "\n";

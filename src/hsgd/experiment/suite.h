@@ -26,8 +26,14 @@
 // The cells of a table are the grid's Cartesian product, the first axis
 // varying slowest. A run is (cell options, mode, seed); identical runs of
 // different tables are run once.
+//
+// Names become paths, so they are checked: the suite's name (results/<name>)
+// is 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit; a cell's
+// folder name (runs/<key>, its options with other characters as '-') is at
+// most kMaxCellKeyBytes, and two cells of different options may not share one.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -72,12 +78,16 @@ struct Suite {
   std::vector<SuiteTable> tables;
 };
 
+constexpr size_t kMaxSuiteFileBytes = size_t{1} << 20;  // a suite file, or a results folder's suite.toml
+constexpr size_t kMaxCellKeyBytes = 200;
+
 // Parses a suite; throws ConfigError naming `origin`, the line and what is wrong.
 // `overrides` ("name=value", from --set) replace or add suite options.
 Suite parse_suite(const std::string& toml_text, const std::string& origin,
                   const std::vector<std::string>& overrides = {});
 
-// A built-in suite by name, or a suite file by path.
+// A built-in suite by name, or a suite file by path (a regular file of at
+// most kMaxSuiteFileBytes, else a DataError naming it).
 Suite load_suite(const std::string& name_or_path, const std::vector<std::string>& overrides = {});
 
 // The built-in suites: name and TOML text (generated from suites/*.toml).

@@ -1,4 +1,4 @@
-// csv_writer.cc
+// csv_writer.cc: see csv_writer.h.
 #include "hsgd/metrics/csv_writer.h"
 
 #include <cmath>
@@ -16,10 +16,20 @@ CsvWriter::CsvWriter(const std::string& path, const std::vector<std::string>& co
 
 void CsvWriter::row(const std::vector<std::string>& values) {
   HSGD_CHECK(values.size() == columns_, "CSV row has ", values.size(), " values, header has ", columns_);
-  for (size_t i = 0; i < values.size(); ++i) out_ << (i ? "," : "") << values[i];
+  for (size_t i = 0; i < values.size(); ++i) out_ << (i ? "," : "") << field(values[i]);
   out_ << '\n';
   out_.flush();
   if (!out_) throw Error(path_ + ": write failed");
+}
+
+std::string CsvWriter::field(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
 }
 
 std::string CsvWriter::num(double v, int precision) {

@@ -3,16 +3,15 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/text_file.h"
 
 namespace hsgd {
 
 std::vector<MetricsRow> read_metrics_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw DataError(path, "missing file: cannot open the run's metrics");
+  std::istringstream in(read_bounded_text_file(path, kMaxMetricsFileBytes, "the run's metrics"));
   const auto& columns = metrics_columns();
   std::string expected_header;
   for (const auto& c : columns) expected_header += (expected_header.empty() ? "" : ",") + c;

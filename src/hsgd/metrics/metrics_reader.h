@@ -2,6 +2,7 @@
 // computes every table from these files).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -9,9 +10,14 @@
 
 namespace hsgd {
 
+// A metrics.csv larger than this is refused (a 100 s run evaluated every
+// 0.1 s writes under 100 KB).
+constexpr size_t kMaxMetricsFileBytes = size_t{64} << 20;
+
 // The rows of a metrics.csv written by MetricsFile. Throws DataError naming
 // the file and line when the header differs, a row has the wrong number of
-// fields or a field is not a number ("nan" is one).
+// fields or a field is not a number ("nan" is one), and naming the file when it
+// is missing, not a regular file or larger than kMaxMetricsFileBytes.
 std::vector<MetricsRow> read_metrics_csv(const std::string& path);
 
 }  // namespace hsgd

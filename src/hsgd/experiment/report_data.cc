@@ -1,0 +1,113 @@
+// report_data.cc: see report_data.h. Reads the runs, then summarises each
+// metric over seeds per mode and per paired difference.
+#include "hsgd/experiment/report_data.h"
+
+#include <cmath>
+
+#include "hsgd/metrics/metrics_reader.h"
+
+namespace hsgd::report {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::array<MetricInfo, 3> kInfo = {{
+    {"test_accuracy", "test accuracy (points)", "Test accuracy", 2},
+    {"test_loss", "test loss", "Test loss", 3},
+    {"train_loss", "train loss", "Train loss", 3},
+}};
+
+double run_mean(const RunResult& r, Metric m) {
+  switch (m) {
+    case Metric::kTestAccuracy: return 100 * r.mean_test_accuracy();
+    case Metric::kTestLoss: return r.mean_test_loss();
+    case Metric::kTrainLoss: return r.mean_train_loss();
+  }
+  return NAN;
+}
+
+// The last train loss seen: a run whose last interval had no gradient has none in its last row.
+double last_finite_train_loss(const std::vector<MetricsRow>& rows) {
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+    if (std::isfinite(it->train_loss)) return it->train_loss;
+  return NAN;
+}
+
+RunValues load_run(const fs::path& dir) {
+  RunValues v;
+  v.rows = read_metrics_csv((dir / "metrics.csv").string());
+  RunResult r;
+  r.rows = v.rows;
+  for (Metric m : kMetrics) {
+    v.value(Over::kRun, m) = run_mean(r, m);
+    v.value(Over::kFinal, m) = value_of(r.final_row(), m);
+  }
+  double& final_train = v.value(Over::kFinal, Metric::kTrainLoss);
+  if (!std::isfinite(final_train)) final_train = last_finite_train_loss(v.rows);
+  return v;
+}
+
+Summaries mode_summaries(const ModeRuns& runs) {
+  Summaries out;
+  for (Over o : kOvers)
+    for (Metric m : kMetrics) {
+      std::vector<double> v;
+      for (const auto& [seed, r] : runs) v.push_back(r.value(o, m));
+      out(o, m) = stats::summarize(v);
+    }
+  return out;
+}
+
+// Per seed, hybrid's value minus the other mode's.
+Summaries paired_differences(const ModeRuns& hybrid, const ModeRuns& other, const std::vector<uint64_t>& seeds) {
+  Summaries out;
+  for (Over o : kOvers)
+    for (Metric m : kMetrics) {
+      std::vector<double> d;
+      for (uint64_t seed : seeds) d.push_back(hybrid.at(seed).value(o, m) - other.at(seed).value(o, m));
+      out(o, m) = stats::summarize(d);
+    }
+  return out;
+}
+
+CellResult load_cell(const Suite& suite, const fs::path& root, const std::string& key) {
+  CellResult c;
+  for (const auto& mode : suite.modes)
+    for (uint64_t seed : suite.seeds) c.modes[mode][seed] = load_run(root / run_dir(key, mode, seed));
+  for (const auto& mode : suite.modes) c.mode_stats[mode] = mode_summaries(c.modes.at(mode));
+  if (!c.has("hybrid")) return c;
+  for (const std::string other : {"async", "sync"})
+    if (c.has(other)) c.diff[other] = paired_differences(c.modes.at("hybrid"), c.modes.at(other), suite.seeds);
+  return c;
+}
+
+}  // namespace
+
+const MetricInfo& info(Metric m) { return kInfo[static_cast<size_t>(m)]; }
+
+const char* name_of(Over o) { return o == Over::kRun ? "run" : "final"; }
+
+double value_of(const MetricsRow& row, Metric m) {
+  switch (m) {
+    case Metric::kTestAccuracy: return 100 * row.test_accuracy;
+    case Metric::kTestLoss: return row.test_loss;
+    case Metric::kTrainLoss: return row.train_loss;
+  }
+  return NAN;
+}
+
+CellResults load_cells(const Suite& suite, const fs::path& root) {
+  CellResults cells;
+  for (const auto& table : suite.tables)
+    for (const auto& cell : table.cells)
+      if (!cells.count(cell.key)) cells[cell.key] = load_cell(suite, root, cell.key);
+  return cells;
+}
+
+bool has_paper_difference(const SuiteTable& table, Metric m) { return table.paper.count(info(m).name) > 0; }
+
+double paper_difference(const SuiteTable& table, size_t cell, Metric m) {
+  const auto it = table.paper.find(info(m).name);
+  return it == table.paper.end() ? NAN : it->second[cell];
+}
+
+}  // namespace hsgd::report
