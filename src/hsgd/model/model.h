@@ -44,6 +44,10 @@ class Model {
   // mean loss.
   virtual double compute_gradient(const Batch& batch, float* grad) = 0;
 
+  // The compute threads this model uses when called from the calling thread
+  // (the evaluator thread's own count); by default the process's count.
+  virtual void set_threads_of_this_thread(int /*threads*/) {}
+
   // Forward only, in minibatches of `batch_size` images, at the current parameters.
   virtual Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) = 0;
 };

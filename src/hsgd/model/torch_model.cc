@@ -22,10 +22,11 @@ namespace {
 // count per thread, so every thread that computes applies it to itself once
 // (a worker thread would otherwise start with one OpenMP thread per core).
 std::atomic<int> g_compute_threads{0};
+thread_local int t_compute_threads = 0;  // this thread's own count; 0: the process's
 
 void apply_compute_threads_in_this_thread() {
   thread_local int applied = -1;
-  const int wanted = g_compute_threads.load();
+  const int wanted = t_compute_threads > 0 ? t_compute_threads : g_compute_threads.load();
   if (wanted > 0 && applied != wanted) {
     torch::set_num_threads(wanted);
     applied = wanted;
@@ -43,6 +44,10 @@ class TorchModel final : public Model {
   }
 
   const std::string& name() const override { return name_; }
+  void set_threads_of_this_thread(int threads) override {
+    t_compute_threads = threads;
+    apply_compute_threads_in_this_thread();
+  }
   size_t num_params() const override { return num_params_; }
   ImageShape input_shape() const override { return net_->input_shape(); }
 

@@ -139,6 +139,7 @@ class ServerRank {
   void begin_stop(double now);
   void check_liveness(double now);
   bool all_idle() const;
+  void begin_pause();
   void pause_for_evaluation();
   bool finished() const;
   nlohmann::json summary_fields() const;
@@ -156,6 +157,7 @@ class ServerRank {
   std::vector<char> said_bye_, stop_sent_;
   std::vector<std::array<float, kByeFloats>> timing_;
   bool paused_ = false;
+  Stopwatch pause_clock_;  // how long the current pause has lasted
   double stop_time_ = -1;  // training time when the run stopped; < 0 while it goes on
 };
 
@@ -255,13 +257,20 @@ bool ServerRank::all_idle() const {
   return true;
 }
 
-// Every live worker waits for an answer: stop the clock until evaluation has
-// caught up, then send what was held back.
-void ServerRank::pause_for_evaluation() {
-  Stopwatch paused;
+// Evaluation lags: the training clock stops now, and answers are held back
+// (gradients in flight land with the pause's time).
+void ServerRank::begin_pause() {
+  if (paused_) return;
+  paused_ = true;
+  pause_clock_ = Stopwatch();
   clock_.pause();
+}
+
+// Every live worker waits for an answer: wait until evaluation has caught
+// up, then send what was held back.
+void ServerRank::pause_for_evaluation() {
   run_.wait_for_evaluation();
-  run_.note_pause(paused.seconds());
+  run_.note_pause(pause_clock_.seconds());
   paused_ = false;
   if (run_.stopping()) return;  // the loop stops everyone, at the pause's time
   clock_.resume();
@@ -298,7 +307,7 @@ RunResult ServerRank::run() {
     if (stop_time_ < 0 && now >= next_eval) {
       run_.evaluate(next_eval);
       next_eval += config_.eval.every_seconds;
-      paused_ = paused_ || run_.evaluation_lagging();
+      if (run_.evaluation_lagging()) begin_pause();
     }
     if (paused_ && all_idle()) pause_for_evaluation();
     check_liveness(clock_.seconds());

@@ -5,6 +5,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "hsgd/common/error.h"
 
 namespace hsgd {
@@ -58,6 +61,9 @@ void SnapshotEvaluator::loop() {
   // takes the CPU the workers leave idle.
   tid_ = syscall(SYS_gettid);
   setpriority(PRIO_PROCESS, static_cast<id_t>(tid_.load()), 10);
+  // Every core: while the workers compute, its threads (niced like it) take
+  // only what they leave idle; while training pauses for it, the whole machine.
+  model_->set_threads_of_this_thread(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   while (true) {
     Snapshot s;
     {

@@ -102,14 +102,15 @@ void ThreadsRun::run_worker(GradientWorker& worker) {
   }
 }
 
-// Parks every worker, stops the training clock, waits for evaluation to
+// Stops the training clock at this evaluation point, parks every worker
+// (gradients in flight land with the pause's time), waits for evaluation to
 // catch up, and lets the workers go on.
 void ThreadsRun::pause_for_evaluation(std::unique_lock<std::mutex>& lock) {
   paused_ = true;
-  const int workers = config_.workers();
-  while (!stop_ && idle_ < workers && !run_.stopping()) changed_.wait_for(lock, Seconds(0.05));
   Stopwatch paused;
   clock_.pause();
+  const int workers = config_.workers();
+  while (!stop_ && idle_ < workers && !run_.stopping()) changed_.wait_for(lock, Seconds(0.05));
   lock.unlock();
   run_.wait_for_evaluation();
   lock.lock();
