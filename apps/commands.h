@@ -31,6 +31,14 @@ Command add_report_command(CLI::App& app);
 
 // ---- shared by train and compare (train_command.cc)
 
+// Prints "hsgd: error: ..." (or "internal error" for what is no hsgd::Error)
+// and returns the exit status: 1, or 3 for an internal error.
+int report_failure(const std::exception& e);
+
+// Runs `body`; if it throws, reports the failure and lets the runtime end
+// what waits for this process (mpi: every rank). Returns body's status.
+int run_or_abandon(Runtime& runtime, const std::function<int()>& body);
+
 // The models of model/ by name.
 ModelFactory model_factory(const std::string& name);
 

@@ -87,27 +87,25 @@ int compare_exit_status(const std::vector<RunResult>& results, const std::vector
   return status;
 }
 
-int run_compare(const OptionTable& table, TrainConfig& config, const std::string& modes_text) {
-  const std::vector<Mode> modes = parse_modes(modes_text);
-  if (config.runtime == RuntimeKind::kSingle) throw ConfigError("--runtime single has no modes to compare; use threads");
-  const auto runtime = make_runtime(config.runtime);
+int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config, const std::vector<Mode>& modes,
+                 const std::string& modes_text) {
   std::vector<TrainConfig> configs(modes.size(), config);
   for (size_t i = 0; i < modes.size(); ++i) {
     configs[i].ps.mode = modes[i];
-    prepare_config(*runtime, configs[i], table.given("workers"), machine_cores());
+    prepare_config(runtime, configs[i], table.given("workers"), machine_cores());
   }
   config = configs.back();
   const ModelFactory factory = model_factory(config.model);
   check_model(config, factory);
   set_compute_threads(config.threads);
-  if (!runtime->writes_results()) {  // an MPI worker rank
-    const Dataset data = runtime->load_data(config);
-    for (const auto& c : configs) runtime->serve(c, data, factory);
+  if (!runtime.writes_results()) {  // an MPI worker rank
+    const Dataset data = runtime.load_data(config);
+    for (const auto& c : configs) runtime.serve(c, data, factory);
     return 0;
   }
   if (config.out_dir.empty()) config.out_dir = default_out_dir("compare");
   RunFolder folder(config.out_dir, config.overwrite);
-  const Dataset data = load_or_discard(*runtime, config, folder);
+  const Dataset data = load_or_discard(runtime, config, folder);
   {
     std::ofstream out(folder.file("config.toml"));
     out << config_toml(config, "compare") << "modes = " << toml_string(modes_text) << "\n";
@@ -120,7 +118,7 @@ int run_compare(const OptionTable& table, TrainConfig& config, const std::string
       run.overwrite = false;
       std::fprintf(stderr, "hsgd compare: %s (%zu of %zu)\n", name_of(modes[i]), i + 1, modes.size());
       RunFolder mode_folder(run.out_dir, false);
-      results.push_back(run_training(*runtime, run, data, factory, mode_folder, "train", stderr));
+      results.push_back(run_training(runtime, run, data, factory, mode_folder, "train", stderr));
       if (results.back().status == RunStatus::kTerminated) break;
     }
     write_comparison(folder.path(), config, modes, results);
@@ -135,6 +133,13 @@ int run_compare(const OptionTable& table, TrainConfig& config, const std::string
   std::printf("results: %s/compare.csv, compare.json, and one folder per mode\n", config.out_dir.c_str());
   configs.resize(results.size());
   return compare_exit_status(results, configs);
+}
+
+int run_compare(const OptionTable& table, TrainConfig& config, const std::string& modes_text) {
+  const std::vector<Mode> modes = parse_modes(modes_text);
+  if (config.runtime == RuntimeKind::kSingle) throw ConfigError("--runtime single has no modes to compare; use threads");
+  const auto runtime = make_runtime(config.runtime);
+  return run_or_abandon(*runtime, [&] { return compare_with(*runtime, table, config, modes, modes_text); });
 }
 
 }  // namespace

@@ -38,12 +38,8 @@ int main(int argc, char** argv) {
   try {
     for (const auto& command : commands)
       if (command.app->parsed()) return command.run();
-  } catch (const hsgd::Error& e) {
-    std::fprintf(stderr, "hsgd: error: %s\n", e.what());
-    return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "hsgd: internal error: %s\n", e.what());
-    return hsgd::kExitInternalError;
+    return hsgd::cli::report_failure(e);
   }
   return 0;
 }

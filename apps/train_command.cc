@@ -37,6 +37,26 @@ Dataset load_or_discard(const Runtime& runtime, const TrainConfig& config, RunFo
   }
 }
 
+int report_failure(const std::exception& e) {
+  if (dynamic_cast<const Error*>(&e) != nullptr) {
+    std::fprintf(stderr, "hsgd: error: %s\n", e.what());
+    return kExitFailed;
+  }
+  std::fprintf(stderr, "hsgd: internal error: %s\n", e.what());
+  return kExitInternalError;
+}
+
+int run_or_abandon(Runtime& runtime, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    const int status = report_failure(e);
+    std::fflush(stderr);
+    runtime.abandon(status);
+    return status;
+  }
+}
+
 int machine_cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 void print_outcome(const RunResult& r, const TrainConfig& config) {
@@ -62,14 +82,13 @@ void print_outcome(const RunResult& r, const TrainConfig& config) {
 
 namespace {
 
-int run_train(const OptionTable& table, TrainConfig& config) {
-  const auto runtime = make_runtime(config.runtime);
-  prepare_config(*runtime, config, table.given("workers"), machine_cores());
+int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config) {
+  prepare_config(runtime, config, table.given("workers"), machine_cores());
   const ModelFactory factory = model_factory(config.model);
   check_model(config, factory);
-  if (!runtime->writes_results()) {  // an MPI worker rank
+  if (!runtime.writes_results()) {  // an MPI worker rank
     set_compute_threads(config.threads);
-    runtime->serve(config, runtime->load_data(config), factory);
+    runtime.serve(config, runtime.load_data(config), factory);
     return 0;
   }
   if (config.out_dir.empty()) config.out_dir = default_out_dir("train");
@@ -77,14 +96,19 @@ int run_train(const OptionTable& table, TrainConfig& config) {
   set_compute_threads(config.threads);
   std::fprintf(stderr, "hsgd: %s\n", compute_backend_summary().c_str());
   Stopwatch load_clock;
-  const Dataset data = load_or_discard(*runtime, config, folder);
+  const Dataset data = load_or_discard(runtime, config, folder);
   std::fprintf(stderr, "hsgd: data %s: %zu train + %zu test images of %s (%.1fs)\n", data.name.c_str(),
                data.train.size(), data.test.size(), data.train.shape.to_string().c_str(), load_clock.seconds());
   std::fprintf(stderr, "hsgd: model %s, runtime %s, %d worker(s), mode %s; results in %s\n", config.model.c_str(),
                name_of(config.runtime), config.workers(), name_of(config.ps.mode), config.out_dir.c_str());
-  const RunResult result = run_training(*runtime, config, data, factory, folder, "train", stderr);
+  const RunResult result = run_training(runtime, config, data, factory, folder, "train", stderr);
   print_outcome(result, config);
   return exit_status(result, config);
+}
+
+int run_train(const OptionTable& table, TrainConfig& config) {
+  const auto runtime = make_runtime(config.runtime);
+  return run_or_abandon(*runtime, [&] { return train_with(*runtime, table, config); });
 }
 
 }  // namespace

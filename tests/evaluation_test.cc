@@ -50,7 +50,7 @@ TEST(EvaluationKeepsUp, TargetAccuracyStopsTheRunWithinOneInterval) {
   if (!have_mnist()) GTEST_SKIP() << "MNIST not in " << HSGD_TEST_DATA_ROOT << " (scripts/setup.sh fetches it)";
   testing::TempDir dir;
   const testing::CommandResult r =
-      testing::hsgd(four_workers_on_two_cores(dir.file("run")) + " --seconds 120 --target-accuracy 0.95");
+      testing::hsgd(four_workers_on_two_cores(dir.file("run")) + " --seconds 120 --momentum 0.9 --target-accuracy 0.95");
   ASSERT_EQ(r.status, 0) << r.output;
   const auto s = summary_of(dir.file("run"));
   EXPECT_EQ(s["stop_reason"], "target accuracy reached");

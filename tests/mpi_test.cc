@@ -1,7 +1,9 @@
 // mpi_test.cc: really launches `mpirun` with 3 to 4 ranks on loopback and
 // checks that training makes progress and that rank 0's accounting balances,
 // in every mode; that a worker that stops answering is declared dead while
-// the run finishes with the others; and that SIGTERM ends a run cleanly.
+// the run finishes with the others; that SIGTERM ends a run cleanly (exit
+// 143), divergence stops every rank (exit 5), and a run is never overwritten
+// by accident.
 // Skipped, with a message, only where mpirun is missing.
 #include <cstdlib>
 #include <fstream>
@@ -101,6 +103,38 @@ TEST(Mpi, SigtermToTheServerEndsTheRunWithItsMetrics) {
   EXPECT_GT(s["accounting"]["updates"].get<int>(), 0);
   EXPECT_NE(testing::shell("pgrep -f '[r]untime mpi --model ray-tiny --data idx:" + dir.str() + "' >/dev/null"), 0)
       << "a rank was left running";
+}
+
+TEST(Mpi, DivergenceStopsEveryRankWithExitStatus5) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const int rc = mpirun(3,
+                        "--model ray-tiny --data idx:" + dir.str() +
+                            " --mode async --lr 100 --batch-size 16 --seconds 120 --delay none --eval-every 1 --out " +
+                            dir.file("run"),
+                        dir.file("log"));
+  EXPECT_EQ(rc, 5) << text(dir.file("log"));
+  const auto s = summary(dir.file("run"));
+  EXPECT_EQ(s["status"], "diverged");
+  EXPECT_NE(s["stop_reason"].get<std::string>().find("training diverged"), std::string::npos);
+  EXPECT_LT(s["final"]["updates"].get<int>(), 50);
+  EXPECT_LT(s["final"]["time_s"].get<double>(), 60.0);
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+}
+
+TEST(Mpi, AFolderThatHoldsARunIsNeverOverwrittenByAccident) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 200, 50);
+  const std::string args = "--model ray-tiny --data idx:" + dir.str() + " --updates 5 --delay none --out " + dir.file("run");
+  ASSERT_EQ(mpirun(3, args, dir.file("log")), 0) << text(dir.file("log"));
+  const std::string metrics = text(dir.file("run/metrics.csv"));
+  EXPECT_NE(mpirun(3, args, dir.file("log")), 0);
+  EXPECT_NE(text(dir.file("log")).find("holds a run already"), std::string::npos) << text(dir.file("log"));
+  EXPECT_EQ(text(dir.file("run/metrics.csv")), metrics);
+  EXPECT_EQ(mpirun(3, args + " --overwrite --seed 2", dir.file("log")), 0) << text(dir.file("log"));
+  EXPECT_NE(text(dir.file("run/metrics.csv")), metrics);
 }
 
 TEST(Mpi, WorkerCountMustMatchTheRanks) {

@@ -430,6 +430,8 @@ class MpiRuntime : public Runtime {
   void serve(const TrainConfig& config, const Dataset& data, const ModelFactory& factory) override {
     run_worker_rank(session_.rank(), config, data, factory);
   }
+  // Without it, MPI_Finalize would wait for ranks that wait for this one.
+  void abandon(int status) override { MPI_Abort(MPI_COMM_WORLD, status); }
   EvaluationMode evaluation() const override { return EvaluationMode::kBackground; }
   RunResult train(RunHarness& run) override { return ServerRank(run, session_.size() - 1).run(); }
 

@@ -36,6 +36,9 @@ class Runtime {
   virtual Dataset load_data(const TrainConfig& config) const;
   // Processes that do not write results (mpi workers) run here instead of train().
   virtual void serve(const TrainConfig&, const Dataset&, const ModelFactory&) {}
+  // This process failed with exit status `status` (its message is printed):
+  // ends whatever would wait for it (mpi: every rank, with MPI_Abort).
+  virtual void abandon(int /*status*/) {}
 
   // How the harness evaluates snapshots: on the training thread (single,
   // sim) or on a background thread (threads, mpi).
