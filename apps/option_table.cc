@@ -11,28 +11,29 @@ struct OptionBinder {
   OptionTable& table;
   bool with_mode;
 
-  void value(const std::string& name, const std::string& help, const std::string& default_text) {
+  void value(const std::string& name, const char* type, const std::string& help, const std::string& default_text) {
     if (name == "mode" && !with_mode) return;
     table.command_->add_option("--" + name, table.values_[name], help)
+        ->type_name(type)
         ->default_str(default_text)
         ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   }
-  void text(const std::string& name, const std::string& v, const std::string& help) { value(name, help, v); }
+  void text(const std::string& name, const std::string& v, const std::string& help) { value(name, "TEXT", help, v); }
   template <typename E>
   void choice(const std::string& name, E v, const std::string& help) {
-    value(name, help, name_of(v));
+    value(name, "NAME", help, name_of(v));
   }
   void number(const std::string& name, double v, const Range& range, const std::string& help) {
-    value(name, help + "; " + range.text(), toml_number(v));
+    value(name, "NUMBER", help + "; " + range.text(), toml_number(v));
   }
   template <typename Int>
   void integer(const std::string& name, Int v, const Range& range, const std::string& help) {
-    value(name, help + "; " + range.text(), std::to_string(v));
+    value(name, "INT", help + "; " + range.text(), std::to_string(v));
   }
   void numbers(const std::string& name, const std::vector<double>& v, const Range& range, const std::string& help) {
     std::string text;
     for (double x : v) text += (text.empty() ? "" : ",") + toml_number(x);
-    value(name, help + "; each " + range.text(), text);
+    value(name, "LIST", help + "; each " + range.text(), text);
   }
   void flag(const std::string& name, bool, const std::string& help) {
     table.command_->add_flag("--" + name, table.flags_[name], help);

@@ -2,7 +2,9 @@
 // every mode learns, sync rounds hold, accounting balances, files are written.
 #include "hsgd/runtime/threads_runtime.h"
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "hsgd/runtime/delay_model.h"
@@ -127,6 +129,51 @@ TEST(ThreadsRuntime, NonFiniteGradientsAreDroppedAndTrainingGoesOn) {
   EXPECT_EQ(r.final_row().dropped, dropped);
   EXPECT_TRUE(summary["accounting"]["balances"].get<bool>());
   EXPECT_GT(r.final_row().test_accuracy, 0.9);
+}
+
+// A model whose evaluation is slow: the evaluator falls behind the workers.
+class SlowEvaluation : public testing::LinearModel {
+ public:
+  using LinearModel::LinearModel;
+  Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    return LinearModel::evaluate(set, norm, batch);
+  }
+};
+
+TEST(ThreadsRuntime, EvaluationThatFallsBehindPausesTrainingOffTheClock) {
+  testing::TempDir dir;
+  const Dataset data = testing::blobs_dataset(2000, 300, 6);
+  TrainConfig config = small_config(dir.str(), "async");
+  config.budget.updates = 0;
+  config.budget.seconds = 0.6;
+  config.eval.every_seconds = 0.02;  // a snapshot every 20 ms, each taking 40 ms to evaluate
+  const RunResult r = testing::run_threads(
+      config, data, [](uint64_t seed) { return std::make_unique<SlowEvaluation>(ImageShape{1, 4, 4}, seed); }, nullptr);
+  const auto e = read_summary(dir.str())["evaluation"];
+  EXPECT_GT(e["training_paused_seconds"].get<double>(), 0.2);
+  EXPECT_LE(e["most_snapshots_held"].get<int>(), 2);
+  EXPECT_GE(e["evaluated_during_training"].get<double>(), 0.8 * e["points_during_training"].get<double>());
+  ASSERT_GE(r.rows.size(), 20u);
+  for (size_t i = 1; i + 1 < r.rows.size(); ++i)  // snapshot times, not evaluation times
+    EXPECT_NEAR(r.rows[i].time_s, 0.02 * static_cast<double>(i), 1e-9);
+  EXPECT_NEAR(r.train_seconds, 0.6, 0.1);  // the pauses are not training time
+}
+
+TEST(ThreadsRuntime, TargetAccuracyStopsTheRunFromTheEvaluatorThread) {
+  testing::TempDir dir;
+  const Dataset data = testing::blobs_dataset(2000, 300, 7);
+  TrainConfig config = small_config(dir.str(), "async");
+  config.budget.updates = 0;
+  config.budget.seconds = 30;
+  config.eval.every_seconds = 0.02;
+  config.eval.target_accuracy = 0.9;
+  const RunResult r = testing::run_threads(config, data, testing::linear_factory(), nullptr);
+  EXPECT_EQ(r.status, RunStatus::kFinished);
+  EXPECT_EQ(r.stop_reason, "target accuracy reached");
+  ASSERT_GE(r.target_reached_seconds, 0.0);
+  EXPECT_LE(r.train_seconds - r.target_reached_seconds, 0.02 + 0.11);  // one interval, and the monitor's wake-up
+  EXPECT_LT(r.train_seconds, 10.0);
 }
 
 TEST(DelayModel, PicksItsShareOfWorkersFromTheSeed) {
