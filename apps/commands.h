@@ -45,8 +45,10 @@ ModelFactory model_factory(const std::string& name);
 // runs/<prefix>-<time>, with -2, -3, ... when that is taken.
 std::string default_out_dir(const std::string& prefix);
 
-// The runtime's data, or (on a failure) `folder` removed and the error rethrown.
-Dataset load_or_discard(const Runtime& runtime, const TrainConfig& config, RunFolder& folder);
+// The runtime's data, checked against the model (image shape, classes); on
+// a failure `folder` is removed (the run never started) and the error rethrown.
+Dataset load_run_data(const Runtime& runtime, const TrainConfig& config, const ModelFactory& factory,
+                      RunFolder& folder);
 
 // The cores of this machine.
 int machine_cores();

@@ -105,7 +105,7 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
   }
   if (config.out_dir.empty()) config.out_dir = default_out_dir("compare");
   RunFolder folder(config.out_dir, config.overwrite);
-  const Dataset data = load_or_discard(runtime, config, folder);
+  const Dataset data = load_run_data(runtime, config, factory, folder);
   {
     std::ofstream out(folder.file("config.toml"));
     out << config_toml(config, "compare") << "modes = " << toml_string(modes_text) << "\n";

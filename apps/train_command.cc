@@ -28,9 +28,12 @@ std::string default_out_dir(const std::string& prefix) {
   return dir;
 }
 
-Dataset load_or_discard(const Runtime& runtime, const TrainConfig& config, RunFolder& folder) {
+Dataset load_run_data(const Runtime& runtime, const TrainConfig& config, const ModelFactory& factory,
+                      RunFolder& folder) {
   try {
-    return runtime.load_data(config);
+    Dataset data = runtime.load_data(config);
+    check_model_fits_data(*factory(config.seed), data);
+    return data;
   } catch (...) {
     folder.discard();  // the run never started: leave nothing behind
     throw;
@@ -96,7 +99,7 @@ int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config) 
   set_compute_threads(config.threads);
   std::fprintf(stderr, "hsgd: %s\n", compute_backend_summary().c_str());
   Stopwatch load_clock;
-  const Dataset data = load_or_discard(runtime, config, folder);
+  const Dataset data = load_run_data(runtime, config, factory, folder);
   std::fprintf(stderr, "hsgd: data %s: %zu train + %zu test images of %s (%.1fs)\n", data.name.c_str(),
                data.train.size(), data.test.size(), data.train.shape.to_string().c_str(), load_clock.seconds());
   std::fprintf(stderr, "hsgd: model %s, runtime %s, %d worker(s), mode %s; results in %s\n", config.model.c_str(),

@@ -74,6 +74,19 @@ TEST(Cli, UnknownModelAndDataSet) {
   EXPECT_CONTAINS(r.output, "unknown data set 'svhn'");
 }
 
+TEST(Cli, DataTheModelCannotTakeLeavesNoRunFolder) {
+  testing::TempDir dir;
+  CommandResult r = hsgd("train --runtime sim --workers 2 --model mlp --data synthetic:classes=20,samples=500 --updates 5 --out " +
+                         dir.file("o"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "model mlp scores 10 classes but data set synthetic:features=20,classes=20");
+  r = hsgd("train --runtime sim --workers 2 --model ray-tiny --data synthetic:samples=500 --updates 5 --out " + dir.file("o"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "model ray-tiny takes 1x28x28 images but data set synthetic");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("o")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("o.partial")));
+}
+
 TEST(Cli, BrokenDataFileIsNamed) {
   testing::TempDir dir;
   testing::write_idx_folder(dir.str(), 20, 10);

@@ -22,6 +22,7 @@ class LinearModel : public Model {
   const std::string& name() const override { return name_; }
   size_t num_params() const override { return params_.size(); }
   ImageShape input_shape() const override { return shape_; }
+  int num_classes() const override { return 10; }
   void get_params(float* flat) const override { std::memcpy(flat, params_.data(), params_.size() * sizeof(float)); }
   void set_params(const float* flat) override { std::memcpy(params_.data(), flat, params_.size() * sizeof(float)); }
 

@@ -33,6 +33,8 @@ class Model {
   virtual const std::string& name() const = 0;
   virtual size_t num_params() const = 0;
   virtual ImageShape input_shape() const = 0;
+  // How many classes its output scores (labels must be below this).
+  virtual int num_classes() const = 0;
 
   // Copies all parameters to / from `flat` (num_params() floats), in the
   // order of the network's parameter list.

@@ -44,6 +44,8 @@ class TorchModel final : public Model {
   }
 
   const std::string& name() const override { return name_; }
+  // Every network ends with a Linear layer: its bias is the last parameter.
+  int num_classes() const override { return static_cast<int>(params_.back().numel()); }
   void set_threads_of_this_thread(int threads) override {
     t_compute_threads = threads;
     apply_compute_threads_in_this_thread();

@@ -64,6 +64,9 @@ void check_model_fits_data(const Model& model, const Dataset& data) {
   if (!(model.input_shape() == data.train.shape))
     throw ConfigError("model " + model.name() + " takes " + model.input_shape().to_string() +
                       " images but data set " + data.name + " has " + data.train.shape.to_string() + " images");
+  if (data.num_classes > model.num_classes())
+    throw ConfigError("model " + model.name() + " scores " + std::to_string(model.num_classes()) +
+                      " classes but data set " + data.name + " has " + std::to_string(data.num_classes));
 }
 
 RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Dataset& data,

@@ -48,7 +48,8 @@ RunResult run_training(Runtime& runtime, const TrainConfig& config, const Datase
 // The process exit status that says how the run ended.
 int exit_status(const RunResult& result, const TrainConfig& config);
 
-// Throws ConfigError when the model cannot take the data set's images.
+// Throws ConfigError when the model cannot take the data set's images or
+// does not score all its classes.
 void check_model_fits_data(const Model& model, const Dataset& data);
 
 }  // namespace hsgd

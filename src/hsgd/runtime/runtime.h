@@ -23,8 +23,8 @@ class Runtime {
   virtual ~Runtime() = default;
 
   // Settings this runtime decides before the configuration is validated
-  // (mpi: the number of workers from the ranks). `given(name)`: whether the
-  // user set option `name`.
+  // (mpi: the number of workers from the ranks, unless the user set
+  // --workers; single: one worker, no delays).
   virtual void resolve(TrainConfig&, bool /*workers_given*/) const {}
   // Checks only this runtime can make (mpi: workers against ranks); before
   // any data is loaded.
