@@ -51,7 +51,7 @@ OptionTable::OptionTable(CLI::App* command, TrainConfig& config, bool with_mode)
 
 void OptionTable::add_extra(const std::string& name, std::string& field, const std::string& help) {
   extra_.emplace_back(name, &field);
-  command_->add_option("--" + name, values_[name], help)->default_str(field);
+  command_->add_option("--" + name, field, help)->default_str(field);  // the command line sets it at once
 }
 
 bool OptionTable::on_command_line(const std::string& name) const {
@@ -67,13 +67,8 @@ void OptionTable::apply() {
     return on_command_line(name);
   };
   if (!config_path_.empty()) read_config_file(config_path_, config_, skip, extra_);
-  for (const auto& [name, field] : extra_)
-    if (on_command_line(name)) *field = values_.at(name);
-  for (const auto& [name, text] : values_) {
-    bool extra = false;
-    for (const auto& e : extra_) extra |= e.first == name;
-    if (!extra && on_command_line(name)) set_option(config_, name, text);
-  }
+  for (const auto& [name, text] : values_)
+    if (on_command_line(name)) set_option(config_, name, text);
   for (const auto& [name, value] : flags_)
     if (on_command_line(name)) set_option(config_, name, value ? "true" : "false");
 }
