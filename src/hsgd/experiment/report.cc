@@ -17,8 +17,9 @@ namespace hsgd {
 namespace fs = std::filesystem;
 namespace {
 
-// The suite's real time and the runs at a time, from experiment.json when it
-// is there and readable (the report goes on without them otherwise).
+// The suite's real time, the runs at a time and the machines that ran them,
+// from experiment.json when it is there and readable (the report goes on
+// without them otherwise).
 void read_timing(const fs::path& root, report::MarkdownContext& context) {
   const fs::path file = root / "experiment.json";
   if (context.real_seconds >= 0 || !fs::is_regular_file(file)) return;
@@ -26,8 +27,13 @@ void read_timing(const fs::path& root, report::MarkdownContext& context) {
     const auto j = nlohmann::json::parse(read_bounded_text_file(file.string(), kMaxExperimentFileBytes,
                                                                 "the suite's record"));
     context.real_seconds = j.value("real_seconds_total", -1.0);
-    for (const auto& inv : j.value("invocations", nlohmann::json::array()))
-      if (inv.value("runs_run", 0) > 0) context.jobs = std::max(context.jobs, inv.value("jobs", 0));
+    for (const auto& inv : j.value("invocations", nlohmann::json::array())) {
+      if (inv.value("runs_run", 0) == 0) continue;
+      context.jobs = std::max(context.jobs, inv.value("jobs", 0));
+      const std::string machine = inv.value("machine", std::string());
+      if (!machine.empty() && context.machine.find(machine) == std::string::npos)
+        context.machine += (context.machine.empty() ? "" : " and ") + machine;
+    }
   } catch (const nlohmann::json::exception&) {
   } catch (const DataError&) {
   }

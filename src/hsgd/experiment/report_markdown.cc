@@ -4,9 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "hsgd/experiment/report_writers.h"
 
@@ -45,17 +43,6 @@ std::string cell_text(const std::string& s) {
 }
 
 bool significant(const stats::Summary& s) { return s.p_value < 0.05; }
-
-std::string machine_line() {
-  std::ifstream cpu("/proc/cpuinfo");
-  std::string model;
-  for (std::string line; std::getline(cpu, line);)
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  return std::to_string(std::thread::hardware_concurrency()) + " cores" + (model.empty() ? "" : " (" + model + ")");
-}
 
 // "sign reproduced (paper +1.374, hsgd +0.52), significant (p = 0.004)"
 std::string verdict(double paper, const stats::Summary& s, Metric m) {
@@ -131,11 +118,11 @@ void write_setup(std::ostream& md, const Suite& suite, const MarkdownContext& co
         "seeds, its 95% confidence interval (Student's t, n − 1 degrees of freedom) and the two-sided paired "
         "t-test p-value. \"Averaged over the run\" is the mean over the run's evaluation points, as in the "
         "paper's tables; accuracy is in percentage points.\n";
-  md << "- Real time of the suite on this machine: ";
+  md << "- Real time of the suite: ";
   if (context.real_seconds >= 0) md << fmt(context.real_seconds / 60, 1) << " min";
   else md << "not recorded";
   if (context.jobs > 0) md << " (" << context.jobs << " runs at a time)";
-  md << "; machine: " << machine_line() << ".\n";
+  md << "; machine: " << (context.machine.empty() ? "not recorded" : context.machine) << ".\n";
   md << "- Reproduce: `hsgd experiment " << (suite.origin == "built-in" ? suite.name : suite.origin)
      << "` (finished runs are skipped); rebuild this report: `hsgd report " << context.results_dir << "`.\n\n";
 }

@@ -38,6 +38,7 @@ struct MarkdownContext {
   std::string results_dir;  // as the user gave it, for the "rebuild" line
   double real_seconds = -1;  // the suite's real time; <0 = not recorded
   int jobs = 0;              // runs at a time; 0 = not recorded
+  std::string machine;       // where the runs ran; empty = not recorded
   bool figures_drawn = true;
 };
 std::string report_markdown(const Suite& suite, const CellResults& cells, const MarkdownContext& context);

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/machine.h"
 #include "hsgd/common/progress.h"
 #include "hsgd/common/stopwatch.h"
 
@@ -280,7 +281,8 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
   log["runs"] = outcome.total;
   nlohmann::json inv = {{"finished_utc", utc_now()}, {"real_seconds", outcome.seconds}, {"runs_run", outcome.ran},
                         {"already_done", outcome.already_done}, {"jobs", opt.jobs},
-                        {"threads_per_run", opt.threads_per_run}, {"failed", outcome.failed.size()},
+                        {"threads_per_run", opt.threads_per_run}, {"machine", machine_description()},
+                        {"failed", outcome.failed.size()},
                         {"interrupted", outcome.interrupted}};
   log["invocations"].push_back(inv);
   double total = 0;
