@@ -59,7 +59,7 @@ TEST(EvaluationKeepsUp, TargetAccuracyStopsTheRunWithinOneInterval) {
   std::printf("target 95%% reached by the snapshot at %.1fs; training stopped at %.2fs\n", reached, stopped);
   ASSERT_GE(reached, 0.0);
   EXPECT_LT(stopped, 120.0);
-  EXPECT_LE(stopped - reached, 2.0 + 0.05);  // one --eval-every, and the time it takes to stop
+  EXPECT_LE(stopped - reached, 2.0 + 0.25);  // one --eval-every, and the monitor thread's wake-up under load
 }
 
 }  // namespace
