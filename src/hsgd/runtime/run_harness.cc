@@ -236,7 +236,13 @@ RunResult RunHarness::finish(double train_seconds, const nlohmann::json& extra) 
   result_.wall_seconds = wall_.seconds();
   result_.status = status_;
   result_.stop_reason = stop_reason_;
+  nlohmann::json summary = summary_json();
+  if (extra.is_object()) summary.update(extra);
+  write_json_file(dir_ + "/summary.json", summary);
+  return result_;
+}
 
+nlohmann::json RunHarness::summary_json() const {
   nlohmann::json summary = result_;
   summary["config"] = config_;
   summary["model_parameters"] = ps_->num_params();
@@ -258,9 +264,7 @@ RunResult RunHarness::finish(double train_seconds, const nlohmann::json& extra) 
                            {"evaluated_during_training", evaluated_during_training_.load()},
                            {"most_snapshots_held", most_unfinished_},
                            {"training_paused_seconds", paused_seconds_}};
-  if (extra.is_object()) summary.update(extra);
-  write_json_file(dir_ + "/summary.json", summary);
-  return result_;
+  return summary;
 }
 
 }  // namespace hsgd

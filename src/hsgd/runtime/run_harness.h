@@ -119,6 +119,8 @@ class RunHarness {
   void record_row(const MetricsRow& row);
   void check_divergence(const PushOutcome& out, double loss, double now);
   Snapshot snapshot(double t);
+  // What every runtime's summary.json says: result, configuration, PS accounting, evaluation.
+  nlohmann::json summary_json() const;
   std::string budget_reason(double now) const;
 
   const StopSignals signals_;  // while the run lives, SIGINT/SIGTERM stop it cleanly
