@@ -6,7 +6,6 @@
 // Writes OUT/<mode>/ for each run and OUT/compare.csv, OUT/compare.json; OUT
 // is OUT.partial/ until the last run has ended. A terminated run ends the
 // comparison; a diverged one does not.
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -106,10 +105,7 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
   if (config.out_dir.empty()) config.out_dir = default_out_dir("compare");
   RunFolder folder(config.out_dir, config.overwrite);
   const Dataset data = load_run_data(runtime, config, factory, folder);
-  {
-    std::ofstream out(folder.file("config.toml"));
-    out << config_toml(config, "compare") << "modes = " << toml_string(modes_text) << "\n";
-  }
+  write_config_file(folder, config, "compare", "modes = " + toml_string(modes_text) + "\n");
   std::vector<RunResult> results;
   try {
     for (size_t i = 0; i < modes.size(); ++i) {
@@ -123,10 +119,7 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
     }
     write_comparison(folder.path(), config, modes, results);
   } catch (...) {
-    try {
-      folder.commit();
-    } catch (const std::exception&) {
-    }
+    folder.commit_after_failure();
     throw;
   }
   folder.commit();

@@ -1,7 +1,6 @@
 // option_table.cc: see option_table.h.
 #include "apps/option_table.h"
 
-#include "hsgd/common/toml_text.h"
 #include "hsgd/config/option_list.h"
 
 namespace hsgd::cli {
@@ -11,29 +10,27 @@ struct OptionBinder {
   OptionTable& table;
   bool with_mode;
 
-  void value(const std::string& name, const char* type, const std::string& help, const std::string& default_text) {
+  void value(const std::string& name, const char* type, const std::string& help) {
     if (name == "mode" && !with_mode) return;
     table.command_->add_option("--" + name, table.values_[name], help)
         ->type_name(type)
-        ->default_str(default_text)
+        ->default_str(option_text(table.config_, name))
         ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   }
-  void text(const std::string& name, const std::string& v, const std::string& help) { value(name, "TEXT", help, v); }
+  void text(const std::string& name, const std::string&, const std::string& help) { value(name, "TEXT", help); }
   template <typename E>
-  void choice(const std::string& name, E v, const std::string& help) {
-    value(name, "NAME", help, name_of(v));
+  void choice(const std::string& name, E, const std::string& help) {
+    value(name, "NAME", help);
   }
-  void number(const std::string& name, double v, const Range& range, const std::string& help) {
-    value(name, "NUMBER", help + "; " + range.text(), toml_number(v));
+  void number(const std::string& name, double, const Range& range, const std::string& help) {
+    value(name, "NUMBER", help + "; " + range.text());
   }
   template <typename Int>
-  void integer(const std::string& name, Int v, const Range& range, const std::string& help) {
-    value(name, "INT", help + "; " + range.text(), std::to_string(v));
+  void integer(const std::string& name, Int, const Range& range, const std::string& help) {
+    value(name, "INT", help + "; " + range.text());
   }
-  void numbers(const std::string& name, const std::vector<double>& v, const Range& range, const std::string& help) {
-    std::string text;
-    for (double x : v) text += (text.empty() ? "" : ",") + toml_number(x);
-    value(name, "LIST", help + "; each " + range.text(), text);
+  void numbers(const std::string& name, const std::vector<double>&, const Range& range, const std::string& help) {
+    value(name, "LIST", help + "; each " + range.text());
   }
   void flag(const std::string& name, bool, const std::string& help) {
     table.command_->add_flag("--" + name, table.flags_[name], help);

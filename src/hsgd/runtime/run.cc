@@ -82,23 +82,22 @@ RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Datas
   }
 }
 
+void write_config_file(const RunFolder& folder, const TrainConfig& config, const std::string& command,
+                       const std::string& extra) {
+  std::ofstream out(folder.file("config.toml"));
+  out << config_toml(config, command) << extra;
+  if (!out) throw Error(folder.file("config.toml") + ": cannot write the run's configuration");
+}
+
 RunResult run_training(Runtime& runtime, const TrainConfig& config, const Dataset& data,
                        const ModelFactory& factory, RunFolder& folder, const std::string& command, std::FILE* log) {
-  {
-    std::ofstream out(folder.file("config.toml"));
-    out << config_toml(config, command);
-    if (!out) throw Error(folder.file("config.toml") + ": cannot write the run's configuration");
-  }
+  write_config_file(folder, config, command);
   try {
     const RunResult result = run_in_folder(runtime, config, data, factory, folder.path(), log);
     folder.commit();
     return result;
   } catch (...) {
-    try {
-      folder.commit();  // a failed run ends too: its summary says why
-    } catch (const std::exception&) {
-      // the results stay in OUT.partial; the run's own error matters more
-    }
+    folder.commit_after_failure();
     throw;
   }
 }

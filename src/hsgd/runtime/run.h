@@ -40,6 +40,11 @@ void check_model(const TrainConfig& config, const ModelFactory& factory);
 RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Dataset& data,
                         const ModelFactory& factory, const std::string& dir, std::FILE* log);
 
+// Writes folder/config.toml: the configuration as `command` saves it, and
+// `extra` TOML lines of that command's own options. Throws Error.
+void write_config_file(const RunFolder& folder, const TrainConfig& config, const std::string& command,
+                       const std::string& extra = "");
+
 // The whole run in `folder`: config.toml (as `command` saves it),
 // run_in_folder, then the rename to OUT/ (also when the run failed).
 RunResult run_training(Runtime& runtime, const TrainConfig& config, const Dataset& data,

@@ -118,6 +118,13 @@ void RunFolder::commit() {
   if (ec) throw Error("cannot rename " + partial_ + " to " + out_ + ": " + ec.message());
 }
 
+void RunFolder::commit_after_failure() noexcept {
+  try {
+    commit();
+  } catch (const std::exception&) {
+  }
+}
+
 void RunFolder::discard() {
   close(lock_fd_);
   lock_fd_ = -1;

@@ -36,6 +36,10 @@ class RunFolder {
   // Renames OUT.partial to OUT (replacing the old run with `overwrite`).
   // Throws Error, leaving the results in OUT.partial, if that is impossible.
   void commit();
+  // commit() for a run that failed: its summary says why. If the rename is
+  // impossible the results stay in OUT.partial, and the run's own error
+  // (being rethrown) is the one the user sees.
+  void commit_after_failure() noexcept;
   // Removes OUT.partial: for a run that never started (its data could not
   // be loaded), so nothing is left behind.
   void discard();
