@@ -272,8 +272,11 @@ void ServerRank::pause_for_evaluation() {
   run_.wait_for_evaluation();
   run_.note_pause(pause_clock_.seconds());
   paused_ = false;
-  if (run_.stopping()) return;  // the loop stops everyone, at the pause's time
+  // A run stopped meanwhile ends at the pause's time; the clock goes on
+  // either way, for the liveness checks and the wait for the workers' byes.
+  if (run_.stopping()) begin_stop(clock_.seconds());
   clock_.resume();
+  if (stop_time_ >= 0) return;
   for (int w = 0; w < workers_; ++w)
     if (held_[w]) {
       held_[w] = 0;

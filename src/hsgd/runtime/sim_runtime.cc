@@ -171,9 +171,12 @@ RunResult SimRun::train() {
     }
     if ((handled_ & 63) == 0) run_.show_progress(sim::to_seconds(now_), wall_.seconds(), "(virtual)");
   }
-  Stopwatch eval_clock;
+  {
+    Stopwatch eval_clock;  // the last snapshot is evaluated here, inline
+    run_.end_training(sim::to_seconds(now_));
+    eval_real_seconds_ += eval_clock.seconds();
+  }
   RunResult result = run_.finish(sim::to_seconds(now_), summary_fields());
-  eval_real_seconds_ += eval_clock.seconds();
   if (run_.log() != nullptr)
     std::fprintf(run_.log(), "hsgd: simulated %.1fs in %.1fs real (%.1fs computing gradients, %.1fs evaluating)\n",
                  result.train_seconds, wall_.seconds(), compute_real_seconds_, eval_real_seconds_);
