@@ -4,11 +4,13 @@
 //
 // Every run is checked before the first starts: its options go through the
 // same parser and checks as `hsgd train`, so a typo fails at once, naming the
-// run and the option.
+// run and the option. Equal runs of different cells are run once (plan_runs).
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -66,14 +68,34 @@ void list_suites() {
   }
 }
 
+// " (sync, async shared with runs/<owner>/)": the modes of a cell whose runs
+// another cell's folder holds (equal but for options those modes ignore).
+std::string shared_runs_note(const std::vector<SuiteRun>& runs, const std::string& cell_key) {
+  std::map<std::string, std::vector<std::string>> modes_by_owner;
+  for (const auto& r : runs) {
+    if (r.cell_key == cell_key || std::find(r.cells.begin(), r.cells.end(), cell_key) == r.cells.end()) continue;
+    auto& modes = modes_by_owner[r.cell_key];
+    if (std::find(modes.begin(), modes.end(), r.mode) == modes.end()) modes.push_back(r.mode);
+  }
+  std::string note;
+  for (const auto& [owner, modes] : modes_by_owner) {
+    note += note.empty() ? " (" : "; ";
+    for (size_t i = 0; i < modes.size(); ++i) note += (i > 0 ? ", " : "") + modes[i];
+    note += " shared with runs/" + owner + "/";
+  }
+  return note.empty() ? note : note + ")";
+}
+
 void print_plan(const Suite& s) {
+  const std::vector<SuiteRun> runs = plan_runs(s);
   std::printf("suite %s (%s): %s\n", s.name.c_str(), s.origin.c_str(), s.description.c_str());
   std::printf("  %zu seeds, modes", s.seeds.size());
   for (const auto& m : s.modes) std::printf(" %s", m.c_str());
-  std::printf("; %zu distinct runs\n", plan_runs(s).size());
+  std::printf("; %zu distinct runs\n", runs.size());
   for (const auto& t : s.tables) {
     std::printf("  %s\n", t.name.c_str());
-    for (const auto& c : t.cells) std::printf("    %-12s -> runs/%s/\n", c.label.c_str(), c.key.c_str());
+    for (const auto& c : t.cells)
+      std::printf("    %-12s -> runs/%s/%s\n", c.label.c_str(), c.key.c_str(), shared_runs_note(runs, c.key).c_str());
   }
 }
 

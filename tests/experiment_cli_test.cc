@@ -46,7 +46,10 @@ TEST(Experiment, QuickSuiteRunsResumesAndReports) {
   const fs::path out = dir.file("quick");
   CommandResult r = hsgd("experiment quick --out " + out.string());
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_CONTAINS(r.output, "18 runs, 0 already done, 18 to run");
+  // sync and async read no schedule: run once per seed for both cells (3 + 3 + 2 x 3 hybrid).
+  EXPECT_CONTAINS(r.output, "12 runs, 0 already done, 12 to run");
+  EXPECT_TRUE(fs::exists(out / "runs/schedule=step-S=100/sync-seed1/metrics.csv"));
+  EXPECT_FALSE(fs::exists(out / "runs/schedule=step-S=300/sync-seed1"));
 
   // The report: its tables, verdicts and figures.
   const std::string report = read(out / "REPORT.md");
@@ -78,11 +81,14 @@ TEST(Experiment, QuickSuiteRunsResumesAndReports) {
   }
   EXPECT_EQ(read_csv(out / "curves/schedule=step-S=100-hybrid.csv").size(), 1u + 21);  // t = 0, 1, ..., 20
 
-  // Started again, it runs nothing and rebuilds the same tables.
+  // Started again, it runs nothing and rebuilds the same tables; a run whose
+  // request.toml names the schedule, as before sync and async runs were
+  // shared, counts as done too.
   const std::string tables_before = read(out / "tables.csv");
+  std::ofstream(out / "runs/schedule=step-S=100/sync-seed1/request.toml", std::ios::app) << "schedule = \"step:S=100\"\n";
   r = hsgd("experiment quick --out " + out.string());
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_CONTAINS(r.output, "18 runs, 18 already done, 0 to run");
+  EXPECT_CONTAINS(r.output, "12 runs, 12 already done, 0 to run");
   EXPECT_EQ(read(out / "tables.csv"), tables_before);
 
   // An interrupted run (a .partial folder) and a missing one are redone, bit for bit.
@@ -93,7 +99,7 @@ TEST(Experiment, QuickSuiteRunsResumesAndReports) {
   fs::remove_all(out / "runs/schedule=step-S=300/hybrid-seed1");
   r = hsgd("experiment quick --out " + out.string() + " --jobs 1");
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_CONTAINS(r.output, "18 runs, 16 already done, 2 to run");
+  EXPECT_CONTAINS(r.output, "12 runs, 10 already done, 2 to run");
   EXPECT_FALSE(fs::exists(run.string() + ".partial"));
   EXPECT_EQ(read(run / "metrics.csv"), metrics);
   EXPECT_EQ(read(out / "tables.csv"), tables_before);
@@ -127,10 +133,12 @@ TEST(Experiment, ListsSuitesAndTheirRuns) {
   CommandResult r = hsgd("experiment");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_CONTAINS(r.output, "paper-mnist");
-  EXPECT_CONTAINS(r.output, "60 runs");
+  EXPECT_CONTAINS(r.output, "40 runs");  // paper-mnist: sync and async once per batch size and seed
   r = hsgd("experiment paper-cifar10 --list");
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_CONTAINS(r.output, "(300,32)     -> runs/schedule=step-S=300_batch-size=32/");
+  EXPECT_CONTAINS(r.output, "(300,32)     -> runs/schedule=step-S=300_batch-size=32/\n");
+  EXPECT_CONTAINS(r.output, "(500,32)     -> runs/schedule=step-S=500_batch-size=32/ "
+                            "(sync, async shared with runs/schedule=step-S=300_batch-size=32/)\n");
 }
 
 TEST(Experiment, MistakesInASuiteFailBeforeAnyRun) {

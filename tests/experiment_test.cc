@@ -107,7 +107,7 @@ TEST(Suite, GridCellsLabelsAndPaperNumbers) {
   EXPECT_EQ(s.tables[1].cells[0].key, "schedule=step-S=500_batch-size=32");
   EXPECT_EQ(s.tables[1].cells[0].label, "batch-size=32");
   const auto runs = plan_runs(s);
-  EXPECT_EQ(runs.size(), 4u * 2 * 2);
+  EXPECT_EQ(runs.size(), 2u * 2 + 4 * 2);  // async per (batch, seed): it reads no schedule; hybrid per (cell, seed)
   std::set<std::string> dirs;
   for (const auto& r : runs) dirs.insert(r.dir);
   EXPECT_EQ(dirs.size(), runs.size());
@@ -120,6 +120,87 @@ TEST(Suite, RunRequestsCarryEveryOptionAndTheSeed) {
   for (const char* line : {"mode = \"hybrid\"\n", "seed = 2\n", "runtime = \"sim\"\n", "lr = 0.01\n",
                            "data = \"synthetic:seed=2\"\n", "batch-size = 32\n", "schedule = \"step:S=300\"\n"})
     EXPECT_NE(r.request.find(line), std::string::npos) << line << " not in\n" << r.request;
+}
+
+// A grid of schedule x batch size, and a second table whose cell differs from
+// the first table's (300, 32) only in `wait`, which sync and async ignore too.
+const char* const kSharingSuite = R"(
+name = "t"
+seeds = 2
+[options]
+runtime = "sim"
+[[table]]
+name = "grid"
+vary = ["schedule", "batch-size"]
+[table.grid]
+schedule = ["step:S=300", "step:S=500"]
+batch-size = [32, 64]
+[[table]]
+name = "waiting"
+options = { schedule = "step:S=300", wait = "applied" }
+[table.grid]
+batch-size = [32]
+)";
+
+TEST(Suite, SyncAndAsyncRunsAreSharedByCellsThatDifferOnlyInOptionsTheyIgnore) {
+  const Suite s = parse_suite(kSharingSuite, "t.toml");
+  const auto& grid = s.tables[0].cells;
+  const std::string waiting = s.tables[1].cells[0].key;
+  const auto runs = plan_runs(s);
+  std::map<std::string, int> per_mode;
+  std::set<std::string> dirs;
+  for (const SuiteRun& r : runs) {
+    ++per_mode[r.mode];
+    dirs.insert(r.dir);
+    EXPECT_EQ(r.cells.front(), r.cell_key);
+    EXPECT_NE(r.request.find("batch-size = "), std::string::npos) << r.request;
+    if (r.mode == "hybrid") {
+      EXPECT_EQ(r.cells.size(), 1u) << r.dir;
+      EXPECT_EQ(r.request, r.request_with_ignored_options);
+      EXPECT_NE(r.request.find("schedule = \"step:S="), std::string::npos) << r.request;
+      continue;
+    }
+    // Served from the S = 300 cell of its batch size, to the S = 500 one (and the wait one at 32).
+    EXPECT_EQ(r.request.find("schedule = "), std::string::npos) << r.request;
+    EXPECT_EQ(r.request.find("wait = "), std::string::npos) << r.request;
+    EXPECT_NE(r.request_with_ignored_options.find("schedule = \"step:S=300\"\n"), std::string::npos);
+    const bool batch32 = r.cell_key == grid[0].key;
+    EXPECT_TRUE(batch32 || r.cell_key == grid[1].key) << r.dir;
+    const std::vector<std::string> served = batch32 ? std::vector<std::string>{grid[0].key, grid[2].key, waiting}
+                                                    : std::vector<std::string>{grid[1].key, grid[3].key};
+    EXPECT_EQ(r.cells, served) << r.dir;
+  }
+  EXPECT_EQ(per_mode, (std::map<std::string, int>{{"sync", 2 * 2}, {"async", 2 * 2}, {"hybrid", 5 * 2}}));
+  EXPECT_EQ(dirs.size(), runs.size());
+
+  // Every cell, mode and seed has its folder: its own, or the owner's.
+  const RunFolders folders(runs);
+  for (const auto& table : s.tables)
+    for (const auto& cell : table.cells)
+      for (uint64_t seed : s.seeds)
+        for (const auto& mode : s.modes) {
+          const std::string& folder = folders.of(cell.key, mode, seed);
+          EXPECT_TRUE(dirs.count(folder)) << folder;
+          if (mode == "hybrid") {
+            EXPECT_EQ(folder, run_dir(cell.key, mode, seed));
+          }
+        }
+  EXPECT_EQ(folders.of(grid[3].key, "sync", 2), run_dir(grid[1].key, "sync", 2));
+  EXPECT_EQ(folders.of(waiting, "async", 1), run_dir(grid[0].key, "async", 1));
+  EXPECT_EQ(folders.of(waiting, "hybrid", 1), run_dir(waiting, "hybrid", 1));
+  testing::expect_error<Error>([&] { folders.of(grid[0].key, "sync", 3); }, {"no planned run", "sync-seed3"});
+}
+
+TEST(Suite, RunsWithTheSameOptionsInAnotherOrderAreOneRun) {
+  const Suite s = parse_suite(
+      "name = \"x\"\nmodes = [\"async\"]\n[[table]]\nname = \"A\"\nvary = [\"lr\", \"batch-size\"]\n"
+      "[table.grid]\nlr = [0.1]\nbatch-size = [8]\n"
+      "[[table]]\nname = \"B\"\nvary = [\"batch-size\", \"lr\"]\n[table.grid]\nlr = [0.1]\nbatch-size = [8]\n",
+      "ok.toml");
+  ASSERT_NE(s.tables[0].cells[0].key, s.tables[1].cells[0].key);  // two folder names, one run
+  const auto runs = plan_runs(s);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].cells, (std::vector<std::string>{s.tables[0].cells[0].key, s.tables[1].cells[0].key}));
 }
 
 TEST(Suite, OverridesReplaceOptionsAndKeepTheirType) {
@@ -164,10 +245,12 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
   EXPECT_EQ(names, (std::set<std::string>{"quick", "paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions"}));
   const Suite mnist = load_suite("paper-mnist");
   EXPECT_EQ(mnist.seeds.size(), 5u);
-  EXPECT_EQ(plan_runs(mnist).size(), 2u * 2 * 3 * 5);  // S x batch x modes x seeds
+  // hybrid per (S, batch, seed); sync and async read no S: per (batch, seed).
+  EXPECT_EQ(plan_runs(mnist).size(), (2u * 2 + 2 * 2) * 5);
   EXPECT_EQ(mnist.tables[0].paper.at("test_accuracy")[0], 1.374);
-  // Tables 3-5 share the cell (batch 32, S = 500, sigma 0.25): 13 distinct cells.
-  EXPECT_EQ(plan_runs(load_suite("paper-synthetic")).size(), 13u * 3 * 5);
+  // Tables 3-5 share the cell (batch 32, S = 500, sigma 0.25): 13 distinct cells;
+  // the 4 other step sizes of Table 3 differ from it only in S, which sync and async ignore.
+  EXPECT_EQ(plan_runs(load_suite("paper-synthetic")).size(), (13u + 9 * 2) * 5);
 }
 
 // ---------------------------------------------------------------- metrics files
@@ -408,6 +491,8 @@ TEST(Suite, OptionValuesWithSpecialCharactersReachTheRequestIntact) {
 
 // The runner resumes a suite by comparing each run's request.toml with the
 // planned one, so the text of every built-in suite's requests must not change.
+// The committed runs were made before runs were shared: their sync and async
+// requests still name the schedule, and the runner accepts that form too.
 TEST(Suite, RequestsOfTheBuiltInSuitesMatchTheCommittedRuns) {
   namespace fs = std::filesystem;
   for (const char* name : {"paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions"}) {
@@ -418,7 +503,8 @@ TEST(Suite, RequestsOfTheBuiltInSuitesMatchTheCommittedRuns) {
       if (!fs::exists(file)) continue;
       std::ifstream in(file, std::ios::binary);
       const std::string committed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      EXPECT_EQ(run.request, committed) << file;
+      EXPECT_TRUE(run.request == committed || run.request_with_ignored_options == committed)
+          << file << " holds\n" << committed << "planned:\n" << run.request;
       ++compared;
     }
     EXPECT_GT(compared, 0u) << name << ": no committed runs under " << results;
@@ -595,6 +681,42 @@ TEST(Report, NamesWithCommasQuotesAndBarsSurviveCsvAndMarkdown) {
   const std::string md((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
   EXPECT_NE(md.find("\n| a\\|b, c | "), std::string::npos) << md;
   EXPECT_EQ(md.find("| a|b"), std::string::npos) << md;
+}
+
+// The async runs of three cells that differ only in the schedule (in two
+// tables) are one run, in the first cell's folder: every cell shows its values.
+TEST(Report, ARunServedToSeveralCellsShowsTheSameValuesInEach) {
+  testing::TempDir dir;
+  const Suite suite = parse_suite(
+      "name = \"fake\"\nseeds = 2\nmodes = [\"async\", \"hybrid\"]\n"
+      "[[table]]\nname = \"T\"\n[table.grid]\nschedule = [\"step:S=100\", \"step:S=300\"]\n"
+      "[[table]]\nname = \"U\"\noptions = { wait = \"applied\" }\n[table.grid]\nschedule = [\"step:S=300\"]\n",
+      "fake.toml");
+  const std::vector<std::string> cells = {suite.tables[0].cells[0].key, suite.tables[0].cells[1].key,
+                                          suite.tables[1].cells[0].key};
+  for (uint64_t seed : {1, 2}) {
+    write_fake_run(dir.str(), cells[0], "async", seed, {0.5, 0.4 + 0.1 * seed});  // served to all three
+    for (size_t c = 0; c < cells.size(); ++c)
+      write_fake_run(dir.str(), cells[c], "hybrid", seed, {0.5, 0.6 + 0.1 * c + 0.01 * seed});
+  }
+  ReportOptions options;
+  options.results_dir = dir.str();
+  options.figures = false;
+  build_report(suite, options);
+
+  std::ifstream in(dir.file("modes.csv"), std::ios::binary);
+  const auto records = parse_rfc4180(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> async_values;  // cell -> metric over -> fields
+  for (size_t i = 1; i < records.size(); ++i) {
+    const auto& r = records[i];  // table, cell, label, mode, metric, over, n, mean, ...
+    if (r[3] == "async") async_values[r[1]][r[4] + " " + r[5]] = std::vector<std::string>(r.begin() + 6, r.end());
+  }
+  ASSERT_EQ(async_values.size(), 3u);
+  EXPECT_EQ(async_values.at(cells[0]).size(), 2u * 3);  // (run, final) x metrics
+  EXPECT_EQ(async_values.at(cells[0]).at("test_accuracy run")[0], "2");  // both seeds
+  EXPECT_EQ(async_values.at(cells[1]), async_values.at(cells[0]));
+  EXPECT_EQ(async_values.at(cells[2]), async_values.at(cells[0]));
+  EXPECT_FALSE(std::filesystem::exists(dir.file(run_dir(cells[1], "async", 1))));
 }
 
 }  // namespace

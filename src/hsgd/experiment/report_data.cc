@@ -69,10 +69,10 @@ Summaries paired_differences(const ModeRuns& hybrid, const ModeRuns& other, cons
   return out;
 }
 
-CellResult load_cell(const Suite& suite, const fs::path& root, const std::string& key) {
+CellResult load_cell(const Suite& suite, const fs::path& root, const RunFolders& folders, const std::string& key) {
   CellResult c;
   for (const auto& mode : suite.modes)
-    for (uint64_t seed : suite.seeds) c.modes[mode][seed] = load_run(root / run_dir(key, mode, seed));
+    for (uint64_t seed : suite.seeds) c.modes[mode][seed] = load_run(root / folders.of(key, mode, seed));
   for (const auto& mode : suite.modes) c.mode_stats[mode] = mode_summaries(c.modes.at(mode));
   if (!c.has("hybrid")) return c;
   for (const std::string other : {"async", "sync"})
@@ -97,9 +97,10 @@ double value_of(const MetricsRow& row, Metric m) {
 
 CellResults load_cells(const Suite& suite, const fs::path& root) {
   CellResults cells;
+  const RunFolders folders(plan_runs(suite));
   for (const auto& table : suite.tables)
     for (const auto& cell : table.cells)
-      if (!cells.count(cell.key)) cells[cell.key] = load_cell(suite, root, cell.key);
+      if (!cells.count(cell.key)) cells[cell.key] = load_cell(suite, root, folders, cell.key);
   return cells;
 }
 

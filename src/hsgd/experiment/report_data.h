@@ -1,8 +1,9 @@
 // report_data.h: what the report is computed from (internal to report*.cc).
-// Every run's metrics.csv is read back once; per cell of the suite and per
-// named metric (test accuracy in points, test loss, train loss), averaged over
-// the run or taken at its end, it holds the summary over seeds of each mode and
-// of hybrid minus async and hybrid minus sync, paired by seed.
+// Every run's metrics.csv is read back once per cell it serves; per cell of
+// the suite and per named metric (test accuracy in points, test loss, train
+// loss), averaged over the run or taken at its end, it holds the summary over
+// seeds of each mode and of hybrid minus async and hybrid minus sync, paired
+// by seed.
 #pragma once
 
 #include <array>
@@ -71,8 +72,8 @@ struct CellResult {
 };
 using CellResults = std::map<std::string, CellResult>;  // by cell key
 
-// Reads every run of every distinct cell under `root` and computes the
-// statistics. Throws DataError naming the file when a run's metrics are
+// Reads every run of every distinct cell under `root` (a run shared by cells,
+// see RunFolders, is read for each) and computes the statistics. Throws DataError naming the file when a run's metrics are
 // missing or broken.
 CellResults load_cells(const Suite& suite, const std::filesystem::path& root);
 

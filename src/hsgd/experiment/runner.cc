@@ -56,10 +56,14 @@ std::string run_status(const fs::path& dir) {
   }
 }
 
-bool finished(const fs::path& dir, const std::string& request) {
-  return fs::is_regular_file(dir / "metrics.csv") && fs::is_regular_file(dir / "summary.json") &&
-         fs::is_regular_file(dir / "request.toml") && read_text(dir / "request.toml") == request &&
-         run_status(dir) == "finished";
+// Whether `dir` holds this run, finished: its request as planned, or as
+// written before runs were shared (with the options the mode ignores).
+bool finished(const fs::path& dir, const SuiteRun& run) {
+  if (!fs::is_regular_file(dir / "metrics.csv") || !fs::is_regular_file(dir / "summary.json") ||
+      !fs::is_regular_file(dir / "request.toml"))
+    return false;
+  const std::string found = read_text(dir / "request.toml");
+  return (found == run.request || found == run.request_with_ignored_options) && run_status(dir) == "finished";
 }
 
 // Moves the runner's files of a run (request.toml, log.txt) from its staging
@@ -136,14 +140,11 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
   RunnerOutcome outcome;
   outcome.total = static_cast<int>(runs.size());
   std::vector<const SuiteRun*> pending;
-  std::vector<std::string> requests(runs.size());
   for (size_t i = 0; i < runs.size(); ++i) {
-    const std::string& request = runs[i].request;
-    requests[i] = request;
     const fs::path dir = root / runs[i].dir;
     fs::remove_all(partial_of(dir));  // an interrupted run: redo it
     fs::remove_all(stage_of(dir));
-    if (finished(dir, request)) {
+    if (finished(dir, runs[i])) {
       ++outcome.already_done;
       continue;
     }
@@ -195,7 +196,7 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
       const SuiteRun* run = pending[next++];
       Running r{run, stage_of(root / run->dir), root / run->dir, Stopwatch(), false};
       fs::create_directories(r.stage);
-      write_text(r.stage / "request.toml", requests[run - runs.data()]);
+      write_text(r.stage / "request.toml", run->request);
       // Threads go on the command line, not into the request: they change how
       // fast a run goes, not what it computes, and a run finished with other
       // --jobs must still count as done.

@@ -3,15 +3,20 @@
 // ends (src/hsgd/runtime/run_folder.h); the runner keeps the run's
 // request.toml and the child's log.txt in <dir>.run/ meanwhile and moves them
 // in once the run has finished. Started again, the runner skips every run
-// whose folder holds the same request.toml and a finished summary.json, and
-// redoes the others, so an interrupted suite resumes where it stopped. A run
-// that fails or diverges is kept as <dir>.failed/ with its log.
+// whose folder holds the same request.toml (or the one written before runs
+// were shared, see SuiteRun) and a finished summary.json, and redoes the
+// others, so an interrupted suite resumes where it stopped. A run that fails
+// or diverges is kept as <dir>.failed/ with its log.
+//
+// `runs` are the distinct runs of plan_runs: a run that serves several cells
+// is run once, in its owner's folder, and the counts and the ETA are of runs.
 //
 // Results folder:
 //   suite.toml                 the suite as it was read
 //   experiment.json            timings of every invocation of the runner
 //   runs/<cell>/<mode>-seed<N>/request.toml, config.toml, metrics.csv,
-//                              summary.json, log.txt
+//                              summary.json, log.txt   (only the owning cell's
+//                              folder of a shared run: RunFolders finds it)
 #pragma once
 
 #include <cstdio>

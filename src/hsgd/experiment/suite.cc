@@ -1,10 +1,11 @@
 // suite.cc: reads suite files (see suite.h) with toml++, checks the names
 // that become paths (the suite's results/<name>, each cell's runs/<key>), and
-// plans the runs with their request.toml text.
+// plans the distinct runs with their request.toml text and the cells each serves.
 #include "hsgd/experiment/suite.h"
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -351,26 +352,88 @@ std::string run_dir(const std::string& cell_key, const std::string& mode, uint64
   return "runs/" + cell_key + "/" + mode + "-seed" + std::to_string(seed);
 }
 
+namespace {
+
+// Options a mode does not read, left out of its requests so that runs that
+// differ only in them are one run. Checked in the sources:
+//   schedule: TrainConfig::validate() parses it for hybrid only (ps.schedule
+//     is null otherwise), and ParameterServer::current_k() asks the schedule
+//     for K in hybrid only (sync: the live workers, async: 1);
+//   wait: read only through PsOptions::waits_for_apply() and effective_wait(),
+//     which decide by mode alone for sync (always waits) and async (never).
+// aggregation stays: sync reads it, and async skips it only because its
+// buffer is never used (K = 1), an internal of the parameter server.
+bool mode_ignores(const std::string& mode, const std::string& option) {
+  return mode != "hybrid" && (option == "schedule" || option == "wait");
+}
+
+// A run's options as "name = value" lines, "{seed}" replaced by the seed;
+// the options its mode ignores only if `with_ignored`.
+std::vector<std::string> option_lines(const SuiteOptions& options, const std::string& mode, uint64_t seed,
+                                      bool with_ignored) {
+  std::vector<std::string> lines;
+  for (auto o : options) {
+    if (!with_ignored && mode_ignores(mode, o.name)) continue;
+    for (size_t p; (p = o.toml.find("{seed}")) != std::string::npos;) o.toml.replace(p, 6, std::to_string(seed));
+    lines.push_back(o.name + " = " + o.toml + "\n");
+  }
+  return lines;
+}
+
+std::string request_text(const std::string& suite_name, const std::string& mode, uint64_t seed,
+                         const std::vector<std::string>& option_lines) {
+  std::string text = "# one run of suite " + suite_name + "\n";
+  text += "mode = " + toml_string(mode) + "\nseed = " + std::to_string(seed) + "\n";
+  for (const auto& line : option_lines) text += line;
+  return text;
+}
+
+// What a run computes, whatever the order of its options: equal runs have equal identities.
+std::string run_identity(const std::string& mode, uint64_t seed, std::vector<std::string> option_lines) {
+  std::sort(option_lines.begin(), option_lines.end());
+  std::string identity = mode + "\n" + std::to_string(seed) + "\n";
+  for (const auto& line : option_lines) identity += line;
+  return identity;
+}
+
+SuiteRun new_run(const std::string& suite_name, const std::string& cell_key, const std::string& mode, uint64_t seed,
+                 const SuiteOptions& options) {
+  SuiteRun run{cell_key, mode, seed, run_dir(cell_key, mode, seed), "", "", {}};
+  run.request = request_text(suite_name, mode, seed, option_lines(options, mode, seed, false));
+  run.request_with_ignored_options = request_text(suite_name, mode, seed, option_lines(options, mode, seed, true));
+  return run;
+}
+
+}  // namespace
+
 std::vector<SuiteRun> plan_runs(const Suite& suite) {
   std::vector<SuiteRun> runs;
-  std::set<std::string> seen;
+  std::map<std::string, size_t> index_of;  // run_identity -> its place in runs
   for (const auto& table : suite.tables)
-    for (const auto& cell : table.cells)
+    for (const auto& cell : table.cells) {
+      const SuiteOptions options = run_options(suite.options, cell.options);
       for (uint64_t seed : suite.seeds)
         for (const auto& mode : suite.modes) {
-          SuiteRun r{cell.key, mode, seed, run_dir(cell.key, mode, seed), ""};
-          if (!seen.insert(r.dir).second) continue;
-          SuiteOptions options = run_options(suite.options, cell.options);
-          std::string text = "# one run of suite " + suite.name + "\n";
-          text += "mode = " + toml_string(mode) + "\nseed = " + std::to_string(seed) + "\n";
-          for (auto o : options) {
-            for (size_t p; (p = o.toml.find("{seed}")) != std::string::npos;) o.toml.replace(p, 6, std::to_string(seed));
-            text += o.name + " = " + o.toml + "\n";
-          }
-          r.request = text;
-          runs.push_back(r);
+          const std::string identity = run_identity(mode, seed, option_lines(options, mode, seed, false));
+          const auto [it, is_new] = index_of.emplace(identity, runs.size());
+          if (is_new) runs.push_back(new_run(suite.name, cell.key, mode, seed, options));
+          std::vector<std::string>& cells = runs[it->second].cells;
+          if (std::find(cells.begin(), cells.end(), cell.key) == cells.end()) cells.push_back(cell.key);
         }
+    }
   return runs;
+}
+
+RunFolders::RunFolders(const std::vector<SuiteRun>& runs) {
+  for (const auto& run : runs)
+    for (const auto& cell : run.cells) by_own_dir_[run_dir(cell, run.mode, run.seed)] = run.dir;
+}
+
+const std::string& RunFolders::of(const std::string& cell_key, const std::string& mode, uint64_t seed) const {
+  const std::string own = run_dir(cell_key, mode, seed);
+  const auto it = by_own_dir_.find(own);
+  if (it == by_own_dir_.end()) throw Error("no planned run serves " + own);
+  return it->second;
 }
 
 }  // namespace hsgd

@@ -24,8 +24,16 @@
 //   final_test_accuracy = [[86, 90, 91.5], ...]      # sync, async, hybrid (%)
 //
 // The cells of a table are the grid's Cartesian product, the first axis
-// varying slowest. A run is (cell options, mode, seed); identical runs of
-// different tables are run once.
+// varying slowest. A run is (mode, seed, the cell's options less those the
+// mode ignores: sync and async read no `schedule` or `wait`), and equal runs
+// are run once: the first cell that needs a run owns its folder,
+// runs/<cell>/<mode>-seed<N>, and the other cells it serves (other tables'
+// equal cells, or cells differing only in options the mode ignores) read it
+// from there (RunFolders). Results folders made before runs were shared hold
+// every cell's own folder, so the owner's is there too and holds an equal run
+// (its request.toml has the ignored options as well: the runner counts it as
+// done, see SuiteRun); the report reads them as they are, and the other
+// cells' folders of those runs are just not read.
 //
 // Names become paths, so they are checked: the suite's name (results/<name>)
 // is 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit; a cell's
@@ -93,19 +101,36 @@ Suite load_suite(const std::string& name_or_path, const std::vector<std::string>
 // The built-in suites: name and TOML text (generated from suites/*.toml).
 const std::vector<std::pair<std::string, std::string>>& builtin_suites();
 
-// A run of the suite: one cell in one mode with one seed.
+// A run of the suite: a mode, a seed and options, serving one cell or more.
 struct SuiteRun {
-  std::string cell_key;
+  std::string cell_key;  // the first cell that needs it: its folder holds the run
   std::string mode;
   uint64_t seed = 0;
   std::string dir;       // relative to the results folder: runs/<cell_key>/<mode>-seed<seed>
   std::string request;   // the TOML handed to `hsgd train --config`
+  // The request as written before runs were shared: also the options the mode
+  // ignores. A finished run holding it computed the same, so it counts as done.
+  std::string request_with_ignored_options;
+  std::vector<std::string> cells;  // the keys of every cell it serves, cell_key first
 };
 
-// Every distinct run of the suite, in table, cell, seed, mode order.
+// Every distinct run of the suite, in table, cell, seed, mode order (of the
+// first cell that needs each).
 std::vector<SuiteRun> plan_runs(const Suite& suite);
 
-// The run folder (relative) of a cell, mode and seed.
+// The run folder (relative) of a cell, mode and seed: its own, as if nothing were shared.
 std::string run_dir(const std::string& cell_key, const std::string& mode, uint64_t seed);
+
+// Where the runs of the cells are: for a cell, mode and seed, the folder of
+// the run that serves it (its own run_dir, or the owning cell's).
+class RunFolders {
+ public:
+  explicit RunFolders(const std::vector<SuiteRun>& runs);
+  // Throws Error when no planned run serves that cell, mode and seed.
+  const std::string& of(const std::string& cell_key, const std::string& mode, uint64_t seed) const;
+
+ private:
+  std::map<std::string, std::string> by_own_dir_;  // run_dir(cell, mode, seed) -> the folder that holds it
+};
 
 }  // namespace hsgd
