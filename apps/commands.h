@@ -40,7 +40,7 @@ int report_failure(const std::exception& e);
 int run_or_abandon(Runtime& runtime, const std::function<int()>& body);
 
 // The models of model/ by name.
-ModelFactory model_factory(const std::string& name);
+ModelFactory model_factory(const TrainConfig& config);
 
 // runs/<prefix>-<time>, with -2, -3, ... when that is taken.
 std::string default_out_dir(const std::string& prefix);

@@ -94,7 +94,7 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
     prepare_config(runtime, configs[i], table.given("workers"), machine_cores());
   }
   config = configs.back();
-  const ModelFactory factory = model_factory(config.model);
+  const ModelFactory factory = model_factory(config);
   check_model(config, factory);
   set_compute_threads(config.threads);
   if (!runtime.writes_results()) {  // an MPI worker rank

@@ -13,8 +13,8 @@
 
 namespace hsgd::cli {
 
-ModelFactory model_factory(const std::string& name) {
-  return [name](uint64_t seed) { return make_model(name, seed); };
+ModelFactory model_factory(const TrainConfig& config) {
+  return [name = config.model, backend = config.backend](uint64_t seed) { return make_model(name, seed, backend); };
 }
 
 std::string default_out_dir(const std::string& prefix) {
@@ -87,7 +87,7 @@ namespace {
 
 int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config) {
   prepare_config(runtime, config, table.given("workers"), machine_cores());
-  const ModelFactory factory = model_factory(config.model);
+  const ModelFactory factory = model_factory(config);
   check_model(config, factory);
   if (!runtime.writes_results()) {  // an MPI worker rank
     set_compute_threads(config.threads);

@@ -1,5 +1,6 @@
 // model_bench.cc: forward+backward per minibatch for each model (batch 32 and
-// 64, 1 and 2 threads), and the copies between a model and its flat buffer.
+// 64, 1 and 2 threads) on each back end (torch, torch with channels-last conv
+// tensors, fast), and the copies between a model and its flat buffer.
 //
 //   build/bench/hsgd_bench                      all
 //   build/bench/hsgd_bench --benchmark_filter=FwdBwd/mnist-cnn
@@ -25,14 +26,26 @@ Batch random_batch(const ImageShape& shape, size_t n) {
 
 // Args: batch size, threads. What is timed: zero_grad + forward + loss +
 // backward + gradient copy into the flat buffer (what a worker does per step).
-void FwdBwd(benchmark::State& state, const std::string& name) {
+void FwdBwd(benchmark::State& state, const std::string& name, ModelBackend backend) {
   set_compute_threads(static_cast<int>(state.range(1)));
-  auto model = make_model(name, 1);
+  auto model = make_model(name, 1, backend);
   const Batch batch = random_batch(model->input_shape(), static_cast<size_t>(state.range(0)));
   std::vector<float> grad(model->num_params());
   for (int i = 0; i < 5; ++i) model->compute_gradient(batch, grad.data());  // warm-up
   for (auto _ : state) benchmark::DoNotOptimize(model->compute_gradient(batch, grad.data()));
   state.SetItemsProcessed(state.iterations() * state.range(0));  // samples/s
+}
+
+// The reference path with channels-last conv tensors (make_model's torch
+// backend is contiguous: docs/performance.md has both).
+void FwdBwdChannelsLast(benchmark::State& state, const std::string& name) {
+  set_compute_threads(static_cast<int>(state.range(1)));
+  auto model = make_torch_model(name, 1, TorchLayout::kChannelsLast);
+  const Batch batch = random_batch(model->input_shape(), static_cast<size_t>(state.range(0)));
+  std::vector<float> grad(model->num_params());
+  for (int i = 0; i < 5; ++i) model->compute_gradient(batch, grad.data());  // warm-up
+  for (auto _ : state) benchmark::DoNotOptimize(model->compute_gradient(batch, grad.data()));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
 void CopyParamsOut(benchmark::State& state, const std::string& name) {
@@ -60,11 +73,18 @@ void CopyParamsIn(benchmark::State& state, const std::string& name) {
 int register_all() {
   for (const auto& m : model_catalog()) {
     const std::string name = m.name;
-    benchmark::RegisterBenchmark(("FwdBwd/" + name).c_str(), FwdBwd, name)
-        ->ArgsProduct({{32, 64}, {1, 2}})
-        ->ArgNames({"batch", "threads"})
-        ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();
+    for (const auto backend : {ModelBackend::kTorch, ModelBackend::kFast})
+      benchmark::RegisterBenchmark(("FwdBwd/" + name + "/" + name_of(backend)).c_str(), FwdBwd, name, backend)
+          ->ArgsProduct({{32, 64}, {1, 2}})
+          ->ArgNames({"batch", "threads"})
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    if (m.layers.front().kind == LayerKind::kConv)
+      benchmark::RegisterBenchmark(("FwdBwd/" + name + "/torch-channels-last").c_str(), FwdBwdChannelsLast, name)
+          ->ArgsProduct({{32, 64}, {1, 2}})
+          ->ArgNames({"batch", "threads"})
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
     benchmark::RegisterBenchmark(("CopyParamsOut/" + name).c_str(), CopyParamsOut, name)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("CopyParamsIn/" + name).c_str(), CopyParamsIn, name)->Unit(benchmark::kMicrosecond);
   }

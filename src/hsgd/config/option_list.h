@@ -53,6 +53,9 @@ void visit_train_options(Config& c, Visitor& v) {
   v.text("data", c.data, std::string("data set: ") + dataset_spec_help());
   v.text("data-root", c.data_root, "folder of named data sets (default: $HSGD_DATA_ROOT or the project's data/)");
   v.text("model", c.model, "network: " + model_names_help());
+  v.choice("backend", c.backend,
+           "what computes gradients and evaluations: auto (fast where it is faster: ray-tiny, lenet5, mlp; torch "
+           "otherwise), fast (hand-written kernels on the flat buffer, one thread) or torch (LibTorch, the reference)");
   v.choice("runtime", c.runtime,
            "single (one worker, no parameter server), threads (workers as threads, real time), sim (a simulated "
            "cluster in virtual time, deterministic) or mpi (rank 0 the server, ranks 1..N workers: "

@@ -14,6 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "hsgd/config/run_options.h"
+#include "hsgd/model/model_catalog.h"
 #include "hsgd/ps/k_schedule.h"
 #include "hsgd/ps/ps_options.h"
 #include "hsgd/sim/cost_model.h"
@@ -25,6 +26,7 @@ struct TrainConfig {
   std::string data = "mnist";  // a data set spec (dataset_registry.h)
   std::string data_root;       // empty: default_data_root()
   std::string model = "mnist-cnn";
+  ModelBackend backend = ModelBackend::kAuto;
   int batch_size = 64;
   // the parameter server: mode, wait policy, aggregation, SGD, workers, staleness
   PsOptions ps;

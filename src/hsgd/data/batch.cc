@@ -1,11 +1,12 @@
 // batch.cc: uint8 -> normalised float minibatches.
 #include "hsgd/data/batch.h"
 
+#include "hsgd/common/cpu_dispatch.h"
 #include "hsgd/common/error.h"
 
 namespace hsgd {
 
-void fill_batch(const ImageSet& set, const Normalization& norm, const size_t* indices, size_t count,
+HSGD_HOT void fill_batch(const ImageSet& set, const Normalization& norm, const size_t* indices, size_t count,
                 Batch& out) {
   const ImageShape& shape = set.shape;
   HSGD_CHECK(norm.mean.size() == static_cast<size_t>(shape.channels), "normalisation has ",

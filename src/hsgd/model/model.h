@@ -3,8 +3,9 @@
 // Everything outside model/ sees a network only through this interface: its
 // parameters and gradients are one contiguous float buffer (the thing the
 // parameter server stores and exchanges), a gradient is computed on a
-// minibatch, and a data set can be evaluated. The LibTorch implementation
-// lives in torch_model.cc; nothing else includes <torch/torch.h>.
+// minibatch, and a data set can be evaluated. Two implementations: the
+// LibTorch reference (torch_model.cc; nothing else includes <torch/torch.h>)
+// and the fast path (fast_model.cc over nn/fast_network.h).
 #pragma once
 
 #include <cstddef>
@@ -58,10 +59,18 @@ class Model {
 // that the torch-free core never names LibTorch (tests pass a plain C++ model).
 using ModelFactory = std::function<std::unique_ptr<Model>(uint64_t seed)>;
 
-// Builds a model by name with weights initialised from `seed`; throws
-// ConfigError for an unknown name. Implemented in torch_model.cc.
-std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed);
+// Builds a model by name with weights initialised from `seed` (LibTorch's
+// initialisation, whatever the back end); throws ConfigError for an unknown
+// name. Implemented in torch_model.cc.
+std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed,
+                                  ModelBackend backend = ModelBackend::kAuto);
 
+
+// The memory order of the reference path's conv weights and inputs (the
+// values, and the flat buffer's layout, are the same either way). Channels-last
+// measured no faster here (docs/performance.md), so make_model uses contiguous.
+enum class TorchLayout { kContiguous, kChannelsLast };
+std::unique_ptr<Model> make_torch_model(const std::string& name, uint64_t seed, TorchLayout layout);
 
 // Sets the number of intra-op compute threads (torch::set_num_threads) for
 // every thread of the process that computes with a Model.

@@ -1,20 +1,61 @@
-// model_catalog.h: the names of the models hsgd can build, torch-free, so
-// that options are checked before LibTorch builds anything (make_model in
-// model.h builds them).
+// model_catalog.h: the models hsgd can build, torch-free: their names, and
+// each one's architecture as a list of layers. Options are checked against
+// it before LibTorch builds anything, and both back ends build from it:
+//   torch  model/networks.cc builds LibTorch modules (the reference path)
+//   fast   nn/fast_network.h runs the same layers on the flat parameter buffer
+// Parameters are laid out as LibTorch registers them: per layer, the weight
+// (conv: out x in x k x k; linear: out x in) and then the bias (out).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "hsgd/common/enum_names.h"
+#include "hsgd/data/image_set.h"
+
 namespace hsgd {
+
+enum class LayerKind {
+  kConv,     // valid 2-D convolution, stride 1: in -> out channels, kernel x kernel
+  kMaxPool,  // max over kernel x kernel windows, stride kernel, remainder dropped
+  kRelu,
+  kLinear,   // fully connected in -> out features (flattens its input)
+};
+
+struct LayerSpec {
+  LayerKind kind;
+  int in = 0;      // conv: input channels; linear: input features
+  int out = 0;     // conv: output channels; linear: output features
+  int kernel = 0;  // conv and max-pool
+};
 
 struct ModelInfo {
   const char* name;
   const char* description;
+  ImageShape input;
+  std::vector<LayerSpec> layers;
+  bool fast_by_default;  // --backend auto picks the fast path (measured faster: docs/performance.md)
+};
+
+// Which implementation computes a model's gradients and evaluations.
+enum class ModelBackend {
+  kAuto,   // fast where ModelInfo::fast_by_default, else torch
+  kFast,   // nn/: hand-written kernels on the flat buffer, one thread, bit-reproducible
+  kTorch,  // LibTorch: the reference path
+};
+template <>
+struct EnumNames<ModelBackend> {
+  static constexpr const char* kind = "backend";
+  static constexpr std::pair<ModelBackend, const char*> values[] = {
+      {ModelBackend::kAuto, "auto"}, {ModelBackend::kFast, "fast"}, {ModelBackend::kTorch, "torch"}};
 };
 
 const std::vector<ModelInfo>& model_catalog();
+// The model of that name, or nullptr.
+const ModelInfo* find_model(const std::string& name);
 bool is_known_model(const std::string& name);
+// kFast or kTorch: what `backend` means for this model.
+ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend);
 // "mnist-cnn, cifar-cnn, ..." for messages
 std::string model_names();
 // One line per model, for help texts.

@@ -1,4 +1,5 @@
-// torch_model.cc: the Model interface over a LibTorch Network.
+// torch_model.cc: the Model interface over a LibTorch Network (the reference
+// path), and make_model, which draws every model's initial weights here.
 //
 // Parameters and gradients move between the network's tensors and one flat
 // float buffer with one memcpy per tensor (no torch::cat, no allocation).
@@ -11,6 +12,7 @@
 #include <numeric>
 
 #include "hsgd/common/error.h"
+#include "hsgd/model/fast_model.h"
 #include "hsgd/model/model.h"
 #include "hsgd/model/model_catalog.h"
 #include "hsgd/model/networks.h"
@@ -35,11 +37,13 @@ void apply_compute_threads_in_this_thread() {
 
 class TorchModel final : public Model {
  public:
-  TorchModel(std::string name, std::shared_ptr<Network> net)
-      : name_(std::move(name)), net_(std::move(net)), params_(net_->parameters()) {
-    for (const auto& p : params_) {
+  TorchModel(std::string name, std::shared_ptr<Network> net, bool channels_last)
+      : name_(std::move(name)), net_(std::move(net)), params_(net_->parameters()), channels_last_(channels_last) {
+    torch::NoGradGuard no_grad;
+    for (auto& p : params_) {
       HSGD_CHECK(p.is_contiguous() && p.scalar_type() == torch::kFloat, "parameter layout");
       num_params_ += static_cast<size_t>(p.numel());
+      if (channels_last_ && p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
     }
   }
 
@@ -51,18 +55,30 @@ class TorchModel final : public Model {
     apply_compute_threads_in_this_thread();
   }
   size_t num_params() const override { return num_params_; }
-  ImageShape input_shape() const override { return net_->input_shape(); }
+  ImageShape input_shape() const override { return net_->info().input; }
 
+  // The flat buffer always holds the standard (contiguous) layout; a
+  // channels-last weight is converted on the way in and out.
   void get_params(float* flat) const override {
     for (const auto& p : params_) {
-      std::memcpy(flat, p.data_ptr<float>(), p.numel() * sizeof(float));
+      if (p.is_contiguous()) {
+        std::memcpy(flat, p.data_ptr<float>(), p.numel() * sizeof(float));
+      } else {
+        const auto standard = p.contiguous();
+        std::memcpy(flat, standard.data_ptr<float>(), p.numel() * sizeof(float));
+      }
       flat += p.numel();
     }
   }
 
   void set_params(const float* flat) override {
+    torch::NoGradGuard no_grad;
     for (auto& p : params_) {
-      std::memcpy(p.data_ptr<float>(), flat, p.numel() * sizeof(float));
+      if (p.is_contiguous()) {
+        std::memcpy(p.data_ptr<float>(), flat, p.numel() * sizeof(float));
+      } else {
+        p.copy_(torch::from_blob(const_cast<float*>(flat), p.sizes()));
+      }
       flat += p.numel();
     }
   }
@@ -118,16 +134,18 @@ class TorchModel final : public Model {
   }
 
  private:
-  static torch::Tensor input_tensor(const Batch& b) {
-    return torch::from_blob(const_cast<float*>(b.images.data()),
-                            {static_cast<int64_t>(b.size()), b.shape.channels, b.shape.height, b.shape.width},
-                            torch::kFloat);
+  torch::Tensor input_tensor(const Batch& b) const {
+    auto x = torch::from_blob(const_cast<float*>(b.images.data()),
+                              {static_cast<int64_t>(b.size()), b.shape.channels, b.shape.height, b.shape.width},
+                              torch::kFloat);
+    return channels_last_ ? x.contiguous(torch::MemoryFormat::ChannelsLast) : x;
   }
 
   std::string name_;
   std::shared_ptr<Network> net_;
   std::vector<torch::Tensor> params_;
   size_t num_params_ = 0;
+  bool channels_last_;  // conv weights and inputs in NHWC memory order (the values are the same)
   Batch eval_batch_;
 };
 
@@ -144,19 +162,38 @@ std::string loaded_blas_library() {
   return "unknown";
 }
 
+std::unique_ptr<TorchModel> make_torch_network_model(const ModelInfo& info, uint64_t seed, TorchLayout layout) {
+  std::shared_ptr<Network> net;
+  {
+    // torch's global generator is shared: seed and build under one lock so that
+    // models built concurrently (one per worker thread) still get their seed's weights.
+    static std::mutex init_mutex;
+    std::lock_guard<std::mutex> lock(init_mutex);
+    torch::manual_seed(seed);
+    net = std::make_shared<Network>(info);
+  }
+  return std::make_unique<TorchModel>(info.name, std::move(net), layout == TorchLayout::kChannelsLast);
+}
+
+const ModelInfo& known_model(const std::string& name) {
+  const ModelInfo* info = find_model(name);
+  if (info == nullptr) throw ConfigError("unknown model '" + name + "'; expected one of: " + model_names());
+  return *info;
+}
+
 }  // namespace
 
-std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed) {
-  // torch's global generator is shared: seed and build under one lock so that
-  // models built concurrently (one per worker thread) still get their seed's weights.
-  static std::mutex init_mutex;
-  std::lock_guard<std::mutex> lock(init_mutex);
-  torch::manual_seed(seed);
-  auto net = make_network(name);
-  if (!net) {
-    throw ConfigError("unknown model '" + name + "'; expected one of: " + model_names());
-  }
-  return std::make_unique<TorchModel>(name, std::move(net));
+std::unique_ptr<Model> make_torch_model(const std::string& name, uint64_t seed, TorchLayout layout) {
+  return make_torch_network_model(known_model(name), seed, layout);
+}
+
+std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed, ModelBackend backend) {
+  const ModelInfo& info = known_model(name);
+  auto reference = make_torch_network_model(info, seed, TorchLayout::kContiguous);
+  if (resolve_backend(info, backend) == ModelBackend::kTorch) return reference;
+  std::vector<float> params(reference->num_params());
+  reference->get_params(params.data());  // the fast path starts from LibTorch's initial weights
+  return make_fast_model(info, std::move(params));
 }
 
 void set_compute_threads(int threads) {

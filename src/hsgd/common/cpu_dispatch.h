@@ -1,0 +1,14 @@
+// cpu_dispatch.h: HSGD_HOT marks a hot loop for an AVX2+FMA clone beside the
+// baseline x86-64 one, chosen once at load time (GCC target_clones), so one
+// binary runs everywhere and uses AVX2 where the CPU has it. Rounding may
+// then differ between CPUs with and without AVX2 (FMA), never between runs.
+#pragma once
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HSGD_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define HSGD_HOT
+#endif
+
+// Helpers of a hot loop are inlined into each clone so that they get its instruction set.
+#define HSGD_INLINE [[gnu::always_inline]] inline

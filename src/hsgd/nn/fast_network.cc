@@ -1,0 +1,284 @@
+// fast_network.cc: see fast_network.h. Convolutions go through "wide" planes
+// (kernels.h): forward, the weight gradient and (with the kernel flipped) the
+// input gradient are each one long correlation per pair of channels.
+#include "hsgd/nn/fast_network.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "hsgd/common/error.h"
+#include "hsgd/nn/kernels.h"
+
+namespace hsgd::nn {
+namespace {
+
+// Floats past the end of every activation and delta buffer: the sparse
+// convolution gradient reads and writes whole 8-float rows.
+constexpr size_t kSlack = 8;
+
+}  // namespace
+
+FastNetwork::FastNetwork(const ModelInfo& info) {
+  Shape shape{info.input.channels, info.input.height, info.input.width};
+  for (const auto& spec : info.layers) {
+    Layer layer{spec, shape, shape, num_params_};
+    switch (spec.kind) {
+      case LayerKind::kConv:
+        HSGD_CHECK(spec.in == shape.c && spec.kernel <= shape.h && spec.kernel <= shape.w, info.name, ": conv input");
+        layer.out = {spec.out, shape.h - spec.kernel + 1, shape.w - spec.kernel + 1};
+        num_params_ += static_cast<size_t>(spec.out) * spec.in * spec.kernel * spec.kernel + spec.out;
+        break;
+      case LayerKind::kMaxPool:
+        HSGD_CHECK(spec.kernel >= 1 && spec.kernel <= shape.h && spec.kernel <= shape.w, info.name, ": pool size");
+        layer.out = {shape.c, shape.h / spec.kernel, shape.w / spec.kernel};
+        break;
+      case LayerKind::kRelu:
+        break;
+      case LayerKind::kLinear:
+        HSGD_CHECK(static_cast<size_t>(spec.in) == shape.size(), info.name, ": linear input");
+        layer.out = {spec.out, 1, 1};
+        num_params_ += static_cast<size_t>(spec.out) * spec.in + spec.out;
+        break;
+    }
+    shape = layer.out;
+    layers_.push_back(layer);
+  }
+  HSGD_CHECK(!layers_.empty() && layers_.back().spec.kind == LayerKind::kLinear, info.name, ": ends in a linear layer");
+  classes_ = shape.c;
+  activations_.resize(layers_.size());
+  deltas_.resize(layers_.size());
+  argmax_.resize(layers_.size());
+}
+
+void FastNetwork::reserve(size_t n) {
+  if (n <= capacity_) return;
+  capacity_ = n;
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& layer = layers_[l];
+    activations_[l].resize(n * layer.out.size() + kSlack);
+    deltas_[l].resize(n * layer.out.size() + kSlack);
+    if (layer.spec.kind == LayerKind::kMaxPool) {
+      argmax_[l].resize(n * layer.out.size());
+      sparse_delta_.resize(std::max(sparse_delta_.size(), static_cast<size_t>(layer.out.h) * layer.out.w));
+    }
+    if (layer.spec.kind == LayerKind::kLinear)
+      transposed_.resize(std::max(transposed_.size(), static_cast<size_t>(layer.spec.in) * layer.spec.out));
+    if (layer.spec.kind == LayerKind::kConv) {
+      const size_t plane = static_cast<size_t>(layer.in.h) * layer.in.w;
+      const size_t pad = static_cast<size_t>(layer.spec.kernel - 1) * (layer.in.w + 1);
+      wide_.resize(std::max(wide_.size(), kMaxPlanes * plane));
+      padded_delta_.resize(std::max(padded_delta_.size(), pad + plane));
+      flipped_.resize(std::max(flipped_.size(), static_cast<size_t>(layer.spec.out) * layer.spec.in *
+                                                     layer.spec.kernel * layer.spec.kernel));
+    }
+  }
+}
+
+double FastNetwork::gradient(const float* params, const float* images, const int64_t* labels, size_t n,
+                             float* grad) {
+  forward(params, images, n);
+  std::fill(grad, grad + num_params_, 0.0f);
+  const double loss = softmax_cross_entropy(activations_.back().data(), labels, static_cast<int>(n), classes_,
+                                            deltas_.back().data(), nullptr);
+  for (size_t l = layers_.size(); l-- > 0;) {
+    const float* in = l == 0 ? images : activations_[l - 1].data();
+    float* din = l == 0 ? nullptr : deltas_[l - 1].data();  // the input needs no gradient
+    backward_layer(l, params, in, din, n, grad);
+  }
+  return n > 0 ? loss / static_cast<double>(n) : 0.0;
+}
+
+void FastNetwork::score(const float* params, const float* images, const int64_t* labels, size_t n, double* loss_sum,
+                        size_t* correct) {
+  forward(params, images, n);
+  *loss_sum += softmax_cross_entropy(activations_.back().data(), labels, static_cast<int>(n), classes_, nullptr,
+                                     correct);
+}
+
+void FastNetwork::forward(const float* params, const float* images, size_t n) {
+  reserve(n);
+  for (size_t l = 0; l < layers_.size(); ++l)
+    forward_layer(l, params, l == 0 ? images : activations_[l - 1].data(), activations_[l].data(), n);
+}
+
+void FastNetwork::forward_layer(size_t l, const float* params, const float* in, float* out, size_t n) {
+  const Layer& layer = layers_[l];
+  const LayerSpec& s = layer.spec;
+  switch (s.kind) {
+    case LayerKind::kConv:
+      return conv_forward(layer, params, in, out, n);
+    case LayerKind::kMaxPool:
+      return max_pool_forward(in, out, argmax_[l].data(), static_cast<int>(n) * layer.in.c, layer.in.h, layer.in.w,
+                              s.kernel);
+    case LayerKind::kRelu:
+      return relu_forward(in, out, n * layer.in.size());
+    case LayerKind::kLinear:
+      return linear_forward(layer, params, in, out, n);
+  }
+}
+
+void FastNetwork::backward_layer(size_t l, const float* params, const float* in, float* din, size_t n, float* grad) {
+  const Layer& layer = layers_[l];
+  const LayerSpec& s = layer.spec;
+  const float* dout = deltas_[l].data();
+  switch (s.kind) {
+    case LayerKind::kConv: {
+      const int pool = sparsifying_pool(l);
+      if (pool < 0) return conv_backward(layer, params, in, din, n, grad);
+      return sparse_conv_backward(layer, layers_[pool], argmax_[pool].data(), params, in, din, n, grad);
+    }
+    case LayerKind::kMaxPool:
+      if (din != nullptr)
+        max_pool_backward(dout, argmax_[l].data(), din, static_cast<int>(n) * layer.in.c, layer.in.h, layer.in.w,
+                          s.kernel);
+      return;
+    case LayerKind::kRelu:
+      if (din != nullptr) relu_backward(activations_[l].data(), dout, din, n * layer.in.size());
+      return;
+    case LayerKind::kLinear:
+      return linear_backward(layer, params, in, din, n, grad);
+  }
+}
+
+int FastNetwork::sparsifying_pool(size_t l) const {
+  if (layers_[l].spec.kernel > kMaxSparseKernel) return -1;
+  size_t next = l + 1;
+  if (next < layers_.size() && layers_[next].spec.kind == LayerKind::kRelu) ++next;
+  if (next < layers_.size() && layers_[next].spec.kind == LayerKind::kMaxPool) return static_cast<int>(next);
+  return -1;
+}
+
+// y = b + x W^T as a sum of scaled rows of W^T; W is transposed once per call.
+void FastNetwork::linear_forward(const Layer& layer, const float* params, const float* in, float* out, size_t n) {
+  const int fan_in = layer.spec.in, fan_out = layer.spec.out;
+  const float* w = params + layer.weights;
+  const float* bias = w + static_cast<size_t>(fan_out) * fan_in;
+  float* wt = transposed_.data();
+  for (int o = 0; o < fan_out; ++o)
+    for (int i = 0; i < fan_in; ++i) wt[static_cast<size_t>(i) * fan_out + o] = w[static_cast<size_t>(o) * fan_in + i];
+  for (size_t s = 0; s < n; ++s, in += fan_in, out += fan_out) {
+    std::copy(bias, bias + fan_out, out);
+    accumulate_scaled_rows(out, fan_out, wt, fan_out, in, 1, fan_in);
+  }
+}
+
+// dW += dy^T x (row o of dW: the inputs scaled by column o of dy), db += the
+// columns of dy, dx = dy W.
+void FastNetwork::linear_backward(const Layer& layer, const float* params, const float* in, float* din, size_t n,
+                                  float* grad) {
+  const int fan_in = layer.spec.in, fan_out = layer.spec.out;
+  const float* w = params + layer.weights;
+  float* dw = grad + layer.weights;
+  float* dbias = dw + static_cast<size_t>(fan_out) * fan_in;
+  const float* dout = deltas_[&layer - layers_.data()].data();
+  for (int o = 0; o < fan_out; ++o)
+    accumulate_scaled_rows(dw + static_cast<size_t>(o) * fan_in, fan_in, in, fan_in, dout + o, fan_out,
+                           static_cast<int>(n));
+  for (size_t s = 0; s < n; ++s)
+    for (int o = 0; o < fan_out; ++o) dbias[o] += dout[s * fan_out + o];
+  if (din == nullptr) return;
+  for (size_t s = 0; s < n; ++s) {
+    float* dx = din + s * fan_in;
+    std::fill(dx, dx + fan_in, 0.0f);
+    accumulate_scaled_rows(dx, fan_in, w, fan_in, dout + s * fan_out, 1, fan_out);
+  }
+}
+
+// Output planes in groups of kMaxPlanes: bias, then one wide correlation per
+// input channel (shared by the group), then the valid columns copied out.
+void FastNetwork::conv_forward(const Layer& layer, const float* params, const float* in, float* out, size_t n) {
+  const int k = layer.spec.kernel, cin = layer.in.c, cout = layer.out.c;
+  const int stride = layer.in.w, length = (layer.out.h - 1) * stride + layer.out.w;
+  const size_t taps = static_cast<size_t>(k) * k, plane = static_cast<size_t>(layer.in.h) * stride;
+  const size_t out_plane = static_cast<size_t>(layer.out.h) * layer.out.w;
+  const float* weights = params + layer.weights;
+  const float* bias = weights + taps * cin * cout;
+  float* wide[kMaxPlanes];
+  const float* kernel[kMaxPlanes];
+  for (size_t s = 0; s < n; ++s) {
+    const float* image = in + s * layer.in.size();
+    for (int o0 = 0; o0 < cout; o0 += kMaxPlanes) {
+      const int group = std::min(kMaxPlanes, cout - o0);
+      for (int p = 0; p < group; ++p) {
+        wide[p] = wide_.data() + p * plane;
+        std::fill(wide[p], wide[p] + length, bias[o0 + p]);
+      }
+      for (int c = 0; c < cin; ++c) {
+        for (int p = 0; p < group; ++p) kernel[p] = weights + (static_cast<size_t>(o0 + p) * cin + c) * taps;
+        correlate_accumulate_planes(k, group, wide, image + c * plane, kernel, stride, length);
+      }
+      for (int p = 0; p < group; ++p, out += out_plane)
+        for (int y = 0; y < layer.out.h; ++y)
+          std::memcpy(out + y * layer.out.w, wide[p] + static_cast<size_t>(y) * stride, layer.out.w * sizeof(float));
+    }
+  }
+}
+
+// Each output plane's delta is spread into a zero-padded wide plane; from it
+// come the bias and weight gradients (correlation with the input) and the
+// input's delta (correlation with the flipped kernel, input planes in groups).
+void FastNetwork::conv_backward(const Layer& layer, const float* params, const float* in, float* din, size_t n,
+                                float* grad) {
+  const int k = layer.spec.kernel, cin = layer.in.c, cout = layer.out.c;
+  const int stride = layer.in.w, length = (layer.out.h - 1) * stride + layer.out.w;
+  const size_t taps = static_cast<size_t>(k) * k, plane = static_cast<size_t>(layer.in.h) * stride;
+  const size_t pad = static_cast<size_t>(k - 1) * (stride + 1);
+  const float* weights = params + layer.weights;
+  float* dweights = grad + layer.weights;
+  float* dbias = dweights + taps * cin * cout;
+  for (size_t f = 0; f < taps * cin * cout; f += taps) std::reverse_copy(weights + f, weights + f + taps, &flipped_[f]);
+  std::fill(padded_delta_.begin(), padded_delta_.begin() + pad + plane, 0.0f);  // junk columns stay 0
+  float* delta = padded_delta_.data() + pad;
+  const float* dout = deltas_[&layer - layers_.data()].data();
+  float* dplanes[kMaxPlanes];
+  const float* kernel[kMaxPlanes];
+  for (size_t s = 0; s < n; ++s) {
+    const float* image = in + s * layer.in.size();
+    float* dimage = din == nullptr ? nullptr : din + s * layer.in.size();
+    if (dimage != nullptr) std::fill(dimage, dimage + layer.in.size(), 0.0f);
+    for (int o = 0; o < cout; ++o, dout += static_cast<size_t>(layer.out.h) * layer.out.w) {
+      for (int y = 0; y < layer.out.h; ++y)
+        std::memcpy(delta + static_cast<size_t>(y) * stride, dout + y * layer.out.w, layer.out.w * sizeof(float));
+      dbias[o] += sum(delta, length);
+      for (int c = 0; c < cin; ++c)
+        correlate_weight_gradient(k, dweights + (static_cast<size_t>(o) * cin + c) * taps, delta, image + c * plane,
+                                  stride, length);
+      if (dimage == nullptr) continue;
+      for (int c0 = 0; c0 < cin; c0 += kMaxPlanes) {
+        const int group = std::min(kMaxPlanes, cin - c0);
+        for (int p = 0; p < group; ++p) {
+          dplanes[p] = dimage + (c0 + p) * plane;
+          kernel[p] = &flipped_[(static_cast<size_t>(o) * cin + c0 + p) * taps];
+        }
+        correlate_accumulate_planes(k, group, dplanes, padded_delta_.data(), kernel, stride, static_cast<int>(plane));
+      }
+    }
+  }
+}
+
+// Where a max-pool follows (with or without a ReLU between), each output
+// plane's delta is nonzero only at the pool's argmax: the gradients are sums
+// over those few positions (kernels.h: sparse_conv_gradient).
+void FastNetwork::sparse_conv_backward(const Layer& layer, const Layer& pool, const int32_t* argmax,
+                                       const float* params, const float* in, float* din, size_t n, float* grad) {
+  const int k = layer.spec.kernel, cin = layer.in.c, cout = layer.out.c;
+  const size_t taps = static_cast<size_t>(k) * k, in_plane = static_cast<size_t>(layer.in.h) * layer.in.w;
+  const size_t out_plane = static_cast<size_t>(layer.out.h) * layer.out.w, entries = pool.out.size() / pool.out.c;
+  const float* weights = params + layer.weights;
+  float* dweights = grad + layer.weights;
+  float* dbias = dweights + taps * cin * cout;
+  const bool in_has_slack = &layer != layers_.data();  // activations have slack; the caller's images do not
+  const float* dout = deltas_[&layer - layers_.data()].data();
+  if (din != nullptr) std::fill(din, din + n * layer.in.size(), 0.0f);
+  for (size_t s = 0; s < n; ++s)
+    for (int o = 0; o < cout; ++o, argmax += entries, dout += out_plane) {
+      for (size_t e = 0; e < entries; ++e) sparse_delta_[e] = dout[argmax[e]];
+      dbias[o] += sum(sparse_delta_.data(), entries);
+      const size_t filter = static_cast<size_t>(o) * cin * taps;
+      sparse_conv_gradient(k, cin, in + s * layer.in.size(), din == nullptr ? nullptr : din + s * layer.in.size(),
+                           layer.in.w, in_plane, in_has_slack, weights + filter, dweights + filter, argmax,
+                           sparse_delta_.data(), static_cast<int>(entries), layer.out.w);
+    }
+}
+
+}  // namespace hsgd::nn

@@ -1,0 +1,75 @@
+// fast_network.h: a catalog architecture (model/model_catalog.h) run by the
+// hand-written kernels of kernels.h, reading its parameters straight from the
+// flat buffer and writing its gradient straight into one. All buffers are
+// sized for the largest batch seen and reused: no allocation per batch.
+// LibTorch is the reference: tests/fast_network_test.cc checks that both give
+// the same loss, gradient and logits.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "hsgd/model/model_catalog.h"
+
+namespace hsgd::nn {
+
+class FastNetwork {
+ public:
+  // Throws InternalError if the layer list is inconsistent (a layer's input
+  // does not match the previous layer's output).
+  explicit FastNetwork(const ModelInfo& info);
+
+  size_t num_params() const { return num_params_; }
+  int num_classes() const { return classes_; }
+
+  // Mean cross-entropy of n images (NCHW, normalised) with their labels at
+  // `params`; writes its gradient to `grad` (num_params() floats).
+  double gradient(const float* params, const float* images, const int64_t* labels, size_t n, float* grad);
+
+  // Adds the n images' summed loss to *loss_sum and their correct
+  // predictions to *correct.
+  void score(const float* params, const float* images, const int64_t* labels, size_t n, double* loss_sum,
+             size_t* correct);
+
+  // The logits of the last forward pass (n x num_classes()).
+  const float* logits() const { return activations_.back().data(); }
+
+ private:
+  struct Shape {
+    int c = 0, h = 0, w = 0;
+    size_t size() const { return static_cast<size_t>(c) * h * w; }
+  };
+  struct Layer {
+    LayerSpec spec;
+    Shape in, out;
+    size_t weights = 0;  // offset of the layer's weights in the flat buffer (bias follows)
+  };
+
+  void reserve(size_t n);
+  void forward(const float* params, const float* images, size_t n);
+  void forward_layer(size_t l, const float* params, const float* in, float* out, size_t n);
+  void backward_layer(size_t l, const float* params, const float* in, float* din, size_t n, float* grad);
+  void linear_forward(const Layer& layer, const float* params, const float* in, float* out, size_t n);
+  void linear_backward(const Layer& layer, const float* params, const float* in, float* din, size_t n, float* grad);
+  void conv_forward(const Layer& layer, const float* params, const float* in, float* out, size_t n);
+  void conv_backward(const Layer& layer, const float* params, const float* in, float* din, size_t n, float* grad);
+  void sparse_conv_backward(const Layer& layer, const Layer& pool, const int32_t* argmax, const float* params,
+                            const float* in, float* din, size_t n, float* grad);
+  // The max-pool layer whose argmax marks where layer l's delta can be
+  // nonzero (l is followed by a pool, or by a ReLU and a pool), or -1.
+  int sparsifying_pool(size_t l) const;
+
+  std::vector<Layer> layers_;
+  size_t num_params_ = 0;
+  int classes_ = 0;
+  size_t capacity_ = 0;                          // batch size the buffers hold
+  std::vector<std::vector<float>> activations_;  // [l]: layer l's output, capacity_ x out.size()
+  std::vector<std::vector<float>> deltas_;       // [l]: d loss / d activations_[l]
+  std::vector<std::vector<int32_t>> argmax_;     // [l]: max-pool layers' argmax
+  std::vector<float> wide_, padded_delta_, flipped_;  // convolution scratch
+  std::vector<float> transposed_;                     // linear layers' weights, in x out
+  std::vector<float> sparse_delta_;                   // a plane's delta at its pool's argmax
+};
+
+}  // namespace hsgd::nn

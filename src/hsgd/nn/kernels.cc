@@ -1,0 +1,329 @@
+// kernels.cc: see kernels.h. Reductions are written with explicit 8-float
+// vectors and a fixed summation order, so no fast-math flag is needed and NaN
+// and Inf propagate (the divergence check relies on it).
+#include "hsgd/nn/kernels.h"
+
+#include "hsgd/common/cpu_dispatch.h"
+#include "hsgd/common/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace hsgd::nn {
+namespace {
+
+// Eight floats, loaded and stored unaligned; one AVX register in the AVX2
+// clone, two SSE registers in the baseline one.
+typedef float v8 __attribute__((vector_size(32)));
+HSGD_INLINE v8 load8(const float* p) {
+  v8 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+HSGD_INLINE void store8(float* p, v8 v) { std::memcpy(p, &v, sizeof v); }
+HSGD_INLINE float horizontal_sum(v8 v) {
+  return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
+}
+
+// K (kernel) and P (output planes) known at compile time: the tap loops
+// unroll, each input vector is loaded once for the P planes.
+template <int K, int P>
+HSGD_INLINE void correlate_planes_fixed(float* const* out, const float* in, const float* const* w, int stride,
+                                        int length) {
+  v8 taps[K * K][P];  // each weight broadcast once, read by the FMAs straight from cache
+  for (int t = 0; t < K * K; ++t)
+    for (int p = 0; p < P; ++p) taps[t][p] = w[p][t] - v8{};
+  int i = 0;
+  for (; i + 16 <= length; i += 16) {  // two vectors: each weight load feeds two FMAs
+    v8 acc[2][P];
+    for (int p = 0; p < P; ++p) {
+      acc[0][p] = load8(out[p] + i);
+      acc[1][p] = load8(out[p] + i + 8);
+    }
+    for (int ky = 0; ky < K; ++ky)
+      for (int kx = 0; kx < K; ++kx) {
+        const v8 x0 = load8(in + i + ky * stride + kx), x1 = load8(in + i + 8 + ky * stride + kx);
+        for (int p = 0; p < P; ++p) {
+          acc[0][p] += taps[ky * K + kx][p] * x0;
+          acc[1][p] += taps[ky * K + kx][p] * x1;
+        }
+      }
+    for (int p = 0; p < P; ++p) {
+      store8(out[p] + i, acc[0][p]);
+      store8(out[p] + i + 8, acc[1][p]);
+    }
+  }
+  for (; i + 8 <= length; i += 8) {
+    v8 acc[P];
+    for (int p = 0; p < P; ++p) acc[p] = load8(out[p] + i);
+    for (int ky = 0; ky < K; ++ky)
+      for (int kx = 0; kx < K; ++kx) {
+        const v8 x = load8(in + i + ky * stride + kx);
+        for (int p = 0; p < P; ++p) acc[p] += taps[ky * K + kx][p] * x;
+      }
+    for (int p = 0; p < P; ++p) store8(out[p] + i, acc[p]);
+  }
+  for (; i < length; ++i)
+    for (int p = 0; p < P; ++p) {
+      float acc = out[p][i];
+      for (int t = 0; t < K * K; ++t) acc += w[p][t] * in[i + t / K * stride + t % K];
+      out[p][i] = acc;
+    }
+}
+
+template <int K>
+HSGD_INLINE void correlate_planes_k(int planes, float* const* out, const float* in, const float* const* w, int stride,
+                                    int length) {
+  switch (planes) {
+    case 1: return correlate_planes_fixed<K, 1>(out, in, w, stride, length);
+    case 2: return correlate_planes_fixed<K, 2>(out, in, w, stride, length);
+    case 3: return correlate_planes_fixed<K, 3>(out, in, w, stride, length);
+    default: return correlate_planes_fixed<K, 4>(out, in, w, stride, length);
+  }
+}
+
+HSGD_INLINE void correlate_any(int k, float* __restrict out, const float* __restrict in, const float* __restrict w, int stride,
+                   int length) {
+  for (int ky = 0; ky < k; ++ky)
+    for (int kx = 0; kx < k; ++kx) {
+      const float t = w[ky * k + kx];
+      const float* src = in + ky * stride + kx;
+      for (int i = 0; i < length; ++i) out[i] += t * src[i];
+    }
+}
+
+template <int K>
+HSGD_INLINE void weight_gradient_fixed(float* dw, const float* d, const float* in, int stride, int length) {
+  for (int ky = 0; ky < K; ++ky) {
+    const float* row = in + ky * stride;
+    v8 acc[K] = {};
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      const v8 di = load8(d + i);
+      for (int kx = 0; kx < K; ++kx) acc[kx] += di * load8(row + i + kx);
+    }
+    for (int kx = 0; kx < K; ++kx) {
+      float total = horizontal_sum(acc[kx]);
+      for (int j = i; j < length; ++j) total += d[j] * row[j + kx];
+      dw[ky * K + kx] += total;
+    }
+  }
+}
+
+HSGD_INLINE float dot(const float* a, const float* b, int n) {
+  v8 acc = {};
+  int i = 0;
+  for (; i + 8 <= n; i += 8) acc += load8(a + i) * load8(b + i);
+  float s = horizontal_sum(acc);
+  for (; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+
+}  // namespace
+
+HSGD_HOT void correlate_accumulate(int k, float* out, const float* in, const float* w, int stride, int length) {
+  switch (k) {
+    case 3: return correlate_planes_fixed<3, 1>(&out, in, &w, stride, length);
+    case 5: return correlate_planes_fixed<5, 1>(&out, in, &w, stride, length);
+    default: return correlate_any(k, out, in, w, stride, length);
+  }
+}
+
+HSGD_HOT void correlate_accumulate_planes(int k, int planes, float* const* out, const float* in,
+                                          const float* const* w, int stride, int length) {
+  switch (k) {
+    case 3: return correlate_planes_k<3>(planes, out, in, w, stride, length);
+    case 5: return correlate_planes_k<5>(planes, out, in, w, stride, length);
+    default:
+      for (int p = 0; p < planes; ++p) correlate_any(k, out[p], in, w[p], stride, length);
+  }
+}
+
+HSGD_HOT float sum(const float* x, size_t count) {
+  v8 acc = {};
+  size_t i = 0;
+  for (; i + 8 <= count; i += 8) acc += load8(x + i);
+  float s = horizontal_sum(acc);
+  for (; i < count; ++i) s += x[i];
+  return s;
+}
+
+HSGD_HOT void correlate_weight_gradient(int k, float* dw, const float* d, const float* in, int stride, int length) {
+  switch (k) {
+    case 3: return weight_gradient_fixed<3>(dw, d, in, stride, length);
+    case 5: return weight_gradient_fixed<5>(dw, d, in, stride, length);
+    default:
+      for (int ky = 0; ky < k; ++ky)
+        for (int kx = 0; kx < k; ++kx) dw[ky * k + kx] += dot(d, in + ky * stride + kx, length);
+  }
+}
+
+HSGD_HOT void accumulate_scaled_rows(float* y, int n, const float* rows, size_t row_stride, const float* c,
+                                     size_t c_stride, int count) {
+  int r = 0;
+  for (; r + 4 <= count; r += 4, rows += 4 * row_stride, c += 4 * c_stride) {
+    const float c0 = c[0], c1 = c[c_stride], c2 = c[2 * c_stride], c3 = c[3 * c_stride];
+    const float *r0 = rows, *r1 = rows + row_stride, *r2 = rows + 2 * row_stride, *r3 = rows + 3 * row_stride;
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+      store8(y + i, load8(y + i) + c0 * load8(r0 + i) + c1 * load8(r1 + i) + c2 * load8(r2 + i) + c3 * load8(r3 + i));
+    for (; i < n; ++i) y[i] += c0 * r0[i] + c1 * r1[i] + c2 * r2[i] + c3 * r3[i];
+  }
+  for (; r < count; ++r, rows += row_stride, c += c_stride) {
+    const float c0 = c[0];
+    int i = 0;
+    for (; i + 8 <= n; i += 8) store8(y + i, load8(y + i) + c0 * load8(rows + i));
+    for (; i < n; ++i) y[i] += c0 * rows[i];
+  }
+}
+
+namespace {
+
+// K known at compile time, so that the K row accumulators live in registers.
+template <int K>
+HSGD_INLINE void sparse_conv_fixed(int channels, const float* in, float* din, int in_w, size_t plane_size,
+                                   bool in_slack_ok, const float* w, float* dw, const int32_t* at, const float* g,
+                                   int count, int out_w) {
+  for (int c = 0; c < channels; ++c, in += plane_size, w += K * K, dw += K * K) {
+    const bool whole_rows = in_slack_ok || c + 1 < channels;  // may the last row read 8 floats?
+    v8 acc[K] = {};
+    v8 wrow[K] = {};  // the kernel's rows, zero past column K
+    for (int ky = 0; ky < K; ++ky)
+      for (int kx = 0; kx < K; ++kx) wrow[ky][kx] = w[ky * K + kx];
+    float* dplane = din == nullptr ? nullptr : din + static_cast<size_t>(c) * plane_size;
+    for (int e = 0; e < count; ++e) {
+      const float ge = g[e];
+      if (ge == 0.0f) continue;
+      const size_t offset = static_cast<size_t>(at[e] / out_w) * in_w + at[e] % out_w;
+      const float* patch = in + offset;
+      for (int ky = 0; ky + 1 < K; ++ky) acc[ky] += ge * load8(patch + static_cast<size_t>(ky) * in_w);
+      const float* last = patch + static_cast<size_t>(K - 1) * in_w;
+      if (whole_rows) {
+        acc[K - 1] += ge * load8(last);
+      } else {
+        for (int kx = 0; kx < K; ++kx) acc[K - 1][kx] += ge * last[kx];
+      }
+      if (dplane == nullptr) continue;
+      for (int ky = 0; ky < K; ++ky) {
+        float* drow = dplane + offset + static_cast<size_t>(ky) * in_w;
+        store8(drow, load8(drow) + ge * wrow[ky]);  // lanes past K add 0
+      }
+    }
+    for (int ky = 0; ky < K; ++ky)
+      for (int kx = 0; kx < K; ++kx) dw[ky * K + kx] += acc[ky][kx];
+  }
+}
+
+}  // namespace
+
+HSGD_HOT void sparse_conv_gradient(int k, int channels, const float* in, float* din, int in_w, size_t plane_size,
+                                   bool in_slack_ok, const float* w, float* dw, const int32_t* at, const float* g,
+                                   int count, int out_w) {
+  switch (k) {
+#define HSGD_SPARSE_CASE(K)                                                                                      \
+  case K:                                                                                                        \
+    return sparse_conv_fixed<K>(channels, in, din, in_w, plane_size, in_slack_ok, w, dw, at, g, count, out_w);
+    HSGD_SPARSE_CASE(1)
+    HSGD_SPARSE_CASE(2)
+    HSGD_SPARSE_CASE(3)
+    HSGD_SPARSE_CASE(4)
+    HSGD_SPARSE_CASE(5)
+    HSGD_SPARSE_CASE(6)
+    HSGD_SPARSE_CASE(7)
+    HSGD_SPARSE_CASE(8)
+#undef HSGD_SPARSE_CASE
+    default:
+      HSGD_CHECK(false, "sparse convolution gradient with kernel ", k);
+  }
+}
+
+HSGD_HOT void relu_forward(const float* x, float* y, size_t count) {
+  for (size_t i = 0; i < count; ++i) y[i] = x[i] > 0 ? x[i] : (x[i] == x[i] ? 0.0f : x[i]);  // NaN stays NaN
+}
+
+HSGD_HOT void relu_backward(const float* y, const float* dy, float* dx, size_t count) {
+  for (size_t i = 0; i < count; ++i) dx[i] = y[i] > 0 ? dy[i] : 0.0f;
+}
+
+namespace {
+
+// m = max(m, v), where a NaN in v wins (so that NaN propagates as in LibTorch).
+HSGD_INLINE float max_keep_nan(float m, float v) { return (v > m || v != v) ? v : m; }
+
+// One row of windows: the column maxima of its k input rows (vectorised, in
+// chunks of 64 columns), then each window's maximum of its k columns, then
+// its argmax: the first element equal to the maximum, found by a branch-free
+// scan from the last element back.
+template <int K>
+HSGD_INLINE void max_pool_row(const float* rows, float* y, int32_t* argmax, int w, int ow, int k, int row_offset) {
+  const int kk = K > 0 ? K : k;
+  constexpr int kChunk = 64;
+  float column_max[kChunk];
+  for (int x0 = 0; x0 < ow * kk; x0 += kChunk) {
+    const int width = std::min(kChunk, ow * kk - x0);  // a multiple of kk: kChunk is not, so chunks stop early
+    const int used = width - width % kk;
+    for (int x = 0; x < used; ++x) {
+      float m = rows[x0 + x];
+      for (int ky = 1; ky < kk; ++ky) m = max_keep_nan(m, rows[static_cast<size_t>(ky) * w + x0 + x]);
+      column_max[x] = m;
+    }
+    for (int c = 0; c < used; c += kk) {
+      float top = column_max[c];
+      for (int kx = 1; kx < kk; ++kx) top = max_keep_nan(top, column_max[c + kx]);
+      int best = row_offset + x0 + c;
+      for (int ky = kk - 1; ky >= 0; --ky)
+        for (int kx = kk - 1; kx >= 0; --kx) {
+          const int at = ky * w + x0 + c + kx;
+          best = rows[at] == top ? row_offset + at : best;
+        }
+      *y++ = top;
+      *argmax++ = best;
+    }
+    x0 -= width - used;  // resume at the first window not done
+  }
+}
+
+}  // namespace
+
+HSGD_HOT void max_pool_forward(const float* x, float* y, int32_t* argmax, int planes, int h, int w, int k) {
+  const int oh = h / k, ow = w / k;
+  for (int p = 0; p < planes; ++p, x += static_cast<size_t>(h) * w)
+    for (int oy = 0; oy < oh; ++oy, y += ow, argmax += ow) {
+      const int offset = oy * k * w;
+      switch (k) {
+        case 2: max_pool_row<2>(x + offset, y, argmax, w, ow, k, offset); break;
+        case 3: max_pool_row<3>(x + offset, y, argmax, w, ow, k, offset); break;
+        default: max_pool_row<0>(x + offset, y, argmax, w, ow, k, offset);
+      }
+    }
+}
+
+void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, int planes, int h, int w, int k) {
+  const size_t plane = static_cast<size_t>(h) * w, pooled = static_cast<size_t>(h / k) * (w / k);
+  std::fill(dx, dx + plane * planes, 0.0f);
+  for (int p = 0; p < planes; ++p, dx += plane)
+    for (size_t j = 0; j < pooled; ++j) dx[*argmax++] += *dy++;
+}
+
+double softmax_cross_entropy(const float* logits, const int64_t* labels, int n, int classes, float* dlogits,
+                             size_t* correct) {
+  double loss = 0;
+  for (int s = 0; s < n; ++s, logits += classes) {
+    const int best = static_cast<int>(std::max_element(logits, logits + classes) - logits);
+    const float top = logits[best];
+    double sum = 0;
+    for (int c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(logits[c] - top));
+    const int64_t label = labels[s];
+    loss += std::log(sum) - static_cast<double>(logits[label] - top);
+    if (correct != nullptr && best == label) ++*correct;
+    if (dlogits == nullptr) continue;
+    for (int c = 0; c < classes; ++c) {
+      const double p = std::exp(static_cast<double>(logits[c] - top)) / sum;
+      *dlogits++ = static_cast<float>((p - (c == label ? 1.0 : 0.0)) / n);
+    }
+  }
+  return loss;
+}
+
+}  // namespace hsgd::nn

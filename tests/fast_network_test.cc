@@ -1,0 +1,127 @@
+// fast_network_test.cc: the fast path (nn/) against the LibTorch reference,
+// for every model of the catalog at the batch sizes the suites use: same
+// loss, gradient, logits and evaluation within stated tolerances.
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "hsgd/common/rng.h"
+#include "hsgd/model/model.h"
+#include "hsgd/model/networks.h"
+#include "hsgd/nn/fast_network.h"
+#include "tests/test_util.h"
+
+namespace hsgd {
+namespace {
+
+// Normal pixels, with a constant border like MNIST's background so that
+// max-pool windows hold exact ties (both paths must pick the first maximum).
+Batch test_batch(const ModelInfo& info, size_t n, uint64_t seed) {
+  Rng rng(seed);
+  Batch b;
+  b.shape = info.input;
+  b.images.resize(n * b.shape.pixels());
+  const int h = b.shape.height, w = b.shape.width;
+  for (size_t i = 0; i < b.images.size(); ++i) {
+    const int x = static_cast<int>(i % w), y = static_cast<int>(i / w % h);
+    const bool border = h > 1 && (x < 6 || y < 6);
+    b.images[i] = border ? -0.4242f : static_cast<float>(rng.normal());
+  }
+  for (size_t i = 0; i < n; ++i) b.labels.push_back(static_cast<int64_t>(rng.uniform_int(10)));
+  return b;
+}
+
+float max_abs(const std::vector<float>& v) {
+  float m = 0;
+  for (float x : v) m = std::max(m, std::abs(x));
+  return m;
+}
+
+// Gradients agree to 1e-4 of the gradient's largest entry (float sums in a
+// different order), the loss to 1e-5 relative.
+TEST(FastPath, LossAndGradientAgreeWithLibTorch) {
+  for (const auto& info : model_catalog())
+    for (size_t n : {1, 32, 64}) {
+      auto reference = make_model(info.name, 7, ModelBackend::kTorch);
+      auto fast = make_model(info.name, 7, ModelBackend::kFast);
+      ASSERT_EQ(fast->num_params(), reference->num_params()) << info.name;
+      const Batch batch = test_batch(info, n, 100 + n);
+      std::vector<float> g_ref(reference->num_params()), g_fast(fast->num_params());
+      const double loss_ref = reference->compute_gradient(batch, g_ref.data());
+      const double loss_fast = fast->compute_gradient(batch, g_fast.data());
+      EXPECT_NEAR(loss_fast, loss_ref, 1e-5 * std::max(1.0, std::abs(loss_ref))) << info.name << " batch " << n;
+      const float scale = max_abs(g_ref);
+      ASSERT_GT(scale, 0) << info.name;
+      size_t worst = 0;
+      for (size_t i = 0; i < g_ref.size(); ++i)
+        if (std::abs(g_fast[i] - g_ref[i]) > std::abs(g_fast[worst] - g_ref[worst])) worst = i;
+      EXPECT_LE(std::abs(g_fast[worst] - g_ref[worst]), 1e-4f * scale)
+          << info.name << " batch " << n << ": parameter " << worst << " fast " << g_fast[worst] << " torch "
+          << g_ref[worst];
+    }
+}
+
+TEST(FastPath, LogitsAgreeWithLibTorch) {
+  for (const auto& info : model_catalog()) {
+    torch::manual_seed(3);
+    Network net(info);
+    std::vector<float> params;
+    for (const auto& p : net.parameters()) params.insert(params.end(), p.data_ptr<float>(), p.data_ptr<float>() + p.numel());
+    const Batch batch = test_batch(info, 16, 5);
+    const auto x = torch::from_blob(const_cast<float*>(batch.images.data()),
+                                    {16, info.input.channels, info.input.height, info.input.width});
+    torch::NoGradGuard no_grad;
+    const auto logits = net.forward(x).contiguous();
+    nn::FastNetwork fast(info);
+    double loss = 0;
+    size_t correct = 0;
+    fast.score(params.data(), batch.images.data(), batch.labels.data(), 16, &loss, &correct);
+    const float* want = logits.data_ptr<float>();
+    for (int i = 0; i < 16 * fast.num_classes(); ++i)
+      ASSERT_NEAR(fast.logits()[i], want[i], 1e-4f * std::max(1.0f, std::abs(want[i]))) << info.name << " logit " << i;
+  }
+}
+
+TEST(FastPath, EvaluationAgreesWithLibTorch) {
+  for (const char* name : {"ray-tiny", "lenet5", "mlp"}) {
+    const ModelInfo& info = *find_model(name);
+    ImageSet set;
+    set.shape = info.input;
+    Rng rng(11);
+    set.pixels.resize(300 * info.input.pixels());
+    for (auto& p : set.pixels) p = static_cast<uint8_t>(rng.uniform_int(256));
+    for (int i = 0; i < 300; ++i) set.labels.push_back(static_cast<uint8_t>(rng.uniform_int(10)));
+    const Normalization norm{std::vector<float>(info.input.channels, 0.5f), std::vector<float>(info.input.channels, 0.25f)};
+    const Evaluation want = make_model(name, 4, ModelBackend::kTorch)->evaluate(set, norm, 1000);
+    const Evaluation got = make_model(name, 4, ModelBackend::kFast)->evaluate(set, norm, 1000);
+    EXPECT_EQ(got.samples, want.samples);
+    EXPECT_NEAR(got.loss, want.loss, 1e-5 * want.loss) << name;
+    EXPECT_NEAR(got.accuracy, want.accuracy, 1.0 / 300) << name;  // at most one near-tie may flip
+  }
+}
+
+// The same batch gives the same gradient bit for bit, whatever was computed
+// before (buffers sized for a larger batch are reused, never stale).
+TEST(FastPath, GradientIsReproducible) {
+  for (const char* name : {"ray-tiny", "lenet5", "mlp"}) {
+    auto model = make_model(name, 1, ModelBackend::kFast);
+    const Batch small = test_batch(*find_model(name), 8, 1), large = test_batch(*find_model(name), 64, 2);
+    std::vector<float> first(model->num_params()), again(model->num_params());
+    const double loss = model->compute_gradient(small, first.data());
+    model->compute_gradient(large, again.data());
+    EXPECT_EQ(model->compute_gradient(small, again.data()), loss) << name;
+    EXPECT_EQ(std::memcmp(first.data(), again.data(), first.size() * sizeof(float)), 0) << name;
+  }
+}
+
+TEST(FastPath, AutoPicksTheFastPathOnlyWhereItIsDefault) {
+  for (const auto& info : model_catalog())
+    EXPECT_EQ(resolve_backend(info, ModelBackend::kAuto),
+              info.fast_by_default ? ModelBackend::kFast : ModelBackend::kTorch);
+  EXPECT_EQ(resolve_backend(*find_model("ray-tiny"), ModelBackend::kTorch), ModelBackend::kTorch);
+}
+
+}  // namespace
+}  // namespace hsgd
