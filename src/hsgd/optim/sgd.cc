@@ -1,13 +1,15 @@
 // sgd.cc: the SGD step, written as simple loops the compiler vectorises.
 #include "hsgd/optim/sgd.h"
 
+#include "hsgd/common/cpu_dispatch.h"
+
 namespace hsgd {
 
 Sgd::Sgd(size_t num_params, SgdOptions options) : n_(num_params), options_(options) {
   if (options_.momentum != 0.0) buf_.assign(n_, 0.0f);
 }
 
-void Sgd::step(float* __restrict params, const float* __restrict grad, double lr_scale, double grad_scale) {
+HSGD_HOT void Sgd::step(float* __restrict params, const float* __restrict grad, double lr_scale, double grad_scale) {
   const float gs = static_cast<float>(grad_scale);
   const float lr = static_cast<float>(options_.lr * lr_scale);
   const float wd = static_cast<float>(options_.weight_decay);

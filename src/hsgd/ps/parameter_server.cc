@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "hsgd/common/cpu_dispatch.h"
 #include "hsgd/common/error.h"
 
 namespace hsgd {
@@ -18,18 +19,29 @@ uint64_t Accounting::dropped_total() const {
   return total;
 }
 
-bool all_finite(const float* x, size_t n) {
-  // x * 0 is 0 for finite x and NaN for NaN or Inf; eight independent lanes
-  // let the compiler vectorise the reduction.
-  float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int k = 0; k < 8; ++k) lanes[k] += x[i + k] * 0.0f;
-  float rest = 0;
-  for (; i < n; ++i) rest += x[i] * 0.0f;
-  float total = rest;
-  for (float l : lanes) total += l;
-  return total == 0.0f;
+namespace {
+
+HSGD_HOT void add_scaled(float* __restrict acc, const float* __restrict grad, float w, size_t n) {
+  if (w == 1.0f) {
+    for (size_t i = 0; i < n; ++i) acc[i] += grad[i];
+  } else {
+    for (size_t i = 0; i < n; ++i) acc[i] += w * grad[i];
+  }
+}
+
+}  // namespace
+
+HSGD_HOT bool all_finite(const float* x, size_t n) {
+  // A float is NaN or Inf exactly when its exponent bits are all ones; an
+  // integer OR over the whole buffer vectorises and has no early exit to predict.
+  constexpr uint32_t kExponent = 0x7f800000u;
+  uint32_t any = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    any |= static_cast<uint32_t>((bits & kExponent) == kExponent);
+  }
+  return any == 0;
 }
 
 ParameterServer::ParameterServer(std::vector<float> initial_params, PsOptions options)
@@ -39,7 +51,7 @@ ParameterServer::ParameterServer(std::vector<float> initial_params, PsOptions op
       sgd_(params_.size(), options_.sgd),
       histogram_(kHistogramBins, 0),
       alive_(options_.num_workers, 1),
-      in_round_(options_.num_workers, 0),
+      last_round_(options_.num_workers, kNoRound),
       live_workers_(options_.num_workers) {
   HSGD_CHECK(options_.num_workers >= 1, "workers ", options_.num_workers);
   HSGD_CHECK(options_.mode != Mode::kHybrid || options_.schedule != nullptr, "hybrid mode needs a K schedule");
@@ -87,11 +99,11 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
     drop(out, DropReason::kNonFinite);
   } else if (options_.max_staleness >= 0 && out.staleness > static_cast<uint64_t>(options_.max_staleness)) {
     drop(out, DropReason::kTooStale);
-  } else if (options_.mode == Mode::kSync && in_round_[worker]) {
+  } else if (options_.mode == Mode::kSync && contributed_this_round(worker)) {
     drop(out, DropReason::kDuplicateInRound);
   } else {
     const float w = options_.staleness_aware_lr ? 1.0f / static_cast<float>(std::max<uint64_t>(1, out.staleness)) : 1.0f;
-    in_round_[worker] = 1;
+    last_round_[worker] = accounting_.updates;
     if (accounting_.buffered == 0 && current_k(now) == 1) {
       // K = 1 with an empty buffer (async, or hybrid early on): the update is
       // this gradient alone, so step with it directly and skip the buffer.
@@ -102,13 +114,7 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
       out.version = version();
       return out;
     }
-    float* __restrict acc = accumulator_.data();
-    const size_t n = params_.size();
-    if (w == 1.0f) {
-      for (size_t i = 0; i < n; ++i) acc[i] += grad[i];
-    } else {
-      for (size_t i = 0; i < n; ++i) acc[i] += w * grad[i];
-    }
+    add_scaled(accumulator_.data(), grad, w, params_.size());
     ++accounting_.buffered;
     out.status = maybe_apply(now) ? PushOutcome::Status::kApplied : PushOutcome::Status::kBuffered;
   }
@@ -139,7 +145,6 @@ void ParameterServer::finish_update() {
   accounting_.applied += accounting_.buffered;
   accounting_.buffered = 0;
   ++accounting_.updates;
-  std::fill(in_round_.begin(), in_round_.end(), 0);
 }
 
 void ParameterServer::set_alive(int worker, bool alive, double now) {

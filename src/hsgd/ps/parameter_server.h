@@ -80,7 +80,7 @@ class ParameterServer {
   bool alive(int worker) const { return alive_[worker] != 0; }
 
   // Sync mode: whether `worker` has contributed to the round now collecting.
-  bool contributed_this_round(int worker) const { return in_round_[worker] != 0; }
+  bool contributed_this_round(int worker) const { return last_round_[worker] == accounting_.updates; }
 
   const Accounting& accounting() const { return accounting_; }
   StalenessWindow take_staleness_window();
@@ -104,7 +104,10 @@ class ParameterServer {
   StalenessWindow window_;
   std::vector<uint64_t> histogram_;
   std::vector<char> alive_;
-  std::vector<char> in_round_;  // sync: worker already pushed in this round
+  // The round (update number) each worker last contributed to: a new round
+  // starts with every update, at no cost per worker.
+  static constexpr uint64_t kNoRound = UINT64_MAX;
+  std::vector<uint64_t> last_round_;
   int live_workers_;
 };
 

@@ -59,7 +59,7 @@ class SimRun {
   std::vector<std::unique_ptr<GradientWorker>> workers_;
   std::vector<uint64_t> base_version_;
   std::vector<double> loss_;
-  std::vector<char> waiting_;
+  std::vector<int> waiting_;  // workers waiting for an update (wait = applied), in no order
   sim::EventQueue events_;
   sim::VirtualNs ps_free_at_ = 0;
   sim::VirtualNs now_ = 0;  // virtual time of the event being handled
@@ -112,15 +112,13 @@ void SimRun::on_arrival(int w, sim::VirtualNs t) {
       start + sim::to_ns(cost_.ps_gradient_ms * 1e-3) + (applied ? sim::to_ns(cost_.ps_update_ms * 1e-3) : 0);
   ps_free_at_ = done;
   if (run_.stopping()) return;  // the run ends with this push; nobody is served again
-  if (applied) {
-    for (int other = 0; other < static_cast<int>(workers_.size()); ++other)
-      if (waiting_[other]) {
-        waiting_[other] = 0;
-        serve(other, done);
-      }
+  if (applied) {  // in worker order, so that events tie-break as they always have
+    std::sort(waiting_.begin(), waiting_.end());
+    for (int other : waiting_) serve(other, done);
+    waiting_.clear();
   }
   if (waits_for_apply_ && out.status == PushOutcome::Status::kBuffered) {
-    waiting_[w] = 1;
+    waiting_.push_back(w);
   } else {
     serve(w, done);
   }
@@ -141,7 +139,7 @@ RunResult SimRun::train() {
                                                         config_.batch_size, config_.seed));
   base_version_.assign(n, 0);
   loss_.assign(n, NAN);
-  waiting_.assign(n, 0);
+  waiting_.reserve(n);
   if (cost_.compute == sim::ComputeCost::kCalibrated) calibrate();
 
   const sim::VirtualNs eval_every = sim::to_ns(config_.eval.every_seconds);
