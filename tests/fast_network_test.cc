@@ -11,6 +11,7 @@
 #include "hsgd/model/model.h"
 #include "hsgd/model/networks.h"
 #include "hsgd/nn/fast_network.h"
+#include "hsgd/nn/kernels.h"
 #include "tests/test_util.h"
 
 namespace hsgd {
@@ -121,6 +122,39 @@ TEST(FastPath, AutoPicksTheFastPathOnlyWhereItIsDefault) {
     EXPECT_EQ(resolve_backend(info, ModelBackend::kAuto),
               info.fast_by_default ? ModelBackend::kFast : ModelBackend::kTorch);
   EXPECT_EQ(resolve_backend(*find_model("ray-tiny"), ModelBackend::kTorch), ModelBackend::kTorch);
+}
+
+}  // namespace
+}  // namespace hsgd
+
+namespace hsgd {
+namespace {
+
+// Max-pool as LibTorch: the first maximum in row-major order wins ties, and
+// a NaN in a window makes its output NaN (so that divergence is seen).
+TEST(FastPath, MaxPoolTiesAndNaN) {
+  const float x[16] = {1, 3, 3, 0,   //
+                       3, 2, 0, 0,   //
+                       5, 5, 7, 7,   //
+                       5, 5, 7, NAN};
+  float y[4];
+  int32_t at[4];
+  nn::max_pool_forward(x, y, at, 1, 4, 4, 2);
+  EXPECT_EQ(y[0], 3);
+  EXPECT_EQ(at[0], 1);  // the first 3 of {1, 3, 3, 2}
+  EXPECT_EQ(y[1], 3);
+  EXPECT_EQ(at[1], 2);
+  EXPECT_EQ(y[2], 5);
+  EXPECT_EQ(at[2], 8);  // all equal: the first
+  EXPECT_TRUE(std::isnan(y[3]));
+  float finite[16];
+  std::copy(x, x + 16, finite);
+  finite[15] = 7;
+  nn::max_pool_forward(finite, y, at, 1, 4, 4, 2);
+  EXPECT_EQ(y[3], 7);
+  EXPECT_EQ(at[3], 10);
+  nn::max_pool_forward(finite, y, nullptr, 1, 4, 4, 2);  // evaluation: no argmax wanted
+  EXPECT_EQ(y[2], 5);
 }
 
 }  // namespace

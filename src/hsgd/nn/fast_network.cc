@@ -76,7 +76,7 @@ void FastNetwork::reserve(size_t n) {
 
 double FastNetwork::gradient(const float* params, const float* images, const int64_t* labels, size_t n,
                              float* grad) {
-  forward(params, images, n);
+  forward(params, images, n, /*training=*/true);
   std::fill(grad, grad + num_params_, 0.0f);
   const double loss = softmax_cross_entropy(activations_.back().data(), labels, static_cast<int>(n), classes_,
                                             deltas_.back().data(), nullptr);
@@ -90,25 +90,26 @@ double FastNetwork::gradient(const float* params, const float* images, const int
 
 void FastNetwork::score(const float* params, const float* images, const int64_t* labels, size_t n, double* loss_sum,
                         size_t* correct) {
-  forward(params, images, n);
+  forward(params, images, n, /*training=*/false);
   *loss_sum += softmax_cross_entropy(activations_.back().data(), labels, static_cast<int>(n), classes_, nullptr,
                                      correct);
 }
 
-void FastNetwork::forward(const float* params, const float* images, size_t n) {
+void FastNetwork::forward(const float* params, const float* images, size_t n, bool training) {
   reserve(n);
   for (size_t l = 0; l < layers_.size(); ++l)
-    forward_layer(l, params, l == 0 ? images : activations_[l - 1].data(), activations_[l].data(), n);
+    forward_layer(l, params, l == 0 ? images : activations_[l - 1].data(), activations_[l].data(), n, training);
 }
 
-void FastNetwork::forward_layer(size_t l, const float* params, const float* in, float* out, size_t n) {
+void FastNetwork::forward_layer(size_t l, const float* params, const float* in, float* out, size_t n,
+                                bool training) {
   const Layer& layer = layers_[l];
   const LayerSpec& s = layer.spec;
   switch (s.kind) {
     case LayerKind::kConv:
       return conv_forward(layer, params, in, out, n);
     case LayerKind::kMaxPool:
-      return max_pool_forward(in, out, argmax_[l].data(), static_cast<int>(n) * layer.in.c, layer.in.h, layer.in.w,
+      return max_pool_forward(in, out, training ? argmax_[l].data() : nullptr, static_cast<int>(n) * layer.in.c, layer.in.h, layer.in.w,
                               s.kernel);
     case LayerKind::kRelu:
       return relu_forward(in, out, n * layer.in.size());

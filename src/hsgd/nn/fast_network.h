@@ -47,8 +47,9 @@ class FastNetwork {
   };
 
   void reserve(size_t n);
-  void forward(const float* params, const float* images, size_t n);
-  void forward_layer(size_t l, const float* params, const float* in, float* out, size_t n);
+  // training: also what backward needs (max-pool argmax); else scoring only
+  void forward(const float* params, const float* images, size_t n, bool training);
+  void forward_layer(size_t l, const float* params, const float* in, float* out, size_t n, bool training);
   void backward_layer(size_t l, const float* params, const float* in, float* din, size_t n, float* grad);
   void linear_forward(const Layer& layer, const float* params, const float* in, float* out, size_t n);
   void linear_backward(const Layer& layer, const float* params, const float* in, float* din, size_t n, float* grad);

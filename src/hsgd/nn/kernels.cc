@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 namespace hsgd::nn {
 namespace {
@@ -181,22 +182,25 @@ HSGD_HOT void accumulate_scaled_rows(float* y, int n, const float* rows, size_t 
 namespace {
 
 // K known at compile time, so that the K row accumulators live in registers.
+// The weight gradient goes channel by channel (accumulators in registers);
+// the input's delta entry by entry, so that consecutive read-modify-writes
+// touch different planes (neighbouring windows' patches overlap, and a load
+// of a row just stored at another offset would stall on store forwarding).
 template <int K>
 HSGD_INLINE void sparse_conv_fixed(int channels, const float* in, float* din, int in_w, size_t plane_size,
                                    bool in_slack_ok, const float* w, float* dw, const int32_t* at, const float* g,
                                    int count, int out_w) {
-  for (int c = 0; c < channels; ++c, in += plane_size, w += K * K, dw += K * K) {
+  thread_local std::vector<size_t> offsets;  // each entry's patch in an input plane: one division per entry
+  offsets.resize(static_cast<size_t>(count));
+  for (int e = 0; e < count; ++e) offsets[e] = static_cast<size_t>(at[e] / out_w) * in_w + at[e] % out_w;
+  for (int c = 0; c < channels; ++c) {
+    const float* plane = in + c * plane_size;
     const bool whole_rows = in_slack_ok || c + 1 < channels;  // may the last row read 8 floats?
     v8 acc[K] = {};
-    v8 wrow[K] = {};  // the kernel's rows, zero past column K
-    for (int ky = 0; ky < K; ++ky)
-      for (int kx = 0; kx < K; ++kx) wrow[ky][kx] = w[ky * K + kx];
-    float* dplane = din == nullptr ? nullptr : din + static_cast<size_t>(c) * plane_size;
     for (int e = 0; e < count; ++e) {
       const float ge = g[e];
       if (ge == 0.0f) continue;
-      const size_t offset = static_cast<size_t>(at[e] / out_w) * in_w + at[e] % out_w;
-      const float* patch = in + offset;
+      const float* patch = plane + offsets[e];
       for (int ky = 0; ky + 1 < K; ++ky) acc[ky] += ge * load8(patch + static_cast<size_t>(ky) * in_w);
       const float* last = patch + static_cast<size_t>(K - 1) * in_w;
       if (whole_rows) {
@@ -204,14 +208,28 @@ HSGD_INLINE void sparse_conv_fixed(int channels, const float* in, float* din, in
       } else {
         for (int kx = 0; kx < K; ++kx) acc[K - 1][kx] += ge * last[kx];
       }
-      if (dplane == nullptr) continue;
-      for (int ky = 0; ky < K; ++ky) {
-        float* drow = dplane + offset + static_cast<size_t>(ky) * in_w;
-        store8(drow, load8(drow) + ge * wrow[ky]);  // lanes past K add 0
-      }
     }
     for (int ky = 0; ky < K; ++ky)
-      for (int kx = 0; kx < K; ++kx) dw[ky * K + kx] += acc[ky][kx];
+      for (int kx = 0; kx < K; ++kx) dw[c * K * K + ky * K + kx] += acc[ky][kx];
+  }
+  if (din == nullptr) return;
+  // [c][ky]: the kernel's rows as 8 floats, zero past column K (floats, not
+  // v8: a std::vector of a vector type is not reliably 32-byte aligned)
+  thread_local std::vector<float> kernel_rows;
+  kernel_rows.assign(static_cast<size_t>(channels) * K * 8, 0.0f);
+  for (int c = 0; c < channels; ++c)
+    for (int ky = 0; ky < K; ++ky)
+      for (int kx = 0; kx < K; ++kx) kernel_rows[(c * K + ky) * 8 + kx] = w[(c * K + ky) * K + kx];
+  for (int e = 0; e < count; ++e) {
+    const float ge = g[e];
+    if (ge == 0.0f) continue;
+    for (int c = 0; c < channels; ++c) {
+      float* dpatch = din + c * plane_size + offsets[e];
+      for (int ky = 0; ky < K; ++ky) {
+        float* drow = dpatch + static_cast<size_t>(ky) * in_w;
+        store8(drow, load8(drow) + ge * load8(&kernel_rows[(c * K + ky) * 8]));  // lanes past K add 0
+      }
+    }
   }
 }
 
@@ -251,11 +269,26 @@ namespace {
 // m = max(m, v), where a NaN in v wins (so that NaN propagates as in LibTorch).
 HSGD_INLINE float max_keep_nan(float m, float v) { return (v > m || v != v) ? v : m; }
 
+HSGD_INLINE uint32_t bits_of(float x) {
+  uint32_t b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+// Whether x[0..n) holds no NaN or Inf (exponent bits not all ones).
+HSGD_INLINE bool finite_floats(const float* x, size_t n) {
+  uint32_t any = 0;
+  for (size_t i = 0; i < n; ++i) any |= static_cast<uint32_t>((bits_of(x[i]) & 0x7f800000u) == 0x7f800000u);
+  return any == 0;
+}
+
 // One row of windows: the column maxima of its k input rows (vectorised, in
 // chunks of 64 columns), then each window's maximum of its k columns, then
-// its argmax: the first element equal to the maximum, found by a branch-free
-// scan from the last element back.
-template <int K>
+// its argmax: the first element equal to the maximum, by a scan from the last
+// element back. With kFinite (no NaN in the planes) every step is a plain
+// max or an integer compare, which compile without branches; otherwise NaN
+// must win, as in LibTorch, and the comparisons branch.
+template <int K, bool kFinite>
 HSGD_INLINE void max_pool_row(const float* rows, float* y, int32_t* argmax, int w, int ow, int k, int row_offset) {
   const int kk = K > 0 ? K : k;
   constexpr int kChunk = 64;
@@ -265,38 +298,66 @@ HSGD_INLINE void max_pool_row(const float* rows, float* y, int32_t* argmax, int 
     const int used = width - width % kk;
     for (int x = 0; x < used; ++x) {
       float m = rows[x0 + x];
-      for (int ky = 1; ky < kk; ++ky) m = max_keep_nan(m, rows[static_cast<size_t>(ky) * w + x0 + x]);
+      for (int ky = 1; ky < kk; ++ky) {
+        const float v = rows[static_cast<size_t>(ky) * w + x0 + x];
+        m = kFinite ? (v > m ? v : m) : max_keep_nan(m, v);
+      }
       column_max[x] = m;
     }
     for (int c = 0; c < used; c += kk) {
       float top = column_max[c];
-      for (int kx = 1; kx < kk; ++kx) top = max_keep_nan(top, column_max[c + kx]);
-      int best = row_offset + x0 + c;
-      for (int ky = kk - 1; ky >= 0; --ky)
-        for (int kx = kk - 1; kx >= 0; --kx) {
-          const int at = ky * w + x0 + c + kx;
-          best = rows[at] == top ? row_offset + at : best;
-        }
+      for (int kx = 1; kx < kk; ++kx) {
+        const float v = column_max[c + kx];
+        top = kFinite ? (v > top ? v : top) : max_keep_nan(top, v);
+      }
       *y++ = top;
+      if (argmax == nullptr) continue;  // evaluation: the maximum is enough
+      int best = row_offset + x0 + c;
+      if (kFinite && kk * kk <= 32) {
+        // The maximum is one of the window's elements: mark every element
+        // with its bits, and the lowest mark is the first in row-major order.
+        const uint32_t top_bits = bits_of(top);
+        uint32_t marks = 0;
+        for (int ky = 0; ky < kk; ++ky)
+          for (int kx = 0; kx < kk; ++kx)
+            marks |= static_cast<uint32_t>(bits_of(rows[ky * w + x0 + c + kx]) == top_bits) << (ky * kk + kx);
+        const int first = __builtin_ctz(marks);
+        best += first / kk * w + first % kk;
+      } else {
+        for (int ky = kk - 1; ky >= 0; --ky)
+          for (int kx = kk - 1; kx >= 0; --kx) {
+            const int at = ky * w + x0 + c + kx;
+            best = rows[at] == top ? row_offset + at : best;
+          }
+      }
       *argmax++ = best;
     }
     x0 -= width - used;  // resume at the first window not done
   }
 }
 
+template <bool kFinite>
+HSGD_INLINE void max_pool_planes(const float* x, float* y, int32_t* argmax, int planes, int h, int w, int k) {
+  const int oh = h / k, ow = w / k;
+  for (int p = 0; p < planes; ++p, x += static_cast<size_t>(h) * w)
+    for (int oy = 0; oy < oh; ++oy, y += ow, argmax += argmax == nullptr ? 0 : ow) {
+      const int offset = oy * k * w;
+      switch (k) {
+        case 2: max_pool_row<2, kFinite>(x + offset, y, argmax, w, ow, k, offset); break;
+        case 3: max_pool_row<3, kFinite>(x + offset, y, argmax, w, ow, k, offset); break;
+        default: max_pool_row<0, kFinite>(x + offset, y, argmax, w, ow, k, offset);
+      }
+    }
+}
+
 }  // namespace
 
 HSGD_HOT void max_pool_forward(const float* x, float* y, int32_t* argmax, int planes, int h, int w, int k) {
-  const int oh = h / k, ow = w / k;
-  for (int p = 0; p < planes; ++p, x += static_cast<size_t>(h) * w)
-    for (int oy = 0; oy < oh; ++oy, y += ow, argmax += ow) {
-      const int offset = oy * k * w;
-      switch (k) {
-        case 2: max_pool_row<2>(x + offset, y, argmax, w, ow, k, offset); break;
-        case 3: max_pool_row<3>(x + offset, y, argmax, w, ow, k, offset); break;
-        default: max_pool_row<0>(x + offset, y, argmax, w, ow, k, offset);
-      }
-    }
+  if (finite_floats(x, static_cast<size_t>(planes) * h * w)) {
+    max_pool_planes<true>(x, y, argmax, planes, h, w, k);
+  } else {
+    max_pool_planes<false>(x, y, argmax, planes, h, w, k);
+  }
 }
 
 void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, int planes, int h, int w, int k) {
@@ -308,20 +369,23 @@ void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, int pl
 
 double softmax_cross_entropy(const float* logits, const int64_t* labels, int n, int classes, float* dlogits,
                              size_t* correct) {
+  thread_local std::vector<float> exps;  // exp(logit - max) of one row, computed once
+  exps.resize(static_cast<size_t>(classes));
   double loss = 0;
   for (int s = 0; s < n; ++s, logits += classes) {
     const int best = static_cast<int>(std::max_element(logits, logits + classes) - logits);
     const float top = logits[best];
     double sum = 0;
-    for (int c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(logits[c] - top));
+    for (int c = 0; c < classes; ++c) {
+      exps[c] = std::exp(logits[c] - top);
+      sum += exps[c];
+    }
     const int64_t label = labels[s];
     loss += std::log(sum) - static_cast<double>(logits[label] - top);
     if (correct != nullptr && best == label) ++*correct;
     if (dlogits == nullptr) continue;
-    for (int c = 0; c < classes; ++c) {
-      const double p = std::exp(static_cast<double>(logits[c] - top)) / sum;
-      *dlogits++ = static_cast<float>((p - (c == label ? 1.0 : 0.0)) / n);
-    }
+    const double scale = 1.0 / (sum * n);
+    for (int c = 0; c < classes; ++c) *dlogits++ = static_cast<float>(exps[c] * scale - (c == label ? 1.0 / n : 0.0));
   }
   return loss;
 }

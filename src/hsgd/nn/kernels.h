@@ -58,7 +58,8 @@ void relu_backward(const float* y, const float* dy, float* dx, size_t count);
 // Max over k x k windows with stride k of `planes` planes of h x w, into
 // planes of (h/k) x (w/k); argmax gets each maximum's index in its input
 // plane (the first in row-major order on ties, as LibTorch; a NaN maximum
-// propagates, its argmax is the window's first element).
+// propagates, its argmax is the window's first element). argmax may be null
+// (no gradient will be taken).
 void max_pool_forward(const float* x, float* y, int32_t* argmax, int planes, int h, int w, int k);
 // dx (planes of h x w) = 0 except dx[argmax] += dy.
 void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, int planes, int h, int w, int k);
