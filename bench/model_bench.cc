@@ -1,6 +1,7 @@
 // model_bench.cc: forward+backward per minibatch for each model (batch 32 and
 // 64, 1 and 2 threads) on each back end (torch, torch with channels-last conv
-// tensors, fast), and the copies between a model and its flat buffer.
+// tensors, fast), evaluation per back end, and the copies between a model and
+// its flat buffer.
 //
 //   build/bench/hsgd_bench                      all
 //   build/bench/hsgd_bench --benchmark_filter=FwdBwd/mnist-cnn
@@ -48,6 +49,24 @@ void FwdBwdChannelsLast(benchmark::State& state, const std::string& name) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+// Evaluation of 2,000 images (batch 1,000), one thread: what the simulator
+// does inline at every evaluation point.
+void Evaluate(benchmark::State& state, const std::string& name, ModelBackend backend) {
+  set_compute_threads(1);
+  auto model = make_model(name, 1, backend);
+  ImageSet set;
+  set.shape = model->input_shape();
+  Rng rng(2);
+  set.pixels.resize(2000 * set.shape.pixels());
+  for (auto& p : set.pixels) p = static_cast<uint8_t>(rng.uniform_int(256));
+  set.labels.resize(2000);
+  for (auto& l : set.labels) l = static_cast<uint8_t>(rng.uniform_int(10));
+  const Normalization norm{std::vector<float>(set.shape.channels, 0.5f), std::vector<float>(set.shape.channels, 0.25f)};
+  model->evaluate(set, norm, 1000);  // warm-up
+  for (auto _ : state) benchmark::DoNotOptimize(model->evaluate(set, norm, 1000));
+  state.SetItemsProcessed(state.iterations() * 2000);  // images/s
+}
+
 void CopyParamsOut(benchmark::State& state, const std::string& name) {
   set_compute_threads(1);
   auto model = make_model(name, 1);
@@ -77,6 +96,10 @@ int register_all() {
       benchmark::RegisterBenchmark(("FwdBwd/" + name + "/" + name_of(backend)).c_str(), FwdBwd, name, backend)
           ->ArgsProduct({{32, 64}, {1, 2}})
           ->ArgNames({"batch", "threads"})
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    for (const auto backend : {ModelBackend::kTorch, ModelBackend::kFast})
+      benchmark::RegisterBenchmark(("Evaluate/" + name + "/" + name_of(backend)).c_str(), Evaluate, name, backend)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
     if (m.layers.front().kind == LayerKind::kConv)

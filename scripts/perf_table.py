@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""perf_table.py: Markdown tables of the back ends' speed from Google Benchmark JSON.
+
+  python3 scripts/perf_table.py docs/perf/model_bench.json
+
+Reads a --benchmark_out file of build/bench/hsgd_bench run with repetitions
+(medians are used) and prints, per benchmark family and shape, the median time
+of each back end and each one's speed-up over LibTorch (`torch`).
+"""
+import json
+import re
+import sys
+from collections import defaultdict
+
+
+def medians(path):
+    with open(path) as f:
+        data = json.load(f)
+    out = {}
+    for b in data["benchmarks"]:
+        if b.get("aggregate_name") != "median":
+            continue
+        out[b["run_name"]] = (b["real_time"], b["time_unit"])
+    return out
+
+
+def main(path):
+    rows = defaultdict(dict)  # (family, model, shape) -> backend -> ms
+    for name, (time, unit) in medians(path).items():
+        m = re.match(r"(FwdBwd|Evaluate)/([^/]+)/([^/]+)(/.*)?$", name)
+        if not m:
+            continue
+        family, model, backend, shape = m.group(1), m.group(2), m.group(3), (m.group(4) or "")
+        shape = shape.replace("/real_time", "").strip("/").replace("batch:", "batch ").replace("/threads:", ", threads ")
+        scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6}[unit]
+        rows[(family, model, shape)][backend] = time * scale
+    backends = ["torch", "torch-channels-last", "fast"]
+    print("| what | model | shape | " + " | ".join(f"{b} (ms)" for b in backends) + " | fast vs torch |")
+    print("|---|---|---|" + "---|" * len(backends) + "---|")
+    for (family, model, shape), t in sorted(rows.items()):
+        cells = [f"{t[b]:.3f}" if b in t else "" for b in backends]
+        ratio = f"{t['torch'] / t['fast']:.2f}x" if "torch" in t and "fast" in t else ""
+        print(f"| {family} | {model} | {shape} | " + " | ".join(cells) + f" | {ratio} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
