@@ -162,6 +162,7 @@ int run_report(const std::string& dir, bool no_figures) {
   const std::string suite_text = read_bounded_text_file(suite_file.string(), kMaxSuiteFileBytes, "a suite file");
   std::vector<std::string> set;
   std::vector<uint64_t> seeds;
+  bool recorded_built_in = false;
   const fs::path record = root / "experiment.json";
   if (fs::exists(record, ec) || ec) {  // what --set and --seeds changed
     const std::string json = read_bounded_text_file(record.string(), kMaxExperimentFileBytes, "the suite's record");
@@ -169,12 +170,18 @@ int run_report(const std::string& dir, bool no_figures) {
       const auto j = nlohmann::json::parse(json);
       if (j.contains("set")) set = j["set"].get<std::vector<std::string>>();
       if (j.contains("seeds")) seeds = j["seeds"].get<std::vector<uint64_t>>();
+      recorded_built_in = j.value("origin", std::string()) == "built-in";
     } catch (const nlohmann::json::exception& e) {
       throw DataError(record.string(), std::string("not valid: ") + e.what());
     }
   }
   Suite suite = parse_suite(suite_text, suite_file.string(), set);
   if (!seeds.empty()) suite.seeds = seeds;
+  // A built-in suite's results say so, as `hsgd experiment` wrote them, while
+  // the saved text is still the built-in one.
+  if (recorded_built_in)
+    for (const auto& [name, text] : builtin_suites())
+      if (name == suite.name && text == suite_text) suite.origin = "built-in";
   ReportOptions ro;
   ro.results_dir = dir;
   ro.figures = !no_figures;

@@ -5,7 +5,7 @@
 # updates, K, staleness, samples), which do not depend on the CPU's
 # floating-point kernels. Simulator runs are deterministic, so on the machine
 # that made them the whole files match; on another CPU (the committed results
-# came from an Intel Xeon) the losses may differ in their last digits.
+# came from an AMD EPYC with AVX2) the losses may differ in their last digits.
 #
 #   scripts/rerun_check.sh results/paper-mnist [RUNS=3] [HSGD=build/hsgd]
 # Exit status 1 when a counting column differs.
