@@ -47,13 +47,7 @@ class FastModel final : public Model {
       fill_batch(set, norm, indices_.data(), count, batch_);
       network_.score(params_.data(), batch_.images.data(), batch_.labels.data(), count, &loss_sum, &correct);
     }
-    Evaluation result;
-    result.samples = set.size();
-    if (result.samples > 0) {
-      result.loss = loss_sum / static_cast<double>(result.samples);
-      result.accuracy = static_cast<double>(correct) / static_cast<double>(result.samples);
-    }
-    return result;
+    return Evaluation::of_sums(loss_sum, correct, set.size());
   }
 
  private:

@@ -25,6 +25,17 @@ struct Evaluation {
   double loss = 0;      // mean cross-entropy
   double accuracy = 0;  // fraction correct, in [0, 1]
   size_t samples = 0;
+
+  // From the summed loss and the count of correct predictions over `samples`.
+  static Evaluation of_sums(double loss_sum, size_t correct, size_t samples) {
+    Evaluation e;
+    e.samples = samples;
+    if (samples > 0) {
+      e.loss = loss_sum / static_cast<double>(samples);
+      e.accuracy = static_cast<double>(correct) / static_cast<double>(samples);
+    }
+    return e;
+  }
 };
 
 class Model {

@@ -109,7 +109,6 @@ class TorchModel final : public Model {
     apply_compute_threads_in_this_thread();
     torch::NoGradGuard no_grad;
     net_->eval();
-    Evaluation result;
     std::vector<size_t> indices(std::min(batch_size, set.size()));
     double loss_sum = 0;
     int64_t correct = 0;
@@ -125,12 +124,7 @@ class TorchModel final : public Model {
                       .item<double>();
       correct += logits.argmax(1).eq(y).sum().item<int64_t>();
     }
-    result.samples = set.size();
-    if (result.samples > 0) {
-      result.loss = loss_sum / static_cast<double>(result.samples);
-      result.accuracy = static_cast<double>(correct) / static_cast<double>(result.samples);
-    }
-    return result;
+    return Evaluation::of_sums(loss_sum, static_cast<size_t>(correct), set.size());
   }
 
  private:
