@@ -8,6 +8,8 @@
 // Compare with PyTorch: scripts/bench_vs_pytorch.sh
 #include <benchmark/benchmark.h>
 
+#include <functional>
+
 #include "hsgd/common/process_setup.h"
 #include "hsgd/common/rng.h"
 #include "hsgd/model/model.h"
@@ -27,26 +29,14 @@ Batch random_batch(const ImageShape& shape, size_t n) {
 
 // Args: batch size, threads. What is timed: zero_grad + forward + loss +
 // backward + gradient copy into the flat buffer (what a worker does per step).
-void FwdBwd(benchmark::State& state, const std::string& name, ModelBackend backend) {
+void FwdBwd(benchmark::State& state, const std::function<std::unique_ptr<Model>()>& make) {
   set_compute_threads(static_cast<int>(state.range(1)));
-  auto model = make_model(name, 1, backend);
+  auto model = make();
   const Batch batch = random_batch(model->input_shape(), static_cast<size_t>(state.range(0)));
   std::vector<float> grad(model->num_params());
   for (int i = 0; i < 5; ++i) model->compute_gradient(batch, grad.data());  // warm-up
   for (auto _ : state) benchmark::DoNotOptimize(model->compute_gradient(batch, grad.data()));
   state.SetItemsProcessed(state.iterations() * state.range(0));  // samples/s
-}
-
-// The reference path with channels-last conv tensors (make_model's torch
-// backend is contiguous: docs/performance.md has both).
-void FwdBwdChannelsLast(benchmark::State& state, const std::string& name) {
-  set_compute_threads(static_cast<int>(state.range(1)));
-  auto model = make_torch_model(name, 1, TorchLayout::kChannelsLast);
-  const Batch batch = random_batch(model->input_shape(), static_cast<size_t>(state.range(0)));
-  std::vector<float> grad(model->num_params());
-  for (int i = 0; i < 5; ++i) model->compute_gradient(batch, grad.data());  // warm-up
-  for (auto _ : state) benchmark::DoNotOptimize(model->compute_gradient(batch, grad.data()));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
 // Evaluation of 2,000 images (batch 1,000), one thread: what the simulator
@@ -93,7 +83,8 @@ int register_all() {
   for (const auto& m : model_catalog()) {
     const std::string name = m.name;
     for (const auto backend : {ModelBackend::kTorch, ModelBackend::kFast})
-      benchmark::RegisterBenchmark(("FwdBwd/" + name + "/" + name_of(backend)).c_str(), FwdBwd, name, backend)
+      benchmark::RegisterBenchmark(("FwdBwd/" + name + "/" + name_of(backend)).c_str(), FwdBwd,
+                                   [name, backend] { return make_model(name, 1, backend); })
           ->ArgsProduct({{32, 64}, {1, 2}})
           ->ArgNames({"batch", "threads"})
           ->Unit(benchmark::kMillisecond)
@@ -103,7 +94,8 @@ int register_all() {
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
     if (m.layers.front().kind == LayerKind::kConv)
-      benchmark::RegisterBenchmark(("FwdBwd/" + name + "/torch-channels-last").c_str(), FwdBwdChannelsLast, name)
+      benchmark::RegisterBenchmark(("FwdBwd/" + name + "/torch-channels-last").c_str(), FwdBwd,
+                                   [name] { return make_torch_model(name, 1, TorchLayout::kChannelsLast); })
           ->ArgsProduct({{32, 64}, {1, 2}})
           ->ArgNames({"batch", "threads"})
           ->Unit(benchmark::kMillisecond)

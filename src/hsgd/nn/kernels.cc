@@ -5,6 +5,7 @@
 
 #include "hsgd/common/cpu_dispatch.h"
 #include "hsgd/common/error.h"
+#include "hsgd/common/finite.h"
 
 #include <algorithm>
 #include <cmath>
@@ -122,14 +123,6 @@ HSGD_INLINE float dot(const float* a, const float* b, int n) {
 }
 
 }  // namespace
-
-HSGD_HOT void correlate_accumulate(int k, float* out, const float* in, const float* w, int stride, int length) {
-  switch (k) {
-    case 3: return correlate_planes_fixed<3, 1>(&out, in, &w, stride, length);
-    case 5: return correlate_planes_fixed<5, 1>(&out, in, &w, stride, length);
-    default: return correlate_any(k, out, in, w, stride, length);
-  }
-}
 
 HSGD_HOT void correlate_accumulate_planes(int k, int planes, float* const* out, const float* in,
                                           const float* const* w, int stride, int length) {
@@ -275,13 +268,6 @@ HSGD_INLINE uint32_t bits_of(float x) {
   return b;
 }
 
-// Whether x[0..n) holds no NaN or Inf (exponent bits not all ones).
-HSGD_INLINE bool finite_floats(const float* x, size_t n) {
-  uint32_t any = 0;
-  for (size_t i = 0; i < n; ++i) any |= static_cast<uint32_t>((bits_of(x[i]) & 0x7f800000u) == 0x7f800000u);
-  return any == 0;
-}
-
 // One row of windows: the column maxima of its k input rows (vectorised, in
 // chunks of 64 columns), then each window's maximum of its k columns, then
 // its argmax: the first element equal to the maximum, by a scan from the last
@@ -353,7 +339,7 @@ HSGD_INLINE void max_pool_planes(const float* x, float* y, int32_t* argmax, int 
 }  // namespace
 
 HSGD_HOT void max_pool_forward(const float* x, float* y, int32_t* argmax, int planes, int h, int w, int k) {
-  if (finite_floats(x, static_cast<size_t>(planes) * h * w)) {
+  if (all_finite(x, static_cast<size_t>(planes) * h * w)) {
     max_pool_planes<true>(x, y, argmax, planes, h, w, k);
   } else {
     max_pool_planes<false>(x, y, argmax, planes, h, w, k);

@@ -15,12 +15,10 @@
 
 namespace hsgd::nn {
 
-// Valid correlation with one k x k kernel over a wide plane:
-//   out[i] += sum_{ky,kx} w[ky*k + kx] * in[i + ky*stride + kx],  0 <= i < length.
-void correlate_accumulate(int k, float* out, const float* in, const float* w, int stride, int length);
-
-// The same for `planes` (1 to kMaxPlanes) output planes at once, each with its
-// own kernel, sharing the loads of `in`: out[p] += in (*) w[p].
+// Valid correlation with k x k kernels over wide planes, for `planes` (1 to
+// kMaxPlanes) output planes at once, each with its own kernel, sharing the
+// loads of `in`:
+//   out[p][i] += sum_{ky,kx} w[p][ky*k + kx] * in[i + ky*stride + kx],  0 <= i < length.
 constexpr int kMaxPlanes = 4;
 void correlate_accumulate_planes(int k, int planes, float* const* out, const float* in, const float* const* w,
                                  int stride, int length);
@@ -28,7 +26,7 @@ void correlate_accumulate_planes(int k, int planes, float* const* out, const flo
 // sum of x[0..count)
 float sum(const float* x, size_t count);
 
-// The weight gradient of correlate_accumulate:
+// The weight gradient of one plane's correlation:
 //   dw[ky*k + kx] += sum_i d[i] * in[i + ky*stride + kx],  0 <= i < length.
 void correlate_weight_gradient(int k, float* dw, const float* d, const float* in, int stride, int length);
 

@@ -22,6 +22,7 @@
 #include <memory>
 #include <vector>
 
+#include "hsgd/common/finite.h"  // all_finite, used with the PS
 #include "hsgd/optim/sgd.h"
 #include "hsgd/ps/k_schedule.h"
 #include "hsgd/ps/ps_options.h"
@@ -110,8 +111,5 @@ class ParameterServer {
   std::vector<uint64_t> last_round_;
   int live_workers_;
 };
-
-// True when every element is finite (no NaN, no Inf).
-bool all_finite(const float* x, size_t n);
 
 }  // namespace hsgd
