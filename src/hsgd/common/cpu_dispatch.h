@@ -2,9 +2,13 @@
 // baseline x86-64 one, chosen once at load time (GCC target_clones), so one
 // binary runs everywhere and uses AVX2 where the CPU has it. Rounding may
 // then differ between CPUs with and without AVX2 (FMA), never between runs.
+// Sanitizer builds get the baseline only: the clones' ifunc resolvers run
+// before the sanitizer runtime is set up, and a ThreadSanitizer binary then
+// crashes at load.
 #pragma once
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 #define HSGD_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define HSGD_HOT
