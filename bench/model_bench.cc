@@ -12,6 +12,7 @@
 
 #include "hsgd/common/process_setup.h"
 #include "hsgd/common/rng.h"
+#include "hsgd/model/fast_model.h"
 #include "hsgd/model/model.h"
 
 namespace hsgd {
@@ -91,6 +92,21 @@ int register_all() {
           ->UseRealTime();
     for (const auto backend : {ModelBackend::kTorch, ModelBackend::kFast})
       benchmark::RegisterBenchmark(("Evaluate/" + name + "/" + name_of(backend)).c_str(), Evaluate, name, backend)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    // The fast path with every layer on one kind of kernel: what kAuto's
+    // thresholds (nn/fast_network.h) were chosen from.
+    for (const auto kernels : {nn::ConvKernels::kDirect, nn::ConvKernels::kGemm})
+      benchmark::RegisterBenchmark(
+          ("FwdBwd/" + name + (kernels == nn::ConvKernels::kGemm ? "/fast-gemm" : "/fast-direct")).c_str(), FwdBwd,
+          [&m, kernels] {
+            auto reference = make_model(m.name, 1, ModelBackend::kTorch);
+            std::vector<float> params(reference->num_params());
+            reference->get_params(params.data());
+            return make_fast_model(m, std::move(params), kernels);
+          })
+          ->ArgsProduct({{32, 64}, {1, 2}})
+          ->ArgNames({"batch", "threads"})
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
     if (m.layers.front().kind == LayerKind::kConv)

@@ -18,7 +18,7 @@ log() { printf '[setup] %s\n' "$*"; }
 # ---------------------------------------------------------------- packages
 PACKAGES=(
   build-essential cmake git pkg-config
-  libtorch-dev libopenblas0-openmp          # compute; OpenBLAS replaces the reference BLAS
+  libtorch-dev libopenblas0-openmp libblas-dev # compute; OpenBLAS replaces the reference BLAS
   libgtest-dev libgmock-dev libbenchmark-dev # tests and benchmarks
   zlib1g-dev libcli11-dev nlohmann-json3-dev # gzip, command line, JSON
   libtomlplusplus-dev                        # experiment suite files (TOML)

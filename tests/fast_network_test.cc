@@ -64,6 +64,26 @@ TEST(FastPath, LossAndGradientAgreeWithLibTorch) {
     }
 }
 
+// Both kernel choices for every layer, direct (kernels.h) and matrix
+// products (gemm.h), against LibTorch, whatever kAuto would pick.
+TEST(FastPath, DirectAndGemmKernelsAgreeWithLibTorch) {
+  for (const auto& info : model_catalog())
+    for (const auto kernels : {nn::ConvKernels::kDirect, nn::ConvKernels::kGemm}) {
+      auto reference = make_model(info.name, 9, ModelBackend::kTorch);
+      std::vector<float> params(reference->num_params()), g_ref(params.size()), g_fast(params.size());
+      reference->get_params(params.data());
+      const Batch batch = test_batch(info, 32, 17);
+      const double loss_ref = reference->compute_gradient(batch, g_ref.data());
+      nn::FastNetwork fast(info, kernels);
+      const double loss = fast.gradient(params.data(), batch.images.data(), batch.labels.data(), 32, g_fast.data());
+      const char* which = kernels == nn::ConvKernels::kGemm ? "gemm" : "direct";
+      EXPECT_NEAR(loss, loss_ref, 1e-5 * std::max(1.0, std::abs(loss_ref))) << info.name << " " << which;
+      const float scale = max_abs(g_ref);
+      for (size_t i = 0; i < params.size(); ++i)
+        ASSERT_NEAR(g_fast[i], g_ref[i], 1e-4f * scale) << info.name << " " << which << ": parameter " << i;
+    }
+}
+
 TEST(FastPath, LogitsAgreeWithLibTorch) {
   for (const auto& info : model_catalog()) {
     torch::manual_seed(3);

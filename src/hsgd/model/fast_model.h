@@ -7,10 +7,13 @@
 #include <vector>
 
 #include "hsgd/model/model.h"
+#include "hsgd/nn/fast_network.h"
 
 namespace hsgd {
 
-// A fast-path model of `info` starting from `params` (its num_params floats).
-std::unique_ptr<Model> make_fast_model(const ModelInfo& info, std::vector<float> params);
+// A fast-path model of `info` starting from `params` (its num_params floats);
+// `kernels` forces the direct or the matrix-product kernels (tests, benchmarks).
+std::unique_ptr<Model> make_fast_model(const ModelInfo& info, std::vector<float> params,
+                                       nn::ConvKernels kernels = nn::ConvKernels::kAuto);
 
 }  // namespace hsgd

@@ -18,15 +18,21 @@ constexpr size_t kSlack = 8;
 
 }  // namespace
 
-FastNetwork::FastNetwork(const ModelInfo& info) {
+FastNetwork::FastNetwork(const ModelInfo& info, ConvKernels kernels) {
   Shape shape{info.input.channels, info.input.height, info.input.width};
+  bool channel_major = false;  // the layout of the activation between layers
   for (const auto& spec : info.layers) {
     Layer layer{spec, shape, shape, num_params_};
+    layer.in_channel_major = channel_major;
     switch (spec.kind) {
       case LayerKind::kConv:
         HSGD_CHECK(spec.in == shape.c && spec.kernel <= shape.h && spec.kernel <= shape.w, info.name, ": conv input");
         layer.out = {spec.out, shape.h - spec.kernel + 1, shape.w - spec.kernel + 1};
         num_params_ += static_cast<size_t>(spec.out) * spec.in * spec.kernel * spec.kernel + spec.out;
+        // The direct kernels read sample-major input only.
+        layer.gemm = kernels == ConvKernels::kGemm || channel_major ||
+                     (kernels == ConvKernels::kAuto && spec.out >= kGemmConvChannels);
+        channel_major = layer.gemm;
         break;
       case LayerKind::kMaxPool:
         HSGD_CHECK(spec.kernel >= 1 && spec.kernel <= shape.h && spec.kernel <= shape.w, info.name, ": pool size");
@@ -38,6 +44,7 @@ FastNetwork::FastNetwork(const ModelInfo& info) {
         HSGD_CHECK(static_cast<size_t>(spec.in) == shape.size(), info.name, ": linear input");
         layer.out = {spec.out, 1, 1};
         num_params_ += static_cast<size_t>(spec.out) * spec.in + spec.out;
+        channel_major = false;
         break;
     }
     shape = layer.out;
@@ -48,6 +55,12 @@ FastNetwork::FastNetwork(const ModelInfo& info) {
   activations_.resize(layers_.size());
   deltas_.resize(layers_.size());
   argmax_.resize(layers_.size());
+  columns_.resize(layers_.size());
+  sample_major_.resize(layers_.size());
+}
+
+bool FastNetwork::uses_gemm_convolutions() const {
+  return std::any_of(layers_.begin(), layers_.end(), [](const Layer& layer) { return layer.gemm; });
 }
 
 void FastNetwork::reserve(size_t n) {
@@ -61,9 +74,13 @@ void FastNetwork::reserve(size_t n) {
       argmax_[l].resize(n * layer.out.size());
       sparse_delta_.resize(std::max(sparse_delta_.size(), static_cast<size_t>(layer.out.h) * layer.out.w));
     }
-    if (layer.spec.kind == LayerKind::kLinear)
-      transposed_.resize(std::max(transposed_.size(), static_cast<size_t>(layer.spec.in) * layer.spec.out));
-    if (layer.spec.kind == LayerKind::kConv) {
+    if (layer.spec.kind == LayerKind::kLinear && layer.in_channel_major) sample_major_[l].resize(n * layer.in.size());
+    if (layer.spec.kind == LayerKind::kConv && layer.gemm) {
+      const size_t columns = n * layer.out.h * layer.out.w, taps = static_cast<size_t>(layer.in.c) * layer.spec.kernel *
+                                                                      layer.spec.kernel;
+      columns_[l].resize(taps * columns);
+      delta_columns_.resize(std::max(delta_columns_.size(), taps * columns));
+    } else if (layer.spec.kind == LayerKind::kConv) {
       const size_t plane = static_cast<size_t>(layer.in.h) * layer.in.w;
       const size_t pad = static_cast<size_t>(layer.spec.kernel - 1) * (layer.in.w + 1);
       wide_.resize(std::max(wide_.size(), kMaxPlanes * plane));
@@ -107,6 +124,7 @@ void FastNetwork::forward_layer(size_t l, const float* params, const float* in, 
   const LayerSpec& s = layer.spec;
   switch (s.kind) {
     case LayerKind::kConv:
+      if (layer.gemm) return conv_forward_gemm(l, params, in, out, n);
       return conv_forward(layer, params, in, out, n);
     case LayerKind::kMaxPool:
       return max_pool_forward(in, out, training ? argmax_[l].data() : nullptr, static_cast<int>(n) * layer.in.c, layer.in.h, layer.in.w,
@@ -114,7 +132,7 @@ void FastNetwork::forward_layer(size_t l, const float* params, const float* in, 
     case LayerKind::kRelu:
       return relu_forward(in, out, n * layer.in.size());
     case LayerKind::kLinear:
-      return linear_forward(layer, params, in, out, n);
+      return linear_forward(l, params, in, out, n);
   }
 }
 
@@ -124,6 +142,7 @@ void FastNetwork::backward_layer(size_t l, const float* params, const float* in,
   const float* dout = deltas_[l].data();
   switch (s.kind) {
     case LayerKind::kConv: {
+      if (layer.gemm) return conv_backward_gemm(l, params, din, n, grad);
       const int pool = sparsifying_pool(l);
       if (pool < 0) return conv_backward(layer, params, in, din, n, grad);
       return sparse_conv_backward(layer, layers_[pool], argmax_[pool].data(), params, in, din, n, grad);
@@ -137,7 +156,7 @@ void FastNetwork::backward_layer(size_t l, const float* params, const float* in,
       if (din != nullptr) relu_backward(activations_[l].data(), dout, din, n * layer.in.size());
       return;
     case LayerKind::kLinear:
-      return linear_backward(layer, params, in, din, n, grad);
+      return linear_backward(l, params, in, din, n, grad);
   }
 }
 
@@ -147,42 +166,6 @@ int FastNetwork::sparsifying_pool(size_t l) const {
   if (next < layers_.size() && layers_[next].spec.kind == LayerKind::kRelu) ++next;
   if (next < layers_.size() && layers_[next].spec.kind == LayerKind::kMaxPool) return static_cast<int>(next);
   return -1;
-}
-
-// y = b + x W^T as a sum of scaled rows of W^T; W is transposed once per call.
-void FastNetwork::linear_forward(const Layer& layer, const float* params, const float* in, float* out, size_t n) {
-  const int fan_in = layer.spec.in, fan_out = layer.spec.out;
-  const float* w = params + layer.weights;
-  const float* bias = w + static_cast<size_t>(fan_out) * fan_in;
-  float* wt = transposed_.data();
-  for (int o = 0; o < fan_out; ++o)
-    for (int i = 0; i < fan_in; ++i) wt[static_cast<size_t>(i) * fan_out + o] = w[static_cast<size_t>(o) * fan_in + i];
-  for (size_t s = 0; s < n; ++s, in += fan_in, out += fan_out) {
-    std::copy(bias, bias + fan_out, out);
-    accumulate_scaled_rows(out, fan_out, wt, fan_out, in, 1, fan_in);
-  }
-}
-
-// dW += dy^T x (row o of dW: the inputs scaled by column o of dy), db += the
-// columns of dy, dx = dy W.
-void FastNetwork::linear_backward(const Layer& layer, const float* params, const float* in, float* din, size_t n,
-                                  float* grad) {
-  const int fan_in = layer.spec.in, fan_out = layer.spec.out;
-  const float* w = params + layer.weights;
-  float* dw = grad + layer.weights;
-  float* dbias = dw + static_cast<size_t>(fan_out) * fan_in;
-  const float* dout = deltas_[&layer - layers_.data()].data();
-  for (int o = 0; o < fan_out; ++o)
-    accumulate_scaled_rows(dw + static_cast<size_t>(o) * fan_in, fan_in, in, fan_in, dout + o, fan_out,
-                           static_cast<int>(n));
-  for (size_t s = 0; s < n; ++s)
-    for (int o = 0; o < fan_out; ++o) dbias[o] += dout[s * fan_out + o];
-  if (din == nullptr) return;
-  for (size_t s = 0; s < n; ++s) {
-    float* dx = din + s * fan_in;
-    std::fill(dx, dx + fan_in, 0.0f);
-    accumulate_scaled_rows(dx, fan_in, w, fan_in, dout + s * fan_out, 1, fan_out);
-  }
 }
 
 // Output planes in groups of kMaxPlanes: bias, then one wide correlation per

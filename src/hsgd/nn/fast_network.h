@@ -14,14 +14,24 @@
 
 namespace hsgd::nn {
 
+// Which kernels run the convolutions: the direct ones of kernels.h, matrix
+// products (gemm.h), or per layer by its size (kAuto: products for layers
+// with at least kGemmConvChannels output channels; below that the direct
+// kernels measured faster, docs/performance.md). Linear layers are always
+// matrix products: they measured faster at every size in the catalog.
+enum class ConvKernels { kAuto, kDirect, kGemm };
+constexpr int kGemmConvChannels = 32;
+
 class FastNetwork {
  public:
   // Throws InternalError if the layer list is inconsistent (a layer's input
   // does not match the previous layer's output).
-  explicit FastNetwork(const ModelInfo& info);
+  explicit FastNetwork(const ModelInfo& info, ConvKernels kernels = ConvKernels::kAuto);
 
   size_t num_params() const { return num_params_; }
   int num_classes() const { return classes_; }
+  // Whether a convolution runs as matrix products (the network is large).
+  bool uses_gemm_convolutions() const;
 
   // Mean cross-entropy of n images (NCHW, normalised) with their labels at
   // `params`; writes its gradient to `grad` (num_params() floats).
@@ -44,6 +54,10 @@ class FastNetwork {
     LayerSpec spec;
     Shape in, out;
     size_t weights = 0;  // offset of the layer's weights in the flat buffer (bias follows)
+    bool gemm = false;   // a convolution run as matrix products (fast_network_gemm.cc)
+    // The input's layout: sample-major (n x c x h x w) or channel-major
+    // (c x n x h x w, what a gemm convolution writes).
+    bool in_channel_major = false;
   };
 
   void reserve(size_t n);
@@ -51,10 +65,15 @@ class FastNetwork {
   void forward(const float* params, const float* images, size_t n, bool training);
   void forward_layer(size_t l, const float* params, const float* in, float* out, size_t n, bool training);
   void backward_layer(size_t l, const float* params, const float* in, float* din, size_t n, float* grad);
-  void linear_forward(const Layer& layer, const float* params, const float* in, float* out, size_t n);
-  void linear_backward(const Layer& layer, const float* params, const float* in, float* din, size_t n, float* grad);
   void conv_forward(const Layer& layer, const float* params, const float* in, float* out, size_t n);
   void conv_backward(const Layer& layer, const float* params, const float* in, float* din, size_t n, float* grad);
+  void conv_forward_gemm(size_t l, const float* params, const float* in, float* out, size_t n);
+  void conv_backward_gemm(size_t l, const float* params, float* din, size_t n, float* grad);
+  void linear_forward(size_t l, const float* params, const float* in, float* out, size_t n);
+  // A linear layer's input as one row per sample (transposed into
+  // sample_major_[l] if it is channel-major).
+  const float* sample_major_input(size_t l, const float* in, size_t n);
+  void linear_backward(size_t l, const float* params, const float* in, float* din, size_t n, float* grad);
   void sparse_conv_backward(const Layer& layer, const Layer& pool, const int32_t* argmax, const float* params,
                             const float* in, float* din, size_t n, float* grad);
   // The max-pool layer whose argmax marks where layer l's delta can be
@@ -69,8 +88,10 @@ class FastNetwork {
   std::vector<std::vector<float>> deltas_;       // [l]: d loss / d activations_[l]
   std::vector<std::vector<int32_t>> argmax_;     // [l]: max-pool layers' argmax
   std::vector<float> wide_, padded_delta_, flipped_;  // convolution scratch
-  std::vector<float> transposed_;                     // linear layers' weights, in x out
   std::vector<float> sparse_delta_;                   // a plane's delta at its pool's argmax
+  std::vector<std::vector<float>> columns_;           // [l]: a gemm convolution's im2col block
+  std::vector<float> delta_columns_;                  // gemm convolution scratch
+  std::vector<std::vector<float>> sample_major_;      // [l]: a linear layer's channel-major input, transposed
 };
 
 }  // namespace hsgd::nn

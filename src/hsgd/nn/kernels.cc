@@ -153,25 +153,6 @@ HSGD_HOT void correlate_weight_gradient(int k, float* dw, const float* d, const 
   }
 }
 
-HSGD_HOT void accumulate_scaled_rows(float* y, int n, const float* rows, size_t row_stride, const float* c,
-                                     size_t c_stride, int count) {
-  int r = 0;
-  for (; r + 4 <= count; r += 4, rows += 4 * row_stride, c += 4 * c_stride) {
-    const float c0 = c[0], c1 = c[c_stride], c2 = c[2 * c_stride], c3 = c[3 * c_stride];
-    const float *r0 = rows, *r1 = rows + row_stride, *r2 = rows + 2 * row_stride, *r3 = rows + 3 * row_stride;
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-      store8(y + i, load8(y + i) + c0 * load8(r0 + i) + c1 * load8(r1 + i) + c2 * load8(r2 + i) + c3 * load8(r3 + i));
-    for (; i < n; ++i) y[i] += c0 * r0[i] + c1 * r1[i] + c2 * r2[i] + c3 * r3[i];
-  }
-  for (; r < count; ++r, rows += row_stride, c += c_stride) {
-    const float c0 = c[0];
-    int i = 0;
-    for (; i + 8 <= n; i += 8) store8(y + i, load8(y + i) + c0 * load8(rows + i));
-    for (; i < n; ++i) y[i] += c0 * rows[i];
-  }
-}
-
 namespace {
 
 // K known at compile time, so that the K row accumulators live in registers.
@@ -322,16 +303,60 @@ HSGD_INLINE void max_pool_row(const float* rows, float* y, int32_t* argmax, int 
   }
 }
 
+typedef int32_t i8 __attribute__((vector_size(32)));
+
+// Eight windows side by side (finite planes, K x K, their first columns K
+// apart), one window per vector lane: the maximum in row-major order (a
+// later element wins only if greater, as in LibTorch), then the argmax as
+// the first element equal to it, by a scan from the last element back.
+template <int K>
+HSGD_INLINE void max_pool_8_windows(const float* rows, float* y, int32_t* argmax, int w, int first_index) {
+  v8 values[K * K];
+  for (int ky = 0; ky < K; ++ky)
+    for (int kx = 0; kx < K; ++kx) {
+      float lanes[8];
+      for (int j = 0; j < 8; ++j) lanes[j] = rows[ky * w + kx + j * K];
+      values[ky * K + kx] = load8(lanes);
+    }
+  v8 top = values[0];
+  for (int t = 1; t < K * K; ++t) top = values[t] > top ? values[t] : top;
+  store8(y, top);
+  if (argmax == nullptr) return;
+  i8 best = i8{} + (K - 1) * w + (K - 1);
+  for (int t = K * K - 2; t >= 0; --t) best = values[t] == top ? i8{} + (t / K * w + t % K) : best;
+  best += first_index + i8{0, K, 2 * K, 3 * K, 4 * K, 5 * K, 6 * K, 7 * K};
+  std::memcpy(argmax, &best, sizeof best);
+}
+
+// A row of windows of finite planes, 8 at a time; a last group that would
+// pass the end starts earlier instead (windows done twice give the same
+// result), and rows of fewer than 8 windows go through max_pool_row.
+template <int K>
+HSGD_INLINE void max_pool_row_vector(const float* rows, float* y, int32_t* argmax, int w, int ow, int row_offset) {
+  if (ow < 8) return max_pool_row<K, true>(rows, y, argmax, w, ow, K, row_offset);
+  for (int j = 0;; j += 8) {
+    j = std::min(j, ow - 8);
+    max_pool_8_windows<K>(rows + j * K, y + j, argmax == nullptr ? nullptr : argmax + j, w, row_offset + j * K);
+    if (j == ow - 8) return;
+  }
+}
+
 template <bool kFinite>
 HSGD_INLINE void max_pool_planes(const float* x, float* y, int32_t* argmax, int planes, int h, int w, int k) {
   const int oh = h / k, ow = w / k;
   for (int p = 0; p < planes; ++p, x += static_cast<size_t>(h) * w)
     for (int oy = 0; oy < oh; ++oy, y += ow, argmax += argmax == nullptr ? 0 : ow) {
       const int offset = oy * k * w;
-      switch (k) {
-        case 2: max_pool_row<2, kFinite>(x + offset, y, argmax, w, ow, k, offset); break;
-        case 3: max_pool_row<3, kFinite>(x + offset, y, argmax, w, ow, k, offset); break;
-        default: max_pool_row<0, kFinite>(x + offset, y, argmax, w, ow, k, offset);
+      if (kFinite && k == 2) {
+        max_pool_row_vector<2>(x + offset, y, argmax, w, ow, offset);
+      } else if (kFinite && k == 3) {
+        max_pool_row_vector<3>(x + offset, y, argmax, w, ow, offset);
+      } else {
+        switch (k) {
+          case 2: max_pool_row<2, kFinite>(x + offset, y, argmax, w, ow, k, offset); break;
+          case 3: max_pool_row<3, kFinite>(x + offset, y, argmax, w, ow, k, offset); break;
+          default: max_pool_row<0, kFinite>(x + offset, y, argmax, w, ow, k, offset);
+        }
       }
     }
 }

@@ -30,11 +30,6 @@ float sum(const float* x, size_t count);
 //   dw[ky*k + kx] += sum_i d[i] * in[i + ky*stride + kx],  0 <= i < length.
 void correlate_weight_gradient(int k, float* dw, const float* d, const float* in, int stride, int length);
 
-// y[i] += sum_r c[r * c_stride] * rows[r * row_stride + i] for i < n, r < count:
-// the one loop behind the linear layers (each product is a sum of scaled rows).
-void accumulate_scaled_rows(float* y, int n, const float* rows, size_t row_stride, const float* c, size_t c_stride,
-                            int count);
-
 // Sparse convolution gradients for a plane whose delta is nonzero only at
 // `count` positions at[] (indices into the out_w-wide output plane) with
 // values g[]: for every input channel c (planes of in_w columns, plane_size
