@@ -106,8 +106,8 @@ TEST(FastPath, LogitsAgreeWithLibTorch) {
 }
 
 TEST(FastPath, EvaluationAgreesWithLibTorch) {
-  for (const char* name : {"ray-tiny", "lenet5", "mlp"}) {
-    const ModelInfo& info = *find_model(name);
+  for (const auto& info : model_catalog()) {
+    const char* name = info.name;
     ImageSet set;
     set.shape = info.input;
     Rng rng(11);
@@ -126,7 +126,9 @@ TEST(FastPath, EvaluationAgreesWithLibTorch) {
 // The same batch gives the same gradient bit for bit, whatever was computed
 // before (buffers sized for a larger batch are reused, never stale).
 TEST(FastPath, GradientIsReproducible) {
-  for (const char* name : {"ray-tiny", "lenet5", "mlp"}) {
+  set_compute_threads(2);  // the large models split a batch over two threads
+  for (const auto& info : model_catalog()) {
+    const char* name = info.name;
     auto model = make_model(name, 1, ModelBackend::kFast);
     const Batch small = test_batch(*find_model(name), 8, 1), large = test_batch(*find_model(name), 64, 2);
     std::vector<float> first(model->num_params()), again(model->num_params());
