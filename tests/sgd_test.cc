@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
 namespace hsgd {
 namespace {
 
@@ -46,6 +49,19 @@ TEST(Sgd, LrScaleAppliesToOneStep) {
   EXPECT_FLOAT_EQ(p[0], -0.05f);
   sgd.step(p.data(), g.data());
   EXPECT_FLOAT_EQ(p[0], -0.15f);
+}
+
+// step() reports in its own pass whether the parameters stay finite, with
+// and without momentum (the divergence check relies on it).
+TEST(Sgd, StepSaysWhetherTheParametersStayFinite) {
+  for (const double momentum : {0.0, 0.9}) {
+    std::vector<float> p(20, 1.0f), g(20, 1.0f);
+    Sgd sgd(20, {0.1, momentum, 0.0, false});
+    EXPECT_TRUE(sgd.step(p.data(), g.data())) << momentum;
+    g[17] = 3e38f;
+    EXPECT_FALSE(sgd.step(p.data(), g.data(), 1e3)) << momentum;  // p[17] overflows to -Inf
+    EXPECT_TRUE(std::isinf(p[17]));
+  }
 }
 
 }  // namespace

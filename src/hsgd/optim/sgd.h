@@ -26,8 +26,9 @@ class Sgd {
 
   // One update of params with gradient grad * grad_scale (the parameter server
   // passes a sum of gradients with grad_scale = 1/count to take their mean);
-  // lr_scale multiplies the learning rate for this step only.
-  void step(float* params, const float* grad, double lr_scale = 1.0, double grad_scale = 1.0);
+  // lr_scale multiplies the learning rate for this step only. Returns whether
+  // every updated parameter is finite (checked in the same pass).
+  bool step(float* params, const float* grad, double lr_scale = 1.0, double grad_scale = 1.0);
 
   const SgdOptions& options() const { return options_; }
   size_t num_params() const { return n_; }

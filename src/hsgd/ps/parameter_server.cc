@@ -94,7 +94,7 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
     if (accounting_.buffered == 0 && current_k(now) == 1) {
       // K = 1 with an empty buffer (async, or hybrid early on): the update is
       // this gradient alone, so step with it directly and skip the buffer.
-      sgd_.step(params_.data(), grad, 1.0, w);
+      params_finite_ = sgd_.step(params_.data(), grad, 1.0, w);
       ++accounting_.buffered;
       finish_update();
       out.status = PushOutcome::Status::kApplied;
@@ -123,7 +123,7 @@ bool ParameterServer::maybe_apply(double now) {
 
 void ParameterServer::apply() {
   const double scale = options_.aggregation == Aggregation::kMean ? 1.0 / static_cast<double>(accounting_.buffered) : 1.0;
-  sgd_.step(params_.data(), accumulator_.data(), 1.0, scale);
+  params_finite_ = sgd_.step(params_.data(), accumulator_.data(), 1.0, scale);
   std::memset(accumulator_.data(), 0, accumulator_.size() * sizeof(float));
   finish_update();
 }

@@ -69,6 +69,8 @@ class ParameterServer {
   // The committed parameters and their version.
   uint64_t version() const { return accounting_.updates; }
   const std::vector<float>& params() const { return params_; }
+  // Whether the parameters were all finite after the last update.
+  bool params_finite() const { return params_finite_; }
   size_t num_params() const { return params_.size(); }
 
   // K in force now: the schedule's value, capped at the live workers.
@@ -98,6 +100,7 @@ class ParameterServer {
   void drop(PushOutcome& out, DropReason reason);
 
   std::vector<float> params_;
+  bool params_finite_ = true;  // after the last update (Sgd::step checks in its pass)
   std::vector<float> accumulator_;  // sum of the buffered gradients (each weighted in staleness-aware mode)
   PsOptions options_;
   Sgd sgd_;

@@ -156,7 +156,7 @@ void RunHarness::check_divergence(const PushOutcome& out, double loss, double no
   std::string what;
   if (!std::isfinite(loss))
     what = std::string("the loss is ") + (std::isnan(loss) ? "NaN" : "infinite");
-  else if (out.status == PushOutcome::Status::kApplied && !all_finite(ps_->params().data(), ps_->num_params()))
+  else if (out.status == PushOutcome::Status::kApplied && !ps_->params_finite())
     what = "the parameters are not finite";
   if (what.empty()) return;
   char lr[32];
