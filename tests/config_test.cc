@@ -36,6 +36,11 @@ TEST(TrainConfig, EachBadValueIsNamed) {
       {[](TrainConfig& c) { c.threads = -2; }, {"--threads = -2"}},
       {[](TrainConfig& c) { c.ps.sgd.nesterov = true; }, {"--nesterov needs --momentum"}},
       {[](TrainConfig& c) { c.budget.epochs = 0; }, {"no training budget"}},
+      {[](TrainConfig& c) {
+         c.ps.wait = WaitPolicy::kApplied;
+         c.schedule = "step:Kmax=30";
+       },
+       {"--schedule step:Kmax=30 reaches K = 30 > 25 workers", "--wait none"}},
   };
   for (const auto& k : cases) {
     TrainConfig c = valid();

@@ -7,7 +7,19 @@
 namespace hsgd {
 namespace {
 
-int k_at(const KSchedule& s, uint64_t gradients, double seconds = 0) { return s.k({gradients, seconds}); }
+int k_at(const KSchedule& s, uint64_t gradients, double seconds = 0) {
+  ScheduleState state;
+  state.gradients = gradients;
+  state.seconds = seconds;
+  return s.k(state);
+}
+
+int k_after_updates(const KSchedule& s, uint64_t updates) {
+  ScheduleState state;
+  state.gradients = 1000000;  // not what these schedules count
+  state.updates = updates;
+  return s.k(state);
+}
 
 TEST(KSchedule, StepIsThePapersFormula) {
   // lr 0.01, c = 3: S = 300; K0 = 1, Kmax = 25 workers.
@@ -29,6 +41,28 @@ TEST(KSchedule, StepParameters) {
   EXPECT_EQ(k_at(*s, 0), 3);
   EXPECT_EQ(k_at(*s, 25), 5);
   EXPECT_EQ(k_at(*s, 1000), 6);
+}
+
+// The paper's "steps" read as applied updates instead of gradients received.
+TEST(KSchedule, StepCountingUpdates) {
+  const auto s = parse_k_schedule("step:S=100,unit=updates", 0.01, 25);
+  EXPECT_EQ(k_after_updates(*s, 99), 1);
+  EXPECT_EQ(k_after_updates(*s, 100), 2);
+  EXPECT_EQ(k_after_updates(*s, 5000), 25);
+  EXPECT_NE(s->describe().find("x = updates applied"), std::string::npos) << s->describe();
+  const auto list = parse_k_schedule("list:updates,10=4", 0.01, 25);
+  EXPECT_EQ(k_after_updates(*list, 9), 1);
+  EXPECT_EQ(k_after_updates(*list, 10), 4);
+  testing::expect_error<ConfigError>([] { parse_k_schedule("step:unit=epochs", 0.01, 4); },
+                            {"unit 'epochs' is unknown", "gradients, updates or seconds"});
+}
+
+TEST(KSchedule, MaxK) {
+  EXPECT_EQ(parse_k_schedule("step", 0.01, 25)->max_k(), 25);
+  EXPECT_EQ(parse_k_schedule("step:Kmax=50", 0.01, 25)->max_k(), 50);
+  EXPECT_EQ(parse_k_schedule("constant:7", 0.01, 25)->max_k(), 7);
+  EXPECT_EQ(parse_k_schedule("linear:seconds,from=9,to=2,over=5", 0.01, 25)->max_k(), 9);
+  EXPECT_EQ(parse_k_schedule("list:gradients,5=3,9=2", 0.01, 25)->max_k(), 3);
 }
 
 TEST(KSchedule, Constant) { EXPECT_EQ(k_at(*parse_k_schedule("constant:7", 0.01, 25), 12345), 7); }

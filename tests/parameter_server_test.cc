@@ -1,6 +1,7 @@
 // parameter_server_test.cc: the PS core: K thresholds, modes, aggregation,
 // staleness, drops and the accounting identity (also under concurrency).
 #include "hsgd/ps/parameter_server.h"
+#include "hsgd/ps/k_schedule.h"
 
 #include <atomic>
 #include <cmath>
@@ -25,6 +26,22 @@ ParameterServer make_ps(Mode mode, int workers, std::shared_ptr<const KSchedule>
   PsOptions o = options(mode, workers);
   o.schedule = std::move(schedule);
   return ParameterServer(std::vector<float>(n, 0.0f), o);
+}
+
+// Workers that do not wait may fill a K larger than their number (the
+// buffer holds several gradients of one worker); K within the number of
+// workers counts live workers only.
+TEST(ParameterServer, KBeyondTheWorkersOnlyWhereWorkersDoNotWait) {
+  auto ps = make_ps(Mode::kHybrid, 2, parse_k_schedule("constant:3", 0.1, 2));
+  const float g[2] = {1, 1};
+  EXPECT_EQ(ps.current_k(0), 3);
+  EXPECT_EQ(ps.push(0, 0, g, 0).status, PushOutcome::Status::kBuffered);
+  EXPECT_EQ(ps.push(0, 0, g, 0).status, PushOutcome::Status::kBuffered);
+  EXPECT_EQ(ps.push(1, 0, g, 0).status, PushOutcome::Status::kApplied);
+  EXPECT_EQ(ps.accounting().applied, 3u);
+  auto capped = make_ps(Mode::kHybrid, 3, parse_k_schedule("constant:3", 0.1, 3));
+  capped.set_alive(2, false, 0);
+  EXPECT_EQ(capped.current_k(0), 2);
 }
 
 TEST(ParameterServer, AsyncAppliesEveryPushAtOnce) {
@@ -67,7 +84,10 @@ TEST(ParameterServer, SyncAppliesOncePerRoundWithOneGradientFromEachWorker) {
 }
 
 TEST(ParameterServer, HybridFollowsItsScheduleCappedAtLiveWorkers) {
-  auto ps = make_ps(Mode::kHybrid, 3, step_schedule(1, 2, 10));  // K = 1 + floor(g / 2), at most 3 workers
+  PsOptions o = options(Mode::kHybrid, 3);
+  o.wait = WaitPolicy::kApplied;  // waiting workers: K at most 3
+  o.schedule = step_schedule(1, 2, 10);  // K = 1 + floor(g / 2)
+  ParameterServer ps(std::vector<float>(2, 0.0f), o);
   const float g[2] = {1, 1};
   EXPECT_EQ(ps.current_k(0), 1);
   ps.push(0, ps.version(), g, 0);  // g=1 -> K=1: applied
@@ -81,6 +101,10 @@ TEST(ParameterServer, HybridFollowsItsScheduleCappedAtLiveWorkers) {
   for (int i = 0; i < 20; ++i) ps.push(i % 3, ps.version(), g, 0);
   EXPECT_EQ(ps.current_k(0), 3);  // the schedule says more; capped at 3 live workers
   EXPECT_TRUE(ps.accounting().balances());
+  // Workers that do not wait: the schedule's K = 10 holds.
+  auto free = make_ps(Mode::kHybrid, 3, step_schedule(1, 2, 10));
+  for (int i = 0; i < 40; ++i) free.push(i % 3, free.version(), g, 0);
+  EXPECT_EQ(free.current_k(0), 10);
 }
 
 TEST(ParameterServer, MeanVersusSum) {

@@ -63,8 +63,9 @@ void visit_train_options(Config& c, Visitor& v) {
   v.choice("mode", c.ps.mode, "sync, async or hybrid (K from --schedule)");
   v.integer("workers", c.ps.num_workers, Range::closed(1, 100000), "number of workers (threads runtime: at most 256)");
   v.text("schedule", c.schedule,
-         "hybrid K schedule: constant:K | step[:S=..,c=..,K0=..,Kmax=..] (K = min(Kmax, K0 + floor(g/S)), "
-         "S = c/lr, c = 3) | linear:gradients|seconds,from=A,to=B,over=X | list:gradients|seconds,P1=K1,...");
+         "hybrid K schedule: constant:K | step[:S=..,c=..,K0=..,Kmax=..,unit=..] (K = min(Kmax, K0 + floor(x/S)), "
+         "S = c/lr, c = 3, x = gradients received or unit=updates applied) | linear:UNIT,from=A,to=B,over=X | "
+         "list:UNIT,P1=K1,... (UNIT: gradients, updates or seconds); Kmax > workers needs --wait none");
   v.choice("wait", c.ps.wait,
            "hybrid wait policy: none (push, pull, go on: K-batch-async) or applied (wait until the gradient is "
            "applied: K-sync)");

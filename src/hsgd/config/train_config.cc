@@ -112,6 +112,10 @@ void TrainConfig::validate() {
   ps.schedule = ps.mode == Mode::kHybrid ? std::shared_ptr<const KSchedule>(
                                                parse_k_schedule(schedule, ps.sgd.lr, ps.num_workers))
                                          : nullptr;
+  if (ps.schedule && ps.waits_for_apply() && ps.schedule->max_k() > ps.num_workers)
+    throw ConfigError("--schedule " + schedule + " reaches K = " + std::to_string(ps.schedule->max_k()) + " > " +
+                      std::to_string(ps.num_workers) + " workers, which --wait applied can never fill (each " +
+                      "worker waits with one gradient); use --wait none or K <= workers");
   check_dataset_spec(data);  // its syntax only: no file is read
 }
 

@@ -18,15 +18,28 @@ std::string fmt(double v) {
 }
 
 double x_of(ScheduleUnit unit, const ScheduleState& s) {
-  return unit == ScheduleUnit::kGradients ? static_cast<double>(s.gradients) : s.seconds;
+  switch (unit) {
+    case ScheduleUnit::kGradients: return static_cast<double>(s.gradients);
+    case ScheduleUnit::kUpdates: return static_cast<double>(s.updates);
+    case ScheduleUnit::kSeconds: return s.seconds;
+  }
+  return 0;
 }
 
-const char* unit_name(ScheduleUnit unit) { return unit == ScheduleUnit::kGradients ? "gradients" : "seconds"; }
+const char* unit_name(ScheduleUnit unit) {
+  switch (unit) {
+    case ScheduleUnit::kGradients: return "gradients";
+    case ScheduleUnit::kUpdates: return "updates";
+    case ScheduleUnit::kSeconds: return "seconds";
+  }
+  return "?";
+}
 
 class ConstantSchedule : public KSchedule {
  public:
   explicit ConstantSchedule(int k) : k_(k) {}
   int k(const ScheduleState&) const override { return k_; }
+  int max_k() const override { return k_; }
   std::string describe() const override { return "constant: K = " + std::to_string(k_); }
 
  private:
@@ -35,20 +48,25 @@ class ConstantSchedule : public KSchedule {
 
 class StepSchedule : public KSchedule {
  public:
-  StepSchedule(int k0, double s, int k_max) : k0_(k0), s_(s), k_max_(k_max) {}
+  StepSchedule(int k0, double s, int k_max, ScheduleUnit unit) : k0_(k0), s_(s), k_max_(k_max), unit_(unit) {}
   int k(const ScheduleState& st) const override {
-    const double steps = std::floor(static_cast<double>(st.gradients) / s_);
+    const double steps = std::floor(x_of(unit_, st) / s_);
     return static_cast<int>(std::min<double>(k_max_, k0_ + steps));
   }
+  int max_k() const override { return k_max_; }
   std::string describe() const override {
-    return "step: K = min(" + std::to_string(k_max_) + ", " + std::to_string(k0_) + " + floor(g / " + fmt(s_) +
-           ")), g = gradients received";
+    if (unit_ == ScheduleUnit::kGradients)  // the paper's reading, described as it always was
+      return "step: K = min(" + std::to_string(k_max_) + ", " + std::to_string(k0_) + " + floor(g / " + fmt(s_) +
+             ")), g = gradients received";
+    return "step: K = min(" + std::to_string(k_max_) + ", " + std::to_string(k0_) + " + floor(x / " + fmt(s_) +
+           ")), x = " + unit_name(unit_) + (unit_ == ScheduleUnit::kUpdates ? " applied" : "");
   }
 
  private:
   int k0_;
   double s_;
   int k_max_;
+  ScheduleUnit unit_;
 };
 
 class LinearSchedule : public KSchedule {
@@ -58,6 +76,7 @@ class LinearSchedule : public KSchedule {
     const double f = std::min(1.0, x_of(unit_, st) / over_);
     return from_ + static_cast<int>(std::floor((to_ - from_) * f));
   }
+  int max_k() const override { return std::max(from_, to_); }
   std::string describe() const override {
     return std::string("linear: K = ") + std::to_string(from_) + " + floor(" + std::to_string(to_ - from_) +
            " * min(1, x / " + fmt(over_) + ")), x = " + unit_name(unit_);
@@ -77,6 +96,11 @@ class ListSchedule : public KSchedule {
     int k = 1;
     for (const auto& [at, value] : points_)
       if (x >= at) k = value;
+    return k;
+  }
+  int max_k() const override {
+    int k = 1;
+    for (const auto& point : points_) k = std::max(k, point.second);
     return k;
   }
   std::string describe() const override {
@@ -128,8 +152,9 @@ int to_k(const std::string& spec, const std::string& name, const std::string& te
 
 ScheduleUnit to_unit(const std::string& spec, const std::string& text) {
   if (text == "gradients") return ScheduleUnit::kGradients;
+  if (text == "updates") return ScheduleUnit::kUpdates;
   if (text == "seconds") return ScheduleUnit::kSeconds;
-  throw ConfigError("--schedule " + spec + ": unit '" + text + "' is unknown; expected gradients or seconds");
+  throw ConfigError("--schedule " + spec + ": unit '" + text + "' is unknown; expected gradients, updates or seconds");
 }
 
 }  // namespace
@@ -139,9 +164,9 @@ std::unique_ptr<KSchedule> constant_schedule(int k) {
   return std::make_unique<ConstantSchedule>(k);
 }
 
-std::unique_ptr<KSchedule> step_schedule(int k0, double step_size, int k_max) {
+std::unique_ptr<KSchedule> step_schedule(int k0, double step_size, int k_max, ScheduleUnit unit) {
   HSGD_CHECK(k0 >= 1 && k0 <= k_max && step_size > 0, "step schedule K0 ", k0, " Kmax ", k_max, " S ", step_size);
-  return std::make_unique<StepSchedule>(k0, step_size, k_max);
+  return std::make_unique<StepSchedule>(k0, step_size, k_max, unit);
 }
 
 std::unique_ptr<KSchedule> linear_schedule(ScheduleUnit unit, int from, int to, double over) {
@@ -166,12 +191,14 @@ std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, 
   if (kind == "step") {
     double c = 3, s = NAN;  // S not given: c / lr
     int k0 = 1, k_max = workers;
+    ScheduleUnit unit = ScheduleUnit::kGradients;
     for (const auto& [name, value] : parse_pairs(spec, rest)) {
       if (name == "c") c = to_number(spec, name, value);
       else if (name == "S") s = to_number(spec, name, value);
       else if (name == "K0") k0 = to_k(spec, name, value);
       else if (name == "Kmax") k_max = to_k(spec, name, value);
-      else throw ConfigError("--schedule " + spec + ": unknown parameter '" + name + "'; step takes S, c, K0, Kmax");
+      else if (name == "unit") unit = to_unit(spec, value);
+      else throw ConfigError("--schedule " + spec + ": unknown parameter '" + name + "'; step takes S, c, K0, Kmax, unit");
     }
     if (c <= 0) throw ConfigError("--schedule " + spec + ": c = " + fmt(c) + " is out of range: must be > 0");
     if (std::isnan(s)) s = c / lr;
@@ -179,7 +206,7 @@ std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, 
     if (k0 > k_max)
       throw ConfigError("--schedule " + spec + ": K0 = " + std::to_string(k0) + " > Kmax = " + std::to_string(k_max) +
                         "; K0 must be <= Kmax");
-    return step_schedule(k0, s, k_max);
+    return step_schedule(k0, s, k_max, unit);
   }
   if (kind == "linear" || kind == "list") {
     const size_t comma = rest.find(',');

@@ -5,14 +5,19 @@
 //
 // Spec syntax (--schedule):
 //   constant:K                                   K
-//   step[:S=..,c=..,K0=..,Kmax=..]               K = min(Kmax, K0 + floor(g / S)),  S = c / lr
-//                                                (defaults c = 3, K0 = 1, Kmax = workers; the
-//                                                paper's step function, g = gradients received)
+//   step[:S=..,c=..,K0=..,Kmax=..,unit=..]       K = min(Kmax, K0 + floor(x / S)),  S = c / lr
+//                                                (defaults c = 3, K0 = 1, Kmax = workers,
+//                                                unit = gradients; the paper's step function)
 //   linear:UNIT,from=A,to=B,over=X               K = A + floor((B - A) * min(1, x / X))
 //   list:UNIT,P1=K1,P2=K2,...                    K = Ki of the last Pi <= x (K before P1: 1)
-// UNIT is `gradients` (received so far) or `seconds` (training time).
-// The parameter server caps K at the number of live workers, so K never waits
-// for a worker that is gone.
+// UNIT (x) is `gradients` (received so far), `updates` (applied so far) or
+// `seconds` (training time). The paper counts "steps"; both readings of a
+// step, a gradient received and an update applied, are offered.
+// Where workers wait for their gradient to be applied (sync, hybrid with
+// --wait applied), the parameter server caps K at the number of live workers,
+// so K never waits for a worker that is gone or for a gradient no worker can
+// send; where they do not wait, K may exceed the number of workers (the
+// buffer then holds several gradients of one worker).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +30,7 @@ namespace hsgd {
 
 struct ScheduleState {
   uint64_t gradients = 0;  // gradients received so far
+  uint64_t updates = 0;    // updates applied so far
   double seconds = 0;      // training time so far (virtual time in the simulator)
 };
 
@@ -32,13 +38,15 @@ class KSchedule {
  public:
   virtual ~KSchedule() = default;
   virtual int k(const ScheduleState& state) const = 0;  // >= 1
+  virtual int max_k() const = 0;                         // the largest K it ever asks for
   virtual std::string describe() const = 0;
 };
 
-enum class ScheduleUnit { kGradients, kSeconds };
+enum class ScheduleUnit { kGradients, kUpdates, kSeconds };
 
 std::unique_ptr<KSchedule> constant_schedule(int k);
-std::unique_ptr<KSchedule> step_schedule(int k0, double step_size, int k_max);
+std::unique_ptr<KSchedule> step_schedule(int k0, double step_size, int k_max,
+                                         ScheduleUnit unit = ScheduleUnit::kGradients);
 std::unique_ptr<KSchedule> linear_schedule(ScheduleUnit unit, int from, int to, double over);
 std::unique_ptr<KSchedule> list_schedule(ScheduleUnit unit, std::vector<std::pair<double, int>> points);
 

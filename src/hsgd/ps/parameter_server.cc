@@ -49,9 +49,14 @@ int ParameterServer::current_k(double now) const {
   switch (options_.mode) {
     case Mode::kAsync: k = 1; break;
     case Mode::kSync: k = live_workers_; break;
-    case Mode::kHybrid: k = options_.schedule->k({accounting_.received, now}); break;
+    case Mode::kHybrid: k = options_.schedule->k({accounting_.received, accounting_.updates, now}); break;
   }
-  return std::max(1, std::min(k, live_workers_));
+  // K counts live workers only, unless workers do not wait and the schedule
+  // asks for more gradients than there are workers (k_schedule.h).
+  const bool beyond_workers = !options_.waits_for_apply() && options_.schedule != nullptr &&
+                              options_.schedule->max_k() > options_.num_workers;
+  if (!beyond_workers) k = std::min(k, live_workers_);
+  return std::max(1, k);
 }
 
 std::string ParameterServer::schedule_description() const {
