@@ -132,6 +132,55 @@ TEST(Sim, NetworkAndPsCostsAddUp) {
   EXPECT_EQ(run(c).final_row().updates, 10u);
 }
 
+// A serial driver of 50 ms per gradient in front of a free PS: 6 async
+// workers at 100 ms per minibatch would push 60 gradients per second; the
+// driver passes 20.
+TEST(Sim, SerialDriverLimitsThroughput) {
+  testing::TempDir d;
+  TrainConfig c = sim_config(d.str(), "async");
+  c.sim.dispatch_ms = 50;
+  const RunResult r = run(c);
+  EXPECT_GE(r.final_row().updates, 38u);  // 2 s / 50 ms, less those still queued at the end
+  EXPECT_LE(r.final_row().updates, 40u);
+}
+
+// One worker, sync: each step is 100 ms of compute; after every 2nd gradient
+// the driver is blocked for 100 ms, so two steps take 300 ms.
+TEST(Sim, DriverEvaluationsBlockEveryNUpdatesOrSeconds) {
+  testing::TempDir d, t;
+  TrainConfig c = sim_config(d.str(), "sync");
+  c.ps.num_workers = 1;
+  c.budget.seconds = 3.0;
+  c.sim.driver_eval_ms = 100;
+  c.sim.driver_eval_every = 2;
+  const RunResult r = run(c);
+  EXPECT_EQ(r.final_row().updates, 20u);  // 10 pairs of 300 ms in 3 s
+  EXPECT_EQ(summary_of(d.str())["simulator"]["driver_evaluations"], 10);
+  TrainConfig timed = sim_config(t.str(), "sync");
+  timed.ps.num_workers = 1;
+  timed.budget.seconds = 3.0;
+  timed.sim.driver_eval_ms = 100;
+  timed.sim.driver_eval_seconds = 1.0;  // at 1, 2 and 3 s, each just before a gradient arrives
+  EXPECT_EQ(run(timed).final_row().updates, 27u);  // 10 + 9 + 9, less the one held past the budget at 3 s
+}
+
+// Workers start one after another: nothing arrives before the first start,
+// and the last worker's first gradient comes after its own start.
+TEST(Sim, StaggeredStartDelaysEachWorker) {
+  testing::TempDir d;
+  TrainConfig c = sim_config(d.str(), "async");
+  c.sim.start_s = 0.5;
+  c.sim.start_spread_s = 1.0;  // workers start at 0.5, 0.7, ..., 1.5 s
+  const RunResult r = run(c);
+  for (const auto& row : r.rows) {
+    if (row.time_s < 0.6) {
+      EXPECT_EQ(row.gradients, 0u) << row.time_s;
+    }
+  }
+  // worker w pushes floor((2 - start_w) / 0.1) gradients: 15 + 13 + 11 + 9 + 7 + 5
+  EXPECT_EQ(r.final_row().gradients, 60u);
+}
+
 TEST(Sim, SpeedFactorsScaleComputeTime) {
   testing::TempDir d;
   TrainConfig c = sim_config(d.str(), "async");

@@ -88,6 +88,18 @@ void visit_train_options(Config& c, Visitor& v) {
            "sim: network bandwidth per message, MB/s");
   v.number("sim-ps-gradient-ms", c.sim.ps_gradient_ms, Range::closed(0, 3.6e6), "sim: PS cost per gradient received, ms");
   v.number("sim-ps-update-ms", c.sim.ps_update_ms, Range::closed(0, 3.6e6), "sim: PS cost per update, ms");
+  v.number("sim-dispatch-ms", c.sim.dispatch_ms, Range::closed(0, 3.6e6),
+           "sim: cost per gradient of a serial driver in front of the PS, ms");
+  v.number("sim-driver-eval-ms", c.sim.driver_eval_ms, Range::closed(0, 3.6e6),
+           "sim: an evaluation blocking the driver, ms each (every --sim-driver-eval-every gradients and/or "
+           "--sim-driver-eval-seconds)");
+  v.integer("sim-driver-eval-every", c.sim.driver_eval_every, Range::closed(0, 1e12).with("0 = never"),
+            "sim: gradients the driver dispatches between two of its evaluations (Ray's loop: i % N)");
+  v.number("sim-driver-eval-seconds", c.sim.driver_eval_seconds, Range::closed(0, 1e9).with("0 = never"),
+           "sim: virtual seconds between two driver evaluations");
+  v.number("sim-start-s", c.sim.start_s, Range::closed(0, 1e9), "sim: virtual second the first worker starts");
+  v.number("sim-start-spread-s", c.sim.start_spread_s, Range::closed(0, 1e9),
+           "sim: the last worker starts this many seconds after the first (linear in between)");
   v.number("worker-timeout", c.mpi.worker_timeout, Range::left_open(0, 86400),
            "mpi: seconds without a message before a worker rank is declared dead");
   v.integer("mpi-hang-rank", c.mpi.hang_rank, Range::closed(-1, 100000).with("-1 = none"),

@@ -4,8 +4,10 @@
 //   serve(w, t):    the PS sends parameters of version v; the gradient is computed
 //                   now, for real, on exactly those parameters
 //   arrival      =  t + pull message + compute(w) + delay(w) + push message
-//   at arrival:     the PS (one message at a time) handles the push:
-//                   start = max(arrival, PS free), done = start + PS costs
+//   at arrival:     the driver (one gradient at a time) passes it on at
+//                   max(arrival, driver free) + dispatch cost; the PS (one
+//                   gradient at a time, first come first served) handles it
+//                   from start = max(then, PS free) until done = start + PS costs
 //                   wait=none, or the push was applied/dropped: serve(w, done)
 //                   wait=applied and buffered: w waits; when an update is applied
 //                   at `done`, every waiting worker is served at `done` (by id)
@@ -17,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <nlohmann/json.hpp>
 
 #include "hsgd/common/stopwatch.h"
@@ -46,6 +49,11 @@ class SimRun {
   void calibrate();
   void serve(int w, sim::VirtualNs t);
   void on_arrival(int w, sim::VirtualNs t);
+  sim::VirtualNs through_driver(sim::VirtualNs t);
+  void block_driver(sim::VirtualNs from);
+  void on_at_server(int w, sim::VirtualNs t);
+  void on_server_free(sim::VirtualNs t);
+  void handle_push(int w, sim::VirtualNs start);
   void evaluate_at(sim::VirtualNs t);
   nlohmann::json summary_fields() const;
 
@@ -62,6 +70,14 @@ class SimRun {
   std::vector<int> waiting_;  // workers waiting for an update (wait = applied), in no order
   sim::EventQueue events_;
   sim::VirtualNs ps_free_at_ = 0;
+  // A driver or PS that costs time: gradients then queue (on_arrival).
+  const bool serial_costs_ = cost_.dispatch_ms > 0 || cost_.ps_gradient_ms > 0 || cost_.ps_update_ms > 0 ||
+                             cost_.has_driver_eval();
+  std::deque<int> server_queue_;  // workers whose gradient waits for the PS, in order
+  sim::VirtualNs driver_free_at_ = 0;
+  sim::VirtualNs next_driver_eval_ = INT64_MAX;  // the next timed driver evaluation
+  uint64_t dispatched_ = 0;                      // gradients the driver has passed on
+  uint64_t driver_evaluations_ = 0;
   sim::VirtualNs now_ = 0;  // virtual time of the event being handled
   Stopwatch wall_;
   uint64_t handled_ = 0;
@@ -103,14 +119,58 @@ void SimRun::serve(int w, sim::VirtualNs t) {
   events_.schedule(arrival, EventKind::kPushArrives, w);
 }
 
+// A gradient reaches the driver. On a free server (no driver, no PS costs:
+// the committed suites) the PS handles it at once, as it always did;
+// otherwise it passes the driver (FIFO, dispatch_ms each, blocked by the
+// driver's evaluations) and then queues for the PS.
 void SimRun::on_arrival(int w, sim::VirtualNs t) {
-  const sim::VirtualNs start = std::max(t, ps_free_at_);
+  if (!serial_costs_) return handle_push(w, t);
+  events_.schedule(through_driver(t), EventKind::kAtServer, w);
+}
+
+sim::VirtualNs SimRun::through_driver(sim::VirtualNs t) {
+  while (next_driver_eval_ <= t) {  // timed evaluations that began before this gradient
+    block_driver(next_driver_eval_);
+    next_driver_eval_ += sim::to_ns(cost_.driver_eval_seconds);
+  }
+  driver_free_at_ = std::max(t, driver_free_at_) + sim::to_ns(cost_.dispatch_ms * 1e-3);
+  ++dispatched_;
+  // Ray's driver loop evaluates after every N-th gradient it dispatches.
+  if (cost_.driver_eval_every > 0 && dispatched_ % static_cast<uint64_t>(cost_.driver_eval_every) == 0)
+    block_driver(driver_free_at_);
+  return driver_free_at_;
+}
+
+void SimRun::block_driver(sim::VirtualNs from) {
+  driver_free_at_ = std::max(driver_free_at_, from) + sim::to_ns(cost_.driver_eval_ms * 1e-3);
+  ++driver_evaluations_;
+}
+
+// The PS serves one gradient at a time, in the order they pass the driver.
+void SimRun::on_at_server(int w, sim::VirtualNs t) {
+  if (t < ps_free_at_ || !server_queue_.empty()) return server_queue_.push_back(w);
+  handle_push(w, t);
+}
+
+void SimRun::on_server_free(sim::VirtualNs t) {
+  if (server_queue_.empty() || t < ps_free_at_) return;
+  const int w = server_queue_.front();
+  server_queue_.pop_front();
+  handle_push(w, t);
+}
+
+// The PS handles w's gradient from `start`; the update (if any) is visible at
+// once and the PS is busy until `done`, when w (and the workers that waited
+// for this update) pull again.
+void SimRun::handle_push(int w, sim::VirtualNs start) {
+  ++handled_;
   const PushOutcome out =
       run_.push(w, base_version_[w], workers_[w]->gradient().data(), loss_[w], sim::to_seconds(start));
   const bool applied = out.status == PushOutcome::Status::kApplied;
   const sim::VirtualNs done =
       start + sim::to_ns(cost_.ps_gradient_ms * 1e-3) + (applied ? sim::to_ns(cost_.ps_update_ms * 1e-3) : 0);
   ps_free_at_ = done;
+  if (done > start) events_.schedule(done, EventKind::kServerFree, -1);
   if (run_.stopping()) return;  // the run ends with this push; nobody is served again
   if (applied) {  // in worker order, so that events tie-break as they always have
     std::sort(waiting_.begin(), waiting_.end());
@@ -149,7 +209,12 @@ RunResult SimRun::train() {
     run_.evaluate_start();
     eval_real_seconds_ += eval_clock.seconds();
   }
-  for (int w = 0; w < n; ++w) serve(w, 0);  // every worker pulls version 0 at t = 0
+  if (cost_.driver_eval_ms > 0 && cost_.driver_eval_seconds > 0) next_driver_eval_ = sim::to_ns(cost_.driver_eval_seconds);
+  for (int w = 0; w < n; ++w) {  // by default every worker pulls version 0 at t = 0
+    const sim::VirtualNs start = sim::to_ns(cost_.start_of(w, n));
+    if (start == 0) serve(w, 0);
+    else events_.schedule(start, EventKind::kWorkerStarts, w);
+  }
   events_.schedule(eval_every, EventKind::kEvaluate, -1);
 
   while (!events_.empty() && !run_.stopping()) {
@@ -163,9 +228,14 @@ RunResult SimRun::train() {
     if (e.kind == EventKind::kEvaluate) {
       evaluate_at(e.time);
       events_.schedule(e.time + eval_every, EventKind::kEvaluate, -1);
+    } else if (e.kind == EventKind::kWorkerStarts) {
+      serve(e.worker, e.time);
+    } else if (e.kind == EventKind::kAtServer) {
+      on_at_server(e.worker, e.time);
+    } else if (e.kind == EventKind::kServerFree) {
+      on_server_free(e.time);
     } else {
       on_arrival(e.worker, e.time);
-      ++handled_;
     }
     if ((handled_ & 63) == 0) run_.show_progress(sim::to_seconds(now_), wall_.seconds(), "(virtual)");
   }
@@ -197,6 +267,7 @@ nlohmann::json SimRun::summary_fields() const {
             {"overhead_fraction", real > 0 ? overhead / real : 0.0},
             {"overhead_seconds", overhead},  // everything but gradients and evaluation: events, PS, delays, rows
             {"events", handled_},
+            {"driver_evaluations", driver_evaluations_},
             {"events_per_overhead_second", overhead > 0 ? static_cast<double>(handled_) / overhead : 0.0}}}};
 }
 

@@ -6,10 +6,18 @@
 //             measured: each real computation's thread CPU time (not reproducible)
 //   network   a message of B bytes takes latency + B / bandwidth, for a push
 //             (the gradient) and for a pull (the parameters)
+//   driver    dispatch_ms per gradient: a serial stage in front of the PS (the
+//             driver loop of Ray's parameter-server example: wait for a
+//             gradient, hand it to the PS, start the worker's next task);
+//             driver_eval_ms: an evaluation that blocks the driver after
+//             every driver_eval_every gradients it dispatches and/or every
+//             driver_eval_seconds
 //   PS        ps_gradient_ms per gradient received, ps_update_ms per update;
 //             the PS serves one message at a time, in arrival order
+//   start-up  worker w first pulls at start_s + start_spread_s * w / (N - 1)
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +35,17 @@ struct CostModel {
   double bandwidth_mb_s = 1250;   // MB/s per message (10 Gbit/s); 0 = unlimited
   double ps_gradient_ms = 0;
   double ps_update_ms = 0;
+  double dispatch_ms = 0;          // driver, per gradient
+  double driver_eval_ms = 0;       // driver blocked by an evaluation, per evaluation
+  int64_t driver_eval_every = 0;   // ... after every this many gradients dispatched (0: never)
+  double driver_eval_seconds = 0;  // ... every this many virtual seconds (0: never)
+  double start_s = 0;              // the first worker's start
+  double start_spread_s = 0;       // the last worker starts this much later
+
+  bool has_driver_eval() const { return driver_eval_ms > 0 && (driver_eval_every > 0 || driver_eval_seconds > 0); }
+  double start_of(int worker, int workers) const {
+    return start_s + (workers > 1 ? start_spread_s * worker / (workers - 1) : 0.0);
+  }
 
   double speed_of(int worker) const { return speed.empty() ? 1.0 : speed[worker % speed.size()]; }
   double message_seconds(double bytes) const {

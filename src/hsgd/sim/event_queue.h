@@ -5,8 +5,8 @@
 //
 // Tie-breaking rule (docs/simulator.md): events are ordered by
 //   1. virtual time,
-//   2. kind (a gradient arriving at the PS before an evaluation at the same
-//      time, so an evaluation at t sees every push that arrived by t),
+//   2. kind (the PS's events before an evaluation at the same time, so an
+//      evaluation at t sees every gradient the PS has started by t),
 //   3. worker id,
 //   4. the order in which they were scheduled.
 // The order never depends on the host's threads or timing.
@@ -20,8 +20,11 @@
 namespace hsgd::sim {
 
 enum class EventKind : int {
-  kPushArrives = 0,  // a worker's gradient reaches the parameter server
-  kEvaluate = 1,     // an evaluation point
+  kPushArrives = 0,   // a worker's gradient reaches the driver (with no driver: the PS)
+  kAtServer = 1,      // ... has passed the driver and queues for the PS
+  kServerFree = 2,    // the PS has finished a gradient and takes the next queued one
+  kEvaluate = 3,      // an evaluation point
+  kWorkerStarts = 4,  // a worker's first pull (--sim-start-s, --sim-start-spread-s)
 };
 
 using VirtualNs = int64_t;
