@@ -34,7 +34,10 @@ def main(path):
         shape = shape.replace("/real_time", "").strip("/").replace("batch:", "batch ").replace("/threads:", ", threads ")
         scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6}[unit]
         rows[(family, model, shape)][backend] = time * scale
-    backends = ["torch", "torch-channels-last", "fast"]
+    # fast: --backend fast (kAuto kernels); fast-direct / fast-gemm: every
+    # convolution on one kind of kernel (nn/fast_network.h).
+    present = {b for t in rows.values() for b in t}
+    backends = [b for b in ["torch", "torch-channels-last", "fast", "fast-direct", "fast-gemm"] if b in present]
     print("| what | model | shape | " + " | ".join(f"{b} (ms)" for b in backends) + " | fast vs torch |")
     print("|---|---|---|" + "---|" * len(backends) + "---|")
     for (family, model, shape), t in sorted(rows.items()):

@@ -179,5 +179,39 @@ TEST(FastPath, MaxPoolTiesAndNaN) {
   EXPECT_EQ(y[2], 5);
 }
 
+// Rows of 8 windows or more take the vector path, which notes a NaN or Inf
+// as it goes and then pools again carefully: same rules as above, checked
+// against a plain loop, for 3x3 and 2x2 windows.
+TEST(FastPath, MaxPoolVectorPathMatchesAPlainLoop) {
+  for (const int k : {2, 3})
+    for (const float odd : {0.0f, NAN, INFINITY}) {
+      const int w = 9 * k + 1, h = 2 * k;  // 9 windows a row (one group overlaps), a spare column
+      std::vector<float> x(static_cast<size_t>(h) * w);
+      Rng rng(static_cast<uint64_t>(k));
+      for (auto& v : x) v = static_cast<float>(rng.uniform_int(5));  // many ties
+      if (odd != 0.0f) x[static_cast<size_t>(k) * w + 4 * k + 1] = odd;  // in window (1, 4)
+      std::vector<float> y(18);
+      std::vector<int32_t> at(18);
+      nn::max_pool_forward(x.data(), y.data(), at.data(), 1, h, w, k);
+      for (int oy = 0; oy < 2; ++oy)
+        for (int ox = 0; ox < 9; ++ox) {
+          float top = -INFINITY;  // LibTorch's loop (cpu_max_pool)
+          int best = oy * k * w + ox * k;
+          for (int ky = 0; ky < k; ++ky)
+            for (int kx = 0; kx < k; ++kx) {
+              const int i = (oy * k + ky) * w + ox * k + kx;
+              if (x[i] > top || std::isnan(x[i])) top = x[i], best = i;
+            }
+          const int j = oy * 9 + ox;
+          if (std::isnan(top)) {
+            EXPECT_TRUE(std::isnan(y[j])) << k << " window " << j;
+          } else {
+            EXPECT_EQ(y[j], top) << k << " window " << j;
+          }
+          EXPECT_EQ(at[j], best) << k << " window " << j << " odd " << odd;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace hsgd

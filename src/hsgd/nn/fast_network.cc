@@ -57,6 +57,10 @@ FastNetwork::FastNetwork(const ModelInfo& info, ConvKernels kernels) {
   argmax_.resize(layers_.size());
   columns_.resize(layers_.size());
   sample_major_.resize(layers_.size());
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const int pool = layers_[l].spec.kind == LayerKind::kConv && !layers_[l].gemm ? sparsifying_pool(l) : -1;
+    for (int between = static_cast<int>(l) + 1; between <= pool; ++between) layers_[between].input_delta_unused = true;
+  }
 }
 
 bool FastNetwork::uses_gemm_convolutions() const {
@@ -145,15 +149,15 @@ void FastNetwork::backward_layer(size_t l, const float* params, const float* in,
       if (layer.gemm) return conv_backward_gemm(l, params, din, n, grad);
       const int pool = sparsifying_pool(l);
       if (pool < 0) return conv_backward(layer, params, in, din, n, grad);
-      return sparse_conv_backward(layer, layers_[pool], argmax_[pool].data(), params, in, din, n, grad);
+      return sparse_conv_backward(l, static_cast<size_t>(pool), params, in, din, n, grad);
     }
     case LayerKind::kMaxPool:
-      if (din != nullptr)
+      if (din != nullptr && !layer.input_delta_unused)
         max_pool_backward(dout, argmax_[l].data(), din, static_cast<int>(n) * layer.in.c, layer.in.h, layer.in.w,
                           s.kernel);
       return;
     case LayerKind::kRelu:
-      if (din != nullptr) relu_backward(activations_[l].data(), dout, din, n * layer.in.size());
+      if (din != nullptr && !layer.input_delta_unused) relu_backward(activations_[l].data(), dout, din, n * layer.in.size());
       return;
     case LayerKind::kLinear:
       return linear_backward(l, params, in, din, n, grad);
@@ -241,22 +245,34 @@ void FastNetwork::conv_backward(const Layer& layer, const float* params, const f
 }
 
 // Where a max-pool follows (with or without a ReLU between), each output
-// plane's delta is nonzero only at the pool's argmax: the gradients are sums
-// over those few positions (kernels.h: sparse_conv_gradient).
-void FastNetwork::sparse_conv_backward(const Layer& layer, const Layer& pool, const int32_t* argmax,
-                                       const float* params, const float* in, float* din, size_t n, float* grad) {
+// plane's delta is nonzero only at the pool's argmax: there it is the pool's
+// own delta (times the ReLU's 0/1 slope), and the gradients are sums over
+// those few positions (kernels.h: sparse_conv_gradient). The dense deltas of
+// the layers between are never formed.
+void FastNetwork::sparse_conv_backward(size_t l, size_t pool, const float* params, const float* in, float* din,
+                                       size_t n, float* grad) {
+  const Layer& layer = layers_[l];
   const int k = layer.spec.kernel, cin = layer.in.c, cout = layer.out.c;
   const size_t taps = static_cast<size_t>(k) * k, in_plane = static_cast<size_t>(layer.in.h) * layer.in.w;
-  const size_t out_plane = static_cast<size_t>(layer.out.h) * layer.out.w, entries = pool.out.size() / pool.out.c;
+  const size_t out_plane = static_cast<size_t>(layer.out.h) * layer.out.w;
+  const size_t entries = layers_[pool].out.size() / layers_[pool].out.c;
   const float* weights = params + layer.weights;
   float* dweights = grad + layer.weights;
   float* dbias = dweights + taps * cin * cout;
-  const bool in_has_slack = &layer != layers_.data();  // activations have slack; the caller's images do not
-  const float* dout = deltas_[&layer - layers_.data()].data();
+  const bool in_has_slack = l > 0;  // activations have slack; the caller's images do not
+  const int32_t* argmax = argmax_[pool].data();
+  const float* pool_delta = deltas_[pool].data();
+  const float* relu_out = pool == l + 2 ? activations_[l + 1].data() : nullptr;  // a ReLU between
   if (din != nullptr) std::fill(din, din + n * layer.in.size(), 0.0f);
   for (size_t s = 0; s < n; ++s)
-    for (int o = 0; o < cout; ++o, argmax += entries, dout += out_plane) {
-      for (size_t e = 0; e < entries; ++e) sparse_delta_[e] = dout[argmax[e]];
+    for (int o = 0; o < cout; ++o, argmax += entries, pool_delta += entries) {
+      // "+ 0.0f" turns -0 into +0, as the dense path's 0 + delta did.
+      if (relu_out == nullptr) {
+        for (size_t e = 0; e < entries; ++e) sparse_delta_[e] = pool_delta[e] + 0.0f;
+      } else {
+        for (size_t e = 0; e < entries; ++e) sparse_delta_[e] = relu_out[argmax[e]] > 0 ? pool_delta[e] + 0.0f : 0.0f;
+        relu_out += out_plane;
+      }
       dbias[o] += sum(sparse_delta_.data(), entries);
       const size_t filter = static_cast<size_t>(o) * cin * taps;
       sparse_conv_gradient(k, cin, in + s * layer.in.size(), din == nullptr ? nullptr : din + s * layer.in.size(),

@@ -58,6 +58,10 @@ class FastNetwork {
     // The input's layout: sample-major (n x c x h x w) or channel-major
     // (c x n x h x w, what a gemm convolution writes).
     bool in_channel_major = false;
+    // The delta of this layer's input is never read: a ReLU or max-pool
+    // between a sparse convolution and its pool (the convolution reads the
+    // pool's own delta at the argmax instead).
+    bool input_delta_unused = false;
   };
 
   void reserve(size_t n);
@@ -74,8 +78,8 @@ class FastNetwork {
   // sample_major_[l] if it is channel-major).
   const float* sample_major_input(size_t l, const float* in, size_t n);
   void linear_backward(size_t l, const float* params, const float* in, float* din, size_t n, float* grad);
-  void sparse_conv_backward(const Layer& layer, const Layer& pool, const int32_t* argmax, const float* params,
-                            const float* in, float* din, size_t n, float* grad);
+  void sparse_conv_backward(size_t l, size_t pool, const float* params, const float* in, float* din, size_t n,
+                            float* grad);
   // The max-pool layer whose argmax marks where layer l's delta can be
   // nonzero (l is followed by a pool, or by a ReLU and a pool), or -1.
   int sparsifying_pool(size_t l) const;

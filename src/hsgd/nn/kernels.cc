@@ -255,18 +255,24 @@ HSGD_INLINE uint32_t bits_of(float x) {
 // element back. With kFinite (no NaN in the planes) every step is a plain
 // max or an integer compare, which compile without branches; otherwise NaN
 // must win, as in LibTorch, and the comparisons branch.
+// With kFinite, returns nonzero if a value read was NaN or Inf (the row must
+// then be redone without kFinite); else 0.
 template <int K, bool kFinite>
-HSGD_INLINE void max_pool_row(const float* rows, float* y, int32_t* argmax, int w, int ow, int k, int row_offset) {
+HSGD_INLINE uint32_t max_pool_row(const float* rows, float* y, int32_t* argmax, int w, int ow, int k,
+                                  int row_offset) {
   const int kk = K > 0 ? K : k;
   constexpr int kChunk = 64;
   float column_max[kChunk];
+  uint32_t non_finite = 0;
   for (int x0 = 0; x0 < ow * kk; x0 += kChunk) {
     const int width = std::min(kChunk, ow * kk - x0);  // a multiple of kk: kChunk is not, so chunks stop early
     const int used = width - width % kk;
     for (int x = 0; x < used; ++x) {
       float m = rows[x0 + x];
+      if (kFinite) non_finite |= non_finite_bit(m);
       for (int ky = 1; ky < kk; ++ky) {
         const float v = rows[static_cast<size_t>(ky) * w + x0 + x];
+        if (kFinite) non_finite |= non_finite_bit(v);
         m = kFinite ? (v > m ? v : m) : max_keep_nan(m, v);
       }
       column_max[x] = m;
@@ -290,6 +296,12 @@ HSGD_INLINE void max_pool_row(const float* rows, float* y, int32_t* argmax, int 
             marks |= static_cast<uint32_t>(bits_of(rows[ky * w + x0 + c + kx]) == top_bits) << (ky * kk + kx);
         const int first = __builtin_ctz(marks);
         best += first / kk * w + first % kk;
+      } else if (top != top) {  // NaN: the last NaN in row-major order, as LibTorch's loop leaves it
+        for (int ky = 0; ky < kk; ++ky)
+          for (int kx = 0; kx < kk; ++kx) {
+            const int at = ky * w + x0 + c + kx;
+            best = rows[at] != rows[at] ? row_offset + at : best;
+          }
       } else {
         for (int ky = kk - 1; ky >= 0; --ky)
           for (int kx = kk - 1; kx >= 0; --kx) {
@@ -301,6 +313,7 @@ HSGD_INLINE void max_pool_row(const float* rows, float* y, int32_t* argmax, int 
     }
     x0 -= width - used;  // resume at the first window not done
   }
+  return non_finite;
 }
 
 typedef int32_t i8 __attribute__((vector_size(32)));
@@ -309,8 +322,10 @@ typedef int32_t i8 __attribute__((vector_size(32)));
 // apart), one window per vector lane: the maximum in row-major order (a
 // later element wins only if greater, as in LibTorch), then the argmax as
 // the first element equal to it, by a scan from the last element back.
+// Returns nonzero if a value read was NaN or Inf (the planes must then be
+// pooled again by the careful path).
 template <int K>
-HSGD_INLINE void max_pool_8_windows(const float* rows, float* y, int32_t* argmax, int w, int first_index) {
+HSGD_INLINE uint32_t max_pool_8_windows(const float* rows, float* y, int32_t* argmax, int w, int first_index) {
   v8 values[K * K];
   for (int ky = 0; ky < K; ++ky)
     for (int kx = 0; kx < K; ++kx) {
@@ -318,57 +333,70 @@ HSGD_INLINE void max_pool_8_windows(const float* rows, float* y, int32_t* argmax
       for (int j = 0; j < 8; ++j) lanes[j] = rows[ky * w + kx + j * K];
       values[ky * K + kx] = load8(lanes);
     }
+  i8 non_finite = i8{};
+  for (int t = 0; t < K * K; ++t) {
+    i8 bits;
+    std::memcpy(&bits, &values[t], sizeof bits);
+    non_finite |= (bits & 0x7f800000) == 0x7f800000;
+  }
+  const uint32_t any = static_cast<uint32_t>((non_finite[0] | non_finite[1]) | (non_finite[2] | non_finite[3]) |
+                                             (non_finite[4] | non_finite[5]) | (non_finite[6] | non_finite[7]));
   v8 top = values[0];
   for (int t = 1; t < K * K; ++t) top = values[t] > top ? values[t] : top;
   store8(y, top);
-  if (argmax == nullptr) return;
+  if (argmax == nullptr) return any;
   i8 best = i8{} + (K - 1) * w + (K - 1);
   for (int t = K * K - 2; t >= 0; --t) best = values[t] == top ? i8{} + (t / K * w + t % K) : best;
   best += first_index + i8{0, K, 2 * K, 3 * K, 4 * K, 5 * K, 6 * K, 7 * K};
   std::memcpy(argmax, &best, sizeof best);
+  return any;
 }
 
 // A row of windows of finite planes, 8 at a time; a last group that would
 // pass the end starts earlier instead (windows done twice give the same
 // result), and rows of fewer than 8 windows go through max_pool_row.
 template <int K>
-HSGD_INLINE void max_pool_row_vector(const float* rows, float* y, int32_t* argmax, int w, int ow, int row_offset) {
+HSGD_INLINE uint32_t max_pool_row_vector(const float* rows, float* y, int32_t* argmax, int w, int ow,
+                                         int row_offset) {
   if (ow < 8) return max_pool_row<K, true>(rows, y, argmax, w, ow, K, row_offset);
+  uint32_t non_finite = 0;
   for (int j = 0;; j += 8) {
     j = std::min(j, ow - 8);
-    max_pool_8_windows<K>(rows + j * K, y + j, argmax == nullptr ? nullptr : argmax + j, w, row_offset + j * K);
-    if (j == ow - 8) return;
+    non_finite |=
+        max_pool_8_windows<K>(rows + j * K, y + j, argmax == nullptr ? nullptr : argmax + j, w, row_offset + j * K);
+    if (j == ow - 8) return non_finite;
   }
 }
 
+// With kFinite, returns nonzero if a value read was NaN or Inf.
 template <bool kFinite>
-HSGD_INLINE void max_pool_planes(const float* x, float* y, int32_t* argmax, int planes, int h, int w, int k) {
+HSGD_INLINE uint32_t max_pool_planes(const float* x, float* y, int32_t* argmax, int planes, int h, int w, int k) {
   const int oh = h / k, ow = w / k;
+  uint32_t non_finite = 0;
   for (int p = 0; p < planes; ++p, x += static_cast<size_t>(h) * w)
     for (int oy = 0; oy < oh; ++oy, y += ow, argmax += argmax == nullptr ? 0 : ow) {
       const int offset = oy * k * w;
       if (kFinite && k == 2) {
-        max_pool_row_vector<2>(x + offset, y, argmax, w, ow, offset);
+        non_finite |= max_pool_row_vector<2>(x + offset, y, argmax, w, ow, offset);
       } else if (kFinite && k == 3) {
-        max_pool_row_vector<3>(x + offset, y, argmax, w, ow, offset);
+        non_finite |= max_pool_row_vector<3>(x + offset, y, argmax, w, ow, offset);
       } else {
         switch (k) {
-          case 2: max_pool_row<2, kFinite>(x + offset, y, argmax, w, ow, k, offset); break;
-          case 3: max_pool_row<3, kFinite>(x + offset, y, argmax, w, ow, k, offset); break;
-          default: max_pool_row<0, kFinite>(x + offset, y, argmax, w, ow, k, offset);
+          case 2: non_finite |= max_pool_row<2, kFinite>(x + offset, y, argmax, w, ow, k, offset); break;
+          case 3: non_finite |= max_pool_row<3, kFinite>(x + offset, y, argmax, w, ow, k, offset); break;
+          default: non_finite |= max_pool_row<0, kFinite>(x + offset, y, argmax, w, ow, k, offset);
         }
       }
     }
+  return non_finite;
 }
 
 }  // namespace
 
+// The fast pass assumes finite values and notes any NaN or Inf it reads; only
+// then are the planes pooled again, with NaN winning as in LibTorch.
 HSGD_HOT void max_pool_forward(const float* x, float* y, int32_t* argmax, int planes, int h, int w, int k) {
-  if (all_finite(x, static_cast<size_t>(planes) * h * w)) {
-    max_pool_planes<true>(x, y, argmax, planes, h, w, k);
-  } else {
-    max_pool_planes<false>(x, y, argmax, planes, h, w, k);
-  }
+  if (max_pool_planes<true>(x, y, argmax, planes, h, w, k) != 0) max_pool_planes<false>(x, y, argmax, planes, h, w, k);
 }
 
 void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, int planes, int h, int w, int k) {
