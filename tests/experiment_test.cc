@@ -242,7 +242,8 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
     for (const auto& t : s.tables)
       for (const auto& [metric, values] : t.paper) EXPECT_EQ(values.size(), t.cells.size()) << name << " " << metric;
   }
-  EXPECT_EQ(names, (std::set<std::string>{"quick", "paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions"}));
+  EXPECT_EQ(names, (std::set<std::string>{"quick", "paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions",
+                                          "calibrate-mnist"}));
   const Suite mnist = load_suite("paper-mnist");
   EXPECT_EQ(mnist.seeds.size(), 5u);
   // hybrid per (S, batch, seed); sync and async read no S: per (batch, seed).

@@ -53,6 +53,7 @@ class SimRun {
   void block_driver(sim::VirtualNs from);
   void on_at_server(int w, sim::VirtualNs t);
   void on_server_free(sim::VirtualNs t);
+  void serve_queue(sim::VirtualNs t);
   void handle_push(int w, sim::VirtualNs start);
   void evaluate_at(sim::VirtualNs t);
   nlohmann::json summary_fields() const;
@@ -148,15 +149,20 @@ void SimRun::block_driver(sim::VirtualNs from) {
 
 // The PS serves one gradient at a time, in the order they pass the driver.
 void SimRun::on_at_server(int w, sim::VirtualNs t) {
-  if (t < ps_free_at_ || !server_queue_.empty()) return server_queue_.push_back(w);
-  handle_push(w, t);
+  server_queue_.push_back(w);
+  serve_queue(t);
 }
 
-void SimRun::on_server_free(sim::VirtualNs t) {
-  if (server_queue_.empty() || t < ps_free_at_) return;
-  const int w = server_queue_.front();
-  server_queue_.pop_front();
-  handle_push(w, t);
+void SimRun::on_server_free(sim::VirtualNs t) { serve_queue(t); }
+
+// While the PS is free at t, it takes the next queued gradient; one that
+// costs it nothing (a buffered gradient with G = 0) leaves it free for the next.
+void SimRun::serve_queue(sim::VirtualNs t) {
+  while (!server_queue_.empty() && ps_free_at_ <= t && !run_.stopping()) {
+    const int w = server_queue_.front();
+    server_queue_.pop_front();
+    handle_push(w, t);
+  }
 }
 
 // The PS handles w's gradient from `start`; the update (if any) is visible at
