@@ -11,7 +11,11 @@
 namespace hsgd {
 
 std::vector<MetricsRow> read_metrics_csv(const std::string& path) {
-  std::istringstream in(read_bounded_text_file(path, kMaxMetricsFileBytes, "the run's metrics"));
+  return parse_metrics_csv(read_bounded_text_file(path, kMaxMetricsFileBytes, "the run's metrics"), path);
+}
+
+std::vector<MetricsRow> parse_metrics_csv(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
   const auto& columns = metrics_columns();
   std::string expected_header;
   for (const auto& c : columns) expected_header += (expected_header.empty() ? "" : ",") + c;
