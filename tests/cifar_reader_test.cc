@@ -47,6 +47,19 @@ TEST(CifarReader, LoadsATarGzArchiveWithoutUnpacking) {
   EXPECT_EQ(ds.train.labels[10], 2);
 }
 
+TEST(CifarReader, LoadsAnArchiveInMemory) {
+  TempDir dir;
+  testing::write_cifar_folder(dir.str(), 10);
+  ASSERT_EQ(testing::shell("tar -czf " + dir.file("c.tar.gz") + " -C " + dir.str() + " cifar-10-batches-bin"), 0);
+  const std::vector<uint8_t> bytes = testing::read_bytes(dir.file("c.tar.gz"));
+  const Dataset ds = load_cifar10_archive(bytes.data(), bytes.size(), "in memory");
+  EXPECT_EQ(ds.train.size(), 50u);
+  EXPECT_EQ(ds.test.size(), 10u);
+  EXPECT_EQ(ds.train.labels[10], 2);
+  const std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + static_cast<long>(bytes.size() / 2));
+  expect_error<DataError>([&] { load_cifar10_archive(cut.data(), cut.size(), "in memory"); }, {"in memory"});
+}
+
 TEST(CifarReader, SizeNotAMultipleOf3073) {
   TempDir dir;
   const std::string bin = testing::write_cifar_folder(dir.str(), 5);

@@ -296,6 +296,20 @@ TEST(MetricsReader, BrokenFilesAreNamedWithTheLine) {
   testing::expect_error<DataError>([&] { read_metrics_csv(dir.file("text.csv")); }, {"line 2", "'x' is not a number"});
 }
 
+// Found by fuzz/metrics_fuzz.cc: a count that no integer holds (here 2^640)
+// was converted to uint64_t anyway, which is undefined behaviour.
+TEST(MetricsReader, CountsMustBeWholeNumbersInRange) {
+  std::string header;
+  for (const auto& c : metrics_columns()) header += (header.empty() ? "" : ",") + c;
+  const std::string rest = ",0,nan,2.3,0.1\n";
+  EXPECT_EQ(parse_metrics_csv(header + "\n0,18446744073709549568,0,2147483647,0,0,0,0" + rest, "m.csv")[0].k,
+            2147483647);
+  for (const char* row : {"0,0,0,1,0,0,0x1p640,0", "0,-1,0,1,0,0,0,0", "0,0,nan,1,0,0,0,0", "0,0,0,2147483648,0,0,0,0",
+                          "0,0,0,1,0,2.5,0,0", "0,0,0,1,0,0,0,inf", "0,18446744073709551616,0,1,0,0,0,0"})
+    testing::expect_error<DataError>([&] { parse_metrics_csv(header + "\n" + row + rest, "m.csv"); },
+                                     {"m.csv", "line 2", "is not a whole number"});
+}
+
 // ---------------------------------------------------------------- synthetic data
 
 TEST(Synthetic, TheSeedFixesTheDataAndTheSplitIs80To20) {

@@ -25,6 +25,21 @@ TEST(IdxReader, ReadsRawAndGzipIdentically) {
   }
 }
 
+TEST(IdxReader, BytesInMemoryReadLikeAFile) {
+  TempDir dir;
+  const std::vector<uint8_t> data = {1, 2, 3, 4, 5, 6};
+  const std::vector<uint8_t> raw = idx_bytes({2, 3}, data);
+  write_gzip(dir.file("a.gz"), raw);
+  for (const auto& bytes : {raw, testing::read_bytes(dir.file("a.gz"))}) {
+    const IdxArray array = read_idx(bytes.data(), bytes.size(), "in memory");
+    EXPECT_EQ(array.dims, (std::vector<uint32_t>{2, 3}));
+    EXPECT_EQ(array.data, data);
+  }
+  const std::vector<uint8_t> cut(raw.begin(), raw.end() - 1);
+  expect_error<DataError>([&] { read_idx(cut.data(), cut.size(), "in memory"); }, {"in memory", "truncated"});
+  expect_error<DataError>([&] { read_idx(nullptr, 0, "nothing"); }, {"nothing", "truncated", "magic"});
+}
+
 TEST(IdxReader, ImagesAndLabelsPair) {
   TempDir dir;
   testing::write_idx_pair(dir.file("img"), dir.file("lbl"), 12);

@@ -103,6 +103,9 @@ TEST(KSchedule, BadSpecsAreNamed) {
   expect_error<ConfigError>([] { parse_k_schedule("linear:hours,from=1,to=2,over=3", 0.01, 4); }, {"unit 'hours'"});
   expect_error<ConfigError>([] { parse_k_schedule("linear:seconds,from=1,to=2", 0.01, 4); }, {"missing over="});
   expect_error<ConfigError>([] { parse_k_schedule("list:gradients,10=2,5=3", 0.01, 4); }, {"points must increase"});
+  // Found by fuzz/schedule_fuzz.cc: a list without points was an internal error (exit 3).
+  expect_error<ConfigError>([] { parse_k_schedule("list:gradients,", 0.01, 4); },
+                            {"list:gradients,", "at least one point"});
 }
 
 }  // namespace

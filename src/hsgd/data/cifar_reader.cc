@@ -54,10 +54,11 @@ std::map<std::string, ImageSet> read_folder(const std::string& dir) {
   return batches;
 }
 
-std::map<std::string, ImageSet> read_archive(const std::string& archive) {
+std::map<std::string, ImageSet> read_archive(InputFile& in) {
+  const std::string& archive = in.path();
   std::map<std::string, ImageSet> batches;
   for_each_tar_entry(
-      archive, [](const TarEntry& e) { return is_batch_file(basename_of(e.name)); },
+      in, [](const TarEntry& e) { return is_batch_file(basename_of(e.name)); },
       [&](const TarEntry& e, std::vector<uint8_t>&& bytes) {
         batches[basename_of(e.name)] = parse_cifar_records(bytes, archive + ":" + e.name);
       });
@@ -65,6 +66,17 @@ std::map<std::string, ImageSet> read_archive(const std::string& archive) {
     if (!batches.count(f))
       throw DataError(archive, std::string("missing file: the archive has no ") + f);
   return batches;
+}
+
+Dataset cifar10_dataset(std::map<std::string, ImageSet>& batches) {
+  Dataset ds;
+  ds.name = "cifar10";
+  ds.num_classes = 10;
+  for (int k = 1; k <= 5; ++k) ds.train.append(batches["data_batch_" + std::to_string(k) + ".bin"]);
+  ds.test = std::move(batches["test_batch.bin"]);
+  // The usual CIFAR-10 training-set statistics.
+  ds.normalization = {{0.4914f, 0.4822f, 0.4465f}, {0.2470f, 0.2435f, 0.2616f}};
+  return ds;
 }
 
 }  // namespace
@@ -96,20 +108,20 @@ Dataset load_cifar10(const std::string& path) {
   if (is_directory(path)) {
     batches = read_folder(path);
   } else if (ends_with(path, ".tar.gz") || ends_with(path, ".tgz") || ends_with(path, ".tar")) {
-    batches = read_archive(path);
+    InputFile in(path);
+    batches = read_archive(in);
   } else if (!is_regular_file(path)) {
     throw DataError(path, "missing file: expected a cifar-10-batches-bin folder or cifar-10-binary.tar.gz");
   } else {
     throw DataError(path, "not a folder or a .tar.gz/.tgz/.tar archive");
   }
-  Dataset ds;
-  ds.name = "cifar10";
-  ds.num_classes = 10;
-  for (int k = 1; k <= 5; ++k) ds.train.append(batches["data_batch_" + std::to_string(k) + ".bin"]);
-  ds.test = std::move(batches["test_batch.bin"]);
-  // The usual CIFAR-10 training-set statistics.
-  ds.normalization = {{0.4914f, 0.4822f, 0.4465f}, {0.2470f, 0.2435f, 0.2616f}};
-  return ds;
+  return cifar10_dataset(batches);
+}
+
+Dataset load_cifar10_archive(const uint8_t* data, size_t size, const std::string& where) {
+  InputFile in(where, data, size);
+  std::map<std::string, ImageSet> batches = read_archive(in);
+  return cifar10_dataset(batches);
 }
 
 }  // namespace hsgd

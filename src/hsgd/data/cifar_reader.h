@@ -22,5 +22,7 @@ ImageSet parse_cifar_records(const std::vector<uint8_t>& bytes, const std::strin
 // Loads data_batch_1..5.bin (train) and test_batch.bin (test) from a folder
 // or a .tar.gz/.tgz/.tar archive. Normalisation uses the CIFAR-10 statistics.
 Dataset load_cifar10(const std::string& path);
+// The same for the bytes of a .tar.gz/.tgz/.tar archive in memory; `where` names them.
+Dataset load_cifar10_archive(const uint8_t* data, size_t size, const std::string& where);
 
 }  // namespace hsgd

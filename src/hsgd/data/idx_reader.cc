@@ -43,10 +43,8 @@ std::string magic_string(const uint8_t m[4]) {
   return buf;
 }
 
-}  // namespace
-
-IdxArray read_idx(const std::string& path) {
-  InputFile in(path);
+IdxArray parse_idx(InputFile& in) {
+  const std::string& path = in.path();
   uint8_t magic[4];
   in.read_exact(magic, 4, "the IDX magic number");
   if (magic[0] != 0 || magic[1] != 0)
@@ -77,11 +75,26 @@ IdxArray read_idx(const std::string& path) {
   return array;
 }
 
+}  // namespace
+
+IdxArray read_idx(const std::string& path) {
+  InputFile in(path);
+  return parse_idx(in);
+}
+
+IdxArray read_idx(const uint8_t* data, size_t size, const std::string& where) {
+  InputFile in(where, data, size);
+  return parse_idx(in);
+}
+
 ImageSet read_idx_images(const std::string& images_path, const std::string& labels_path,
                          int num_classes, const ImageShape& expected) {
-  IdxArray images = read_idx(images_path);
-  IdxArray labels = read_idx(labels_path);
+  return idx_images(read_idx(images_path), read_idx(labels_path), images_path, labels_path, num_classes,
+                    expected);
+}
 
+ImageSet idx_images(IdxArray images, IdxArray labels, const std::string& images_path,
+                    const std::string& labels_path, int num_classes, const ImageShape& expected) {
   const auto& d = images.dims;
   if (d.size() != 3 && d.size() != 4)
     throw DataError(images_path, "wrong dimensions " + dims_string(d) +

@@ -23,11 +23,17 @@ struct IdxArray {
 
 // Reads a whole ubyte IDX file and checks its header against its contents.
 IdxArray read_idx(const std::string& path);
+// The same for the bytes of one (raw or gzip'ed) in memory; `where` names them.
+IdxArray read_idx(const uint8_t* data, size_t size, const std::string& where);
 
 // Reads an image file and a label file that belong together. `expected`
 // (when channels > 0) is the image shape the caller requires.
 ImageSet read_idx_images(const std::string& images_path, const std::string& labels_path,
                          int num_classes, const ImageShape& expected = {});
+// Checks an image array and a label array that belong together (what
+// read_idx_images does once both are read); the names are for messages.
+ImageSet idx_images(IdxArray images, IdxArray labels, const std::string& images_name,
+                    const std::string& labels_name, int num_classes, const ImageShape& expected = {});
 
 // Writes a ubyte IDX file (used by tests and by users converting data).
 void write_idx(const std::string& path, const std::vector<uint32_t>& dims,

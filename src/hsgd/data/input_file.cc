@@ -1,7 +1,9 @@
 // input_file.cc: zlib-backed reading of raw or gzip'ed files.
 #include "hsgd/data/input_file.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -29,6 +31,27 @@ InputFile::InputFile(std::string path) : path_(std::move(path)) {
   if (!S_ISREG(st.st_mode)) throw DataError(path_, "cannot open: not a regular file");
   gz_ = gzopen(path_.c_str(), "rb");
   if (gz_ == nullptr) throw DataError(path_, std::string("cannot open: ") + std::strerror(errno));
+  gzbuffer(static_cast<gzFile>(gz_), 1 << 18);
+}
+
+InputFile::InputFile(std::string name, const uint8_t* data, size_t size) : path_(std::move(name)) {
+  const int fd = ::memfd_create("hsgd-input", MFD_CLOEXEC);
+  if (fd < 0) throw DataError(path_, std::string("cannot hold the bytes in memory: ") + std::strerror(errno));
+  for (size_t done = 0; done < size;) {
+    const ssize_t put = ::write(fd, data + done, size - done);
+    if (put < 0 && errno == EINTR) continue;
+    if (put <= 0) {
+      const int err = errno;
+      ::close(fd);
+      throw DataError(path_, std::string("cannot hold the bytes in memory: ") + std::strerror(err));
+    }
+    done += static_cast<size_t>(put);
+  }
+  if (::lseek(fd, 0, SEEK_SET) != 0 || (gz_ = gzdopen(fd, "rb")) == nullptr) {
+    const int err = errno;
+    ::close(fd);
+    throw DataError(path_, std::string("cannot open: ") + std::strerror(err));
+  }
   gzbuffer(static_cast<gzFile>(gz_), 1 << 18);
 }
 

@@ -16,6 +16,8 @@ namespace hsgd {
 class InputFile {
  public:
   explicit InputFile(std::string path);  // throws DataError if missing or unreadable
+  // Reads `size` bytes at `data` (copied at once); `name` names them in errors.
+  InputFile(std::string name, const uint8_t* data, size_t size);
   ~InputFile();
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;

@@ -34,6 +34,13 @@ void for_each_tar_entry(const std::string& path,
                         const std::function<bool(const TarEntry&)>& want,
                         const std::function<void(const TarEntry&, std::vector<uint8_t>&&)>& take) {
   InputFile in(path);
+  for_each_tar_entry(in, want, take);
+}
+
+void for_each_tar_entry(InputFile& in,
+                        const std::function<bool(const TarEntry&)>& want,
+                        const std::function<void(const TarEntry&, std::vector<uint8_t>&&)>& take) {
+  const std::string& path = in.path();
   char header[kBlock];
   std::string long_name;  // GNU 'L' entries carry the next entry's long name
   while (true) {

@@ -27,5 +27,9 @@ struct TarEntry {
 void for_each_tar_entry(const std::string& path,
                         const std::function<bool(const TarEntry&)>& want,
                         const std::function<void(const TarEntry&, std::vector<uint8_t>&&)>& take);
+// The same over an open input (a file, or bytes in memory).
+void for_each_tar_entry(InputFile& in,
+                        const std::function<bool(const TarEntry&)>& want,
+                        const std::function<void(const TarEntry&, std::vector<uint8_t>&&)>& take);
 
 }  // namespace hsgd

@@ -19,5 +19,7 @@ constexpr size_t kMaxMetricsFileBytes = size_t{64} << 20;
 // fields or a field is not a number ("nan" is one), and naming the file when it
 // is missing, not a regular file or larger than kMaxMetricsFileBytes.
 std::vector<MetricsRow> read_metrics_csv(const std::string& path);
+// The same checks on a metrics.csv's text; `where` names it in messages.
+std::vector<MetricsRow> parse_metrics_csv(const std::string& text, const std::string& where);
 
 }  // namespace hsgd

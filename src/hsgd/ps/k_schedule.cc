@@ -224,6 +224,7 @@ std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, 
       if (over <= 0) throw ConfigError("--schedule " + spec + ": over = " + p["over"] + " is out of range: must be > 0");
       return linear_schedule(unit, to_k(spec, "from", p["from"]), to_k(spec, "to", p["to"]), over);
     }
+    if (pairs.empty()) throw ConfigError("--schedule " + spec + ": list needs at least one point P=K");
     std::vector<std::pair<double, int>> points;
     for (const auto& [at, k] : pairs) {
       points.emplace_back(to_number(spec, "point", at), to_k(spec, "K at " + at, k));

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""make_seeds.py: writes the seed corpora fuzz/corpus/<target>/ (committed).
+
+Valid inputs are cut small from the real data sets and committed results
+(MNIST t10k, the CIFAR-10 archive, results/*/runs, suites/*.toml); broken ones
+are the cases the tests make by hand (tests/*_test.cc). Run from the
+repository root after scripts/setup.sh fetched the data:
+    python3 fuzz/tools/make_seeds.py
+It only adds or replaces its own files; files added by hand stay.
+"""
+import glob, gzip, io, os, struct, sys, tarfile, zlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(ROOT, "fuzz", "corpus")
+SEP = b"HSGD-LABELS"
+
+
+def put(target, name, data):
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def gz(data):  # deterministic gzip (no name, no time)
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename="") as g:
+        g.write(data)
+    return buf.getvalue()
+
+
+def idx(dims, data, typ=8):
+    return bytes([0, 0, typ, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims) + bytes(data)
+
+
+# ------------------------------------------------------------------ IDX
+def idx_seeds():
+    mnist = os.path.join(ROOT, "data", "mnist")
+    with open(os.path.join(mnist, "t10k-images-idx3-ubyte"), "rb") as f:
+        img = f.read(16 + 2 * 784)
+    with open(os.path.join(mnist, "t10k-labels-idx1-ubyte"), "rb") as f:
+        lab = f.read(8 + 2)
+    images = idx([2, 28, 28], img[16:])
+    labels = idx([2], lab[8:])
+    put("idx", "mnist-2-images", images)
+    put("idx", "mnist-2-labels", labels)
+    put("idx", "mnist-2-pair", images + SEP + labels)
+    put("idx", "mnist-2-pair-gzip", gz(images) + SEP + gz(labels))
+    put("idx", "mnist-2-images-gzip", gz(images))
+    put("idx", "channels-4d-pair", idx([2, 3, 2, 2], range(24)) + SEP + idx([2], [1, 9]))
+    # broken, as tests/idx_reader_test.cc makes them
+    put("idx", "wrong-magic", bytes([1, 2, 8, 1, 0, 0, 0, 1, 5]))
+    put("idx", "int-elements", idx([1], [0, 0, 0, 5], typ=0x0C))
+    put("idx", "five-dims", bytes([0, 0, 8, 5]) + b"\0\0\0\1" * 5 + b"\0")
+    put("idx", "truncated-header", bytes([0, 0, 8, 3, 0, 0]))
+    put("idx", "truncated-data", images[:-100])
+    put("idx", "truncated-gzip", gz(images)[: len(gz(images)) // 2])
+    put("idx", "huge-declared", bytes([0, 0, 8, 3]) + struct.pack(">III", 0xFFFFFFFF, 0xFFFF, 0xFFFF) + b"abc")
+    put("idx", "trailing-bytes", images + b"xx")
+    put("idx", "images-1d-pair", labels + SEP + labels)
+    put("idx", "count-mismatch-pair", images + SEP + idx([3], [1, 2, 3]))
+    put("idx", "label-out-of-range-pair", images + SEP + idx([2], [1, 10]))
+    put("idx", "no-pixels-pair", idx([2, 0, 28], []) + SEP + labels)
+
+
+# ------------------------------------------------------------------ CIFAR-10 archives
+BATCHES = ["data_batch_%d.bin" % k for k in range(1, 6)] + ["test_batch.bin"]
+
+
+def cifar_records():
+    """One record per batch file, from the real archive."""
+    recs = {}
+    with tarfile.open(os.path.join(ROOT, "data", "cifar-10-binary.tar.gz"), "r:gz") as t:
+        for m in t:
+            base = os.path.basename(m.name)
+            if base in BATCHES:
+                recs[base] = t.extractfile(m).read(3073)
+    return recs
+
+
+def tar_bytes(files, fmt=tarfile.USTAR_FORMAT, prefix="cifar-10-batches-bin/"):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=fmt) as t:
+        d = tarfile.TarInfo(prefix.rstrip("/"))
+        d.type, d.mode, d.mtime = tarfile.DIRTYPE, 0o755, 0
+        t.addfile(d)
+        for name, data in files:
+            info = tarfile.TarInfo(prefix + name)
+            info.size, info.mode, info.mtime, info.uname, info.gname = len(data), 0o644, 0, "", ""
+            t.addfile(info, io.BytesIO(data))
+        end = t.offset
+    return buf.getvalue()[: end + 1024]  # the 2 end blocks, without tar's padding to 10240 bytes
+
+
+def cifar_seeds():
+    recs = cifar_records()
+    files = [(b, recs[b]) for b in BATCHES]
+    put("cifar_archive", "cifar-1-record-each.tar.gz", gz(tar_bytes(files)))
+    put("cifar_archive", "cifar-1-record-each.tar", tar_bytes(files))
+    long_dir = "a-folder-name-long-enough-to-need-a-gnu-long-name-entry/" * 2
+    put("cifar_archive", "gnu-long-names.tar", tar_bytes(files, tarfile.GNU_FORMAT, long_dir))
+    # broken, as tests/cifar_reader_test.cc makes them
+    put("cifar_archive", "size-not-multiple.tar.gz", gz(tar_bytes(files[:5] + [("test_batch.bin", recs["test_batch.bin"][:-1])])))
+    bad = bytes([10]) + recs["test_batch.bin"][1:]
+    put("cifar_archive", "label-out-of-range.tar.gz", gz(tar_bytes(files[:5] + [("test_batch.bin", bad)])))
+    put("cifar_archive", "missing-batch.tar.gz", gz(tar_bytes(files[:3] + files[4:])))
+    put("cifar_archive", "truncated.tar", tar_bytes(files)[:5000])
+    put("cifar_archive", "junk.tar.gz", b"x" * 2048)
+
+
+# ------------------------------------------------------------------ TOML run configs, suites
+def config_seeds():
+    runs = sorted(glob.glob(os.path.join(ROOT, "results", "*", "runs", "*", "*", "config.toml")))
+    seen = set()
+    for p in runs:  # one config.toml and one request.toml per results folder
+        suite = p.split(os.sep)[-5]
+        if suite in seen:
+            continue
+        seen.add(suite)
+        put("run_config", suite + "-config.toml", open(p, "rb").read())
+        put("run_config", suite + "-request.toml", open(os.path.join(os.path.dirname(p), "request.toml"), "rb").read())
+    put("run_config", "compare-modes.toml", 'modes = "sync,hybrid"\nworkers = 4\nseconds = 10\nschedule = "linear:seconds,from=1,to=4,over=5"\n')
+    # broken, as tests/config_test.cc makes them
+    put("run_config", "unknown-key.toml", "workers = 4\nwrokers = 5\n")
+    put("run_config", "wrong-type.toml", 'lr = "fast"\n')
+    put("run_config", "float-for-integer.toml", "workers = 2.5\n")
+    put("run_config", "duplicate-key.toml", "seed = 1\nseed = 2\n")
+    put("run_config", "out-of-range.toml", "momentum = 1.5\nseconds = 5\n")
+    put("run_config", "not-toml.toml", "[[[\n")
+
+
+def suite_seeds():
+    for p in sorted(glob.glob(os.path.join(ROOT, "suites", "*.toml"))):
+        put("suite", os.path.basename(p), open(p, "rb").read())
+    put("suite", "minimal.toml", 'name = "m"\nseeds = [1, 7]\nmodes = ["hybrid"]\n[options]\nseconds = 1\n'
+        '[[table]]\nname = "t"\nvary = ["lr"]\n[table.grid]\nlr = [0.01, 0.1]\n')
+    # broken, as tests/experiment_test.cc makes them
+    put("suite", "bad-name.toml", 'name = "../x"\nseeds = 1\nmodes = ["sync"]\n')
+    put("suite", "unknown-mode.toml", 'name = "x"\nseeds = 1\nmodes = ["fast"]\n')
+    put("suite", "vary-not-in-grid.toml", 'name = "x"\nseeds = 1\nmodes = ["sync"]\n[[table]]\nname = "t"\nvary = ["lr"]\n[table.grid]\nmomentum = [0.9]\n')
+
+
+# ------------------------------------------------------------------ schedules
+def schedule_seeds():
+    specs = ["step", "step:S=300", "step:S=500,K0=2,Kmax=20", "step:c=3", "constant:4",
+             "linear:seconds,from=1,to=8,over=60", "linear:gradients,from=8,to=1,over=1000",
+             "list:gradients,0=1,100=4,1000=25", "list:seconds,10=2,20=5",
+             # broken
+             "constant:", "constant:0", "step:S=-1", "step:K0=5,Kmax=2", "step:x=1", "linear:seconds,from=1",
+             "list:gradients,10=2,5=3", "list:minutes,1=1", "warp:3"]
+    for i, s in enumerate(specs):
+        put("schedule", "spec-%02d" % i, s)
+
+
+# ------------------------------------------------------------------ metrics.csv
+def metrics_seeds():
+    runs = sorted(glob.glob(os.path.join(ROOT, "results", "*", "runs", "*", "*", "metrics.csv")))
+    text = open(runs[0]).read().splitlines()
+    header = text[0]
+    put("metrics", "real-5-rows.csv", "\n".join(text[:6]) + "\n")
+    put("metrics", "nan-test-loss.csv", header + "\n" + ",".join(["1"] * 10 + ["nan", "0.5"]) + "\n")
+    # broken, as the report tests make them
+    put("metrics", "empty.csv", "")
+    put("metrics", "header-only.csv", header + "\n")
+    put("metrics", "wrong-header.csv", "time,loss\n1,2\n")
+    put("metrics", "short-row.csv", header + "\n1,2,3\n")
+    put("metrics", "not-a-number.csv", header + "\n" + ",".join(["1"] * 11 + ["x"]) + "\n")
+
+
+# ------------------------------------------------------------------ MPI message headers
+def header(typ, sender, version, floats, value=0.0, value2=0.0):
+    h = bytearray(struct.pack("<IHHiIQQdd", 0x44475348, 2, typ, sender, 0, version, floats, value, value2))
+    crc = zlib.crc32(bytes(h[:12]) + bytes(h[16:])) & 0xFFFFFFFF
+    h[12:16] = struct.pack("<I", crc)
+    return bytes(h)
+
+
+def message_seeds():
+    # the fuzz target decodes as rank 0 from rank 1, a 1000-parameter model
+    put("message", "params", header(1, 1, 7, 1000))
+    put("message", "push", header(2, 1, 6, 1000, 2.3))
+    put("message", "stop", header(3, 1, 0, 0))
+    put("message", "bye", header(4, 1, 9, 5))
+    put("message", "bad-crc", header(2, 1, 6, 1000)[:12] + b"\0\0\0\0" + header(2, 1, 6, 1000)[16:])
+    put("message", "wrong-sender", header(2, 3, 6, 1000))
+    put("message", "wrong-size", header(2, 1, 6, 999))
+    put("message", "short", header(2, 1, 6, 1000)[:40])
+
+
+for f in (idx_seeds, cifar_seeds, config_seeds, suite_seeds, schedule_seeds, metrics_seeds, message_seeds):
+    f()
+print("seeds written under", OUT)
