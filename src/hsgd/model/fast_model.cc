@@ -85,8 +85,10 @@ class FastModel final : public Model {
       part_grads_.emplace_back(params_.size());
     }
     const size_t n = batch.size(), pixels = batch.shape.pixels();
-    std::vector<double> losses(static_cast<size_t>(parts));
-    std::vector<float> weights(static_cast<size_t>(parts));
+    losses_.resize(static_cast<size_t>(parts));
+    weights_.resize(static_cast<size_t>(parts));
+    double* losses = losses_.data();
+    float* weights = weights_.data();
 #pragma omp parallel for num_threads(parts) schedule(static, 1)
     for (int t = 0; t < parts; ++t) {
       const size_t begin = n * t / parts, end = n * (t + 1) / parts;
@@ -117,6 +119,8 @@ class FastModel final : public Model {
   Batch batch_;
   std::vector<std::unique_ptr<nn::FastNetwork>> replicas_;  // parts 1.. of a split batch
   std::vector<std::vector<float>> part_grads_;               // their gradients
+  std::vector<double> losses_;                               // each part's mean loss
+  std::vector<float> weights_;                               // each part's share of the batch
 };
 
 }  // namespace

@@ -39,7 +39,9 @@ ParameterServer::ParameterServer(std::vector<float> initial_params, PsOptions op
       histogram_(kHistogramBins, 0),
       alive_(options_.num_workers, 1),
       last_round_(options_.num_workers, kNoRound),
-      live_workers_(options_.num_workers) {
+      live_workers_(options_.num_workers),
+      k_beyond_workers_(!options_.waits_for_apply() && options_.schedule != nullptr &&
+                        options_.schedule->max_k() > options_.num_workers) {
   HSGD_CHECK(options_.num_workers >= 1, "workers ", options_.num_workers);
   HSGD_CHECK(options_.mode != Mode::kHybrid || options_.schedule != nullptr, "hybrid mode needs a K schedule");
 }
@@ -51,11 +53,7 @@ int ParameterServer::current_k(double now) const {
     case Mode::kSync: k = live_workers_; break;
     case Mode::kHybrid: k = options_.schedule->k({accounting_.received, accounting_.updates, now}); break;
   }
-  // K counts live workers only, unless workers do not wait and the schedule
-  // asks for more gradients than there are workers (k_schedule.h).
-  const bool beyond_workers = !options_.waits_for_apply() && options_.schedule != nullptr &&
-                              options_.schedule->max_k() > options_.num_workers;
-  if (!beyond_workers) k = std::min(k, live_workers_);
+  if (!k_beyond_workers_) k = std::min(k, live_workers_);
   return std::max(1, k);
 }
 

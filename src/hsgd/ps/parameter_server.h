@@ -113,6 +113,9 @@ class ParameterServer {
   static constexpr uint64_t kNoRound = UINT64_MAX;
   std::vector<uint64_t> last_round_;
   int live_workers_;
+  // K counts live workers only, unless workers do not wait and the schedule
+  // asks for more gradients than there are workers (k_schedule.h).
+  const bool k_beyond_workers_;
 };
 
 }  // namespace hsgd
