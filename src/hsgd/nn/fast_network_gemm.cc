@@ -1,6 +1,6 @@
 // fast_network_gemm.cc: FastNetwork's layers that are matrix products
-// (gemm.h): linear layers, and the large convolutions. A convolution over the whole batch is one product with the
-// batch's im2col block, (c*k*k) x (n*oh*ow): forward W x col, weight
+// (gemm.h): linear layers, and the large convolutions. A convolution over
+// the whole batch is one product with the batch's im2col block, (c*k*k) x (n*oh*ow): forward W x col, weight
 // gradient dOut x col^T, input gradient W^T x dOut scattered back by col2im.
 // Its output is channel-major (c x n x oh x ow: the product's own layout),
 // and so are the ReLU and max-pool after it; a linear layer reading such an
@@ -19,6 +19,17 @@ namespace {
 // planes of `plane` floats, in either layout.
 size_t plane_offset(bool channel_major, size_t s, int c, size_t n, int channels, size_t plane) {
   return (channel_major ? c * n + s : s * channels + c) * plane;
+}
+
+// Between the two layouts of n samples x `channels` planes: channel-major
+// (c x n) to sample-major (n x c), or back.
+void copy_planes(const float* from, float* to, size_t n, int channels, size_t plane, bool to_sample_major) {
+  for (int c = 0; c < channels; ++c)
+    for (size_t s = 0; s < n; ++s) {
+      const size_t channel_major = (c * n + s) * plane, sample_major = (s * channels + c) * plane;
+      const float* source = from + (to_sample_major ? channel_major : sample_major);
+      std::copy(source, source + plane, to + (to_sample_major ? sample_major : channel_major));
+    }
 }
 
 }  // namespace
@@ -67,13 +78,8 @@ void FastNetwork::conv_backward_gemm(size_t l, const float* params, float* din, 
 const float* FastNetwork::sample_major_input(size_t l, const float* in, size_t n) {
   const Layer& layer = layers_[l];
   if (!layer.in_channel_major) return in;
-  const size_t plane = static_cast<size_t>(layer.in.h) * layer.in.w;
   float* rows = sample_major_[l].data();
-  for (int c = 0; c < layer.in.c; ++c)
-    for (size_t s = 0; s < n; ++s) {
-      const float* from = in + (c * n + s) * plane;
-      std::copy(from, from + plane, rows + (s * layer.in.c + c) * plane);
-    }
+  copy_planes(in, rows, n, layer.in.c, static_cast<size_t>(layer.in.h) * layer.in.w, /*to_sample_major=*/true);
   return rows;
 }
 
@@ -88,7 +94,7 @@ void FastNetwork::linear_forward(size_t l, const float* params, const float* in,
 }
 
 void FastNetwork::linear_backward(size_t l, const float* params, const float* in, float* din, size_t n,
-                                       float* grad) {
+                                  float* grad) {
   const Layer& layer = layers_[l];
   const int fan_in = layer.spec.in, fan_out = layer.spec.out;
   const float* dout = deltas_[l].data();
@@ -102,13 +108,8 @@ void FastNetwork::linear_backward(size_t l, const float* params, const float* in
   float* dx = layer.in_channel_major ? sample_major_[l].data() : din;
   gemm(false, false, static_cast<int>(n), fan_in, fan_out, dout, fan_out, params + layer.weights, fan_in, 0.0f, dx,
        fan_in);
-  if (!layer.in_channel_major) return;
-  const size_t plane = static_cast<size_t>(layer.in.h) * layer.in.w;
-  for (size_t s = 0; s < n; ++s)
-    for (int c = 0; c < layer.in.c; ++c) {
-      const float* from = dx + (s * layer.in.c + c) * plane;
-      std::copy(from, from + plane, din + (c * n + s) * plane);
-    }
+  if (layer.in_channel_major)
+    copy_planes(dx, din, n, layer.in.c, static_cast<size_t>(layer.in.h) * layer.in.w, /*to_sample_major=*/false);
 }
 
 }  // namespace hsgd::nn
