@@ -172,7 +172,21 @@ int FastNetwork::sparsifying_pool(size_t l) const {
   return -1;
 }
 
-// Output planes in groups of kMaxPlanes: bias, then one wide correlation per
+namespace {
+
+// The size of the group of planes that starts at plane `first` of `total`,
+// when they are cut into the fewest groups of at most kMaxPlanes, of sizes
+// that differ by at most one (16 planes: 6, 5, 5; a group of 2 keeps too few
+// accumulators in flight).
+int plane_group(int total, int first) {
+  const int groups = (total + kMaxPlanes - 1) / kMaxPlanes, small = total / groups, large = small + 1;
+  const int larges = total % groups;  // the first `larges` groups have one plane more
+  return first < larges * large ? large : small;
+}
+
+}  // namespace
+
+// Output planes in balanced groups (plane_group): bias, then one wide correlation per
 // input channel (shared by the group), then the valid columns copied out.
 void FastNetwork::conv_forward(const Layer& layer, const float* params, const float* in, float* out, size_t n) {
   const int k = layer.spec.kernel, cin = layer.in.c, cout = layer.out.c;
@@ -185,8 +199,8 @@ void FastNetwork::conv_forward(const Layer& layer, const float* params, const fl
   const float* kernel[kMaxPlanes];
   for (size_t s = 0; s < n; ++s) {
     const float* image = in + s * layer.in.size();
-    for (int o0 = 0; o0 < cout; o0 += kMaxPlanes) {
-      const int group = std::min(kMaxPlanes, cout - o0);
+    for (int o0 = 0, group = 0; o0 < cout; o0 += group) {
+      group = plane_group(cout, o0);
       for (int p = 0; p < group; ++p) {
         wide[p] = wide_.data() + p * plane;
         std::fill(wide[p], wide[p] + length, bias[o0 + p]);
@@ -232,8 +246,8 @@ void FastNetwork::conv_backward(const Layer& layer, const float* params, const f
         correlate_weight_gradient(k, dweights + (static_cast<size_t>(o) * cin + c) * taps, delta, image + c * plane,
                                   stride, length);
       if (dimage == nullptr) continue;
-      for (int c0 = 0; c0 < cin; c0 += kMaxPlanes) {
-        const int group = std::min(kMaxPlanes, cin - c0);
+      for (int c0 = 0, group = 0; c0 < cin; c0 += group) {
+        group = plane_group(cin, c0);
         for (int p = 0; p < group; ++p) {
           dplanes[p] = dimage + (c0 + p) * plane;
           kernel[p] = &flipped_[(static_cast<size_t>(o) * cin + c0 + p) * taps];

@@ -81,7 +81,9 @@ HSGD_INLINE void correlate_planes_k(int planes, float* const* out, const float* 
     case 1: return correlate_planes_fixed<K, 1>(out, in, w, stride, length);
     case 2: return correlate_planes_fixed<K, 2>(out, in, w, stride, length);
     case 3: return correlate_planes_fixed<K, 3>(out, in, w, stride, length);
-    default: return correlate_planes_fixed<K, 4>(out, in, w, stride, length);
+    case 4: return correlate_planes_fixed<K, 4>(out, in, w, stride, length);
+    case 5: return correlate_planes_fixed<K, 5>(out, in, w, stride, length);
+    default: return correlate_planes_fixed<K, 6>(out, in, w, stride, length);
   }
 }
 

@@ -19,7 +19,7 @@ namespace hsgd::nn {
 // kMaxPlanes) output planes at once, each with its own kernel, sharing the
 // loads of `in`:
 //   out[p][i] += sum_{ky,kx} w[p][ky*k + kx] * in[i + ky*stride + kx],  0 <= i < length.
-constexpr int kMaxPlanes = 4;
+constexpr int kMaxPlanes = 6;
 void correlate_accumulate_planes(int k, int planes, float* const* out, const float* in, const float* const* w,
                                  int stride, int length);
 
