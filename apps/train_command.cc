@@ -1,6 +1,8 @@
 // train_command.cc: `hsgd train`: one run with any runtime and mode. Every
 // option is checked before any data is loaded or any folder is created
 // (src/hsgd/runtime/run.h gives the order).
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <thread>
@@ -49,12 +51,33 @@ int report_failure(const std::exception& e) {
   return kExitInternalError;
 }
 
+namespace {
+
+// Under `mpirun --enable-recovery` (which keeps a job alive when a worker
+// rank dies), mpirun exits 0 whatever its ranks' statuses; scripts/mpirun.sh
+// names a file in HSGD_EXIT_STATUS_FILE where rank 0 leaves its status, and
+// exits with it.
+void leave_exit_status(const Runtime& runtime, int status) {
+  const char* path = std::getenv("HSGD_EXIT_STATUS_FILE");
+  if (path == nullptr || *path == '\0' || !runtime.writes_results()) return;
+  if (FILE* f = std::fopen(path, "w")) {
+    std::fprintf(f, "%d\n", status);
+    std::fclose(f);
+  }
+}
+
+}  // namespace
+
 int run_or_abandon(Runtime& runtime, const std::function<int()>& body) {
   try {
-    return body();
+    const int status = body();
+    leave_exit_status(runtime, status);
+    runtime.ending(status);
+    return status;
   } catch (const std::exception& e) {
     const int status = report_failure(e);
     std::fflush(stderr);
+    leave_exit_status(runtime, status);
     runtime.abandon(status);
     return status;
   }

@@ -42,6 +42,21 @@ TEST(Message, PayloadSizesByType) {
   EXPECT_EQ(expected_payload_floats(MessageType::kPush, 7), 7u);
   EXPECT_EQ(expected_payload_floats(MessageType::kStop, 7), 0u);
   EXPECT_EQ(expected_payload_floats(MessageType::kBye, 7), kByeFloats);
+  EXPECT_EQ(expected_payload_floats(MessageType::kAlive, 7), 0u);
+}
+
+TEST(Message, AliveRoundTripsAndCarriesNoPayload) {
+  MessageHeader h;
+  h.type = MessageType::kAlive;
+  h.sender = 0;
+  char bytes[MessageHeader::kBytes];
+  encode_header(h, bytes);
+  EXPECT_EQ(decode_header(bytes, sizeof bytes, 0, 10).type, MessageType::kAlive);
+  EXPECT_STREQ(to_string(MessageType::kAlive), "alive");
+  h.payload_floats = 10;
+  encode_header(h, bytes);
+  expect_error<TransportError>([&] { decode_header(bytes, sizeof bytes, 0, 10); },
+                               {"rank 0", "alive message declares 10 floats, expected 0"});
 }
 
 TEST(Message, WrongHeaderSize) {

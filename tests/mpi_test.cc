@@ -1,9 +1,11 @@
-// mpi_test.cc: really launches `mpirun` with 3 to 4 ranks on loopback and
-// checks that training makes progress and that rank 0's accounting balances,
-// in every mode; that a worker that stops answering is declared dead while
-// the run finishes with the others; that SIGTERM ends a run cleanly (exit
-// 143), divergence stops every rank (exit 5), and a run is never overwritten
-// by accident.
+// mpi_test.cc: really launches `scripts/mpirun.sh` with 3 to 4 ranks on
+// loopback and checks that training makes progress and that rank 0's
+// accounting balances, in every mode; that a worker that stops answering is
+// declared dead while the run finishes with the others; that in every mode a
+// worker killed (kill -9) or stopped (kill -STOP) mid-run never stops the run
+// or keeps mpirun waiting, and that the workers of a killed rank 0 leave;
+// that SIGTERM ends a run cleanly (exit 143), divergence stops every rank
+// (exit 5), and a run is never overwritten by accident.
 // Skipped, with a message, only where mpirun is missing.
 #include <cstdlib>
 #include <fstream>
@@ -16,12 +18,16 @@ namespace {
 
 bool have_mpirun() { return testing::shell("command -v mpirun >/dev/null 2>&1") == 0; }
 
-// Runs `hsgd train --runtime mpi` under mpirun; returns the exit status.
-int mpirun(int ranks, const std::string& args, const std::string& log, const std::string& prefix = "") {
-  const std::string cmd = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
-                          "OMPI_MCA_rmaps_base_oversubscribe=1 " + prefix + " mpirun -np " + std::to_string(ranks) +
-                          " " + HSGD_BINARY + " train --runtime mpi " + args + " > " + log + " 2>&1";
-  return testing::shell(cmd);
+// The launch line the README shows: scripts/mpirun.sh (mpirun --enable-recovery
+// --oversubscribe, and rank 0's exit status as its own).
+std::string launch(int ranks, const std::string& args) {
+  return std::string(HSGD_SOURCE_DIR) + "/scripts/mpirun.sh -np " + std::to_string(ranks) + " " + HSGD_BINARY +
+         " train --runtime mpi " + args;
+}
+
+// Runs `hsgd train --runtime mpi` under scripts/mpirun.sh; returns the exit status.
+int mpirun(int ranks, const std::string& args, const std::string& log) {
+  return testing::shell(launch(ranks, args) + " > " + log + " 2>&1");
 }
 
 nlohmann::json summary(const std::string& dir) {
@@ -73,7 +79,8 @@ TEST(Mpi, AWorkerThatStopsAnsweringIsDeclaredDeadAndTheRunFinishes) {
                             "--mpi-hang-rank 2 --mpi-hang-after 3 --eval-every 1 --out " + dir.file("run"),
                         dir.file("log"));
   ASSERT_EQ(rc, 0) << text(dir.file("log"));
-  EXPECT_NE(text(dir.file("log")).find("rank 2 has not answered"), std::string::npos) << text(dir.file("log"));
+  EXPECT_NE(text(dir.file("log")).find("rank 2 declared dead (it has not answered"), std::string::npos)
+      << text(dir.file("log"));
   const auto s = summary(dir.file("run"));
   EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
   EXPECT_FALSE(s["ranks"][1]["alive"].get<bool>());
@@ -87,14 +94,13 @@ TEST(Mpi, SigtermToTheServerEndsTheRunWithItsMetrics) {
   testing::TempDir dir;
   testing::write_idx_folder(dir.str(), 600, 100);
   const std::string run = dir.file("run");
-  const std::string launch = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 "
-                             "mpirun -np 3 " + std::string(HSGD_BINARY) + " train --runtime mpi --model ray-tiny --data idx:" +
-                             dir.str() + " --mode async --seconds 120 --delay none --eval-every 1 --out " + run;
+  const std::string line =
+      launch(3, "--model ray-tiny --data idx:" + dir.str() + " --mode async --seconds 120 --delay none --eval-every 1 --out " + run);
   // Start, wait for the server's pid file and 2 s of training, SIGTERM the server, wait for mpirun to end.
-  const int rc = testing::shell("(" + launch + " > " + dir.file("log") + " 2>&1 & m=$!; "
+  const int rc = testing::shell("(" + line + " > " + dir.file("log") + " 2>&1 & m=$!; "
                                 "for i in $(seq 300); do [ -s " + run + ".partial/pid ] && break; sleep 0.1; done; sleep 2; "
                                 "kill -TERM $(cat " + run + ".partial/pid); wait $m)");
-  EXPECT_EQ(rc, 143) << text(dir.file("log"));  // 128 + SIGTERM: mpirun passes rank 0's status on
+  EXPECT_EQ(rc, 143) << text(dir.file("log"));  // 128 + SIGTERM: scripts/mpirun.sh passes rank 0's status on
   const auto s = summary(run);
   EXPECT_EQ(s["status"], "terminated");
   EXPECT_EQ(s["stop_reason"], "terminated (SIGTERM)");
@@ -104,6 +110,92 @@ TEST(Mpi, SigtermToTheServerEndsTheRunWithItsMetrics) {
   EXPECT_NE(testing::shell("pgrep -f '[r]untime mpi --model ray-tiny --data idx:" + dir.str() + "' >/dev/null"), 0)
       << "a rank was left running";
 }
+
+// A fault in the middle of a 4-s run of 1 server + 3 workers: kill -9 or
+// kill -STOP of worker rank 2, or kill -9 of rank 0, 1.5 s into training.
+// The script prints mpirun's exit status, the seconds from the fault to
+// mpirun's end, and how many of the run's processes are left after it.
+struct FaultOutcome {
+  int rc = -1;
+  double seconds_after_fault = 1e9;
+  int left = -1;
+};
+
+FaultOutcome run_with_fault(const testing::TempDir& dir, const std::string& mode, const std::string& fault) {
+  const std::string run = dir.file("run");
+  const std::string line = launch(4, "--model ray-tiny --data idx:" + dir.str() + " --mode " + mode +
+                                         " --batch-size 16 --seconds 4 --delay none --eval-every 1 --worker-timeout 1.5"
+                                         " --server-timeout 3 --out " + run);
+  const std::string victim_rank = fault == "kill-server" ? "0" : "2";
+  const std::string signal = fault == "stop-worker" ? "STOP" : "KILL";
+  const std::string script =
+      "(" + line + " > " + dir.file("log") + " 2>&1 & m=$!; "
+      "for i in $(seq 300); do [ -s " + run + ".partial/pid ] && break; sleep 0.1; done; sleep 1.5; "
+      "for p in $(pgrep -f -- '--out " + run + "$'); do "
+      "  tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=" + victim_rank + "' && "
+      "  kill -" + signal + " $p; done; "
+      "s=$(date +%s%N); wait $m; rc=$?; t=$(( ($(date +%s%N) - s) / 1000000 )); sleep 0.5; "
+      "left=$(pgrep -f -- '--out " + run + "$' | wc -l); pkill -KILL -f -- '--out " + run + "$'; "
+      "echo $rc $t $left > " + dir.file("outcome") + ")";
+  testing::shell(script);
+  FaultOutcome out;
+  std::ifstream in(dir.file("outcome"));
+  double ms = 0;
+  in >> out.rc >> ms >> out.left;
+  out.seconds_after_fault = ms / 1000;
+  return out;
+}
+
+class MpiFaults : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(MpiFaults, AWorkerKilledMidRunIsDeclaredDeadAndTheRunFinishesItsBudget) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const FaultOutcome out = run_with_fault(dir, GetParam(), "kill-worker");
+  EXPECT_EQ(out.rc, 0) << text(dir.file("log"));
+  EXPECT_EQ(out.left, 0) << "a rank was left running";
+  const auto s = summary(dir.file("run"));
+  EXPECT_EQ(s["status"], "finished");
+  EXPECT_EQ(s["stop_reason"], "time budget reached");
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+  EXPECT_FALSE(s["ranks"][1]["alive"].get<bool>()) << text(dir.file("log"));
+  EXPECT_EQ(s["ranks"][1]["state"], "dead");
+  EXPECT_EQ(s["ranks"][0]["state"], "finished");
+  EXPECT_EQ(s["ranks"][2]["state"], "finished");
+}
+
+TEST_P(MpiFaults, AStoppedWorkerNeverKeepsMpirunWaiting) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const FaultOutcome out = run_with_fault(dir, GetParam(), "stop-worker");
+  EXPECT_EQ(out.rc, 0) << text(dir.file("log"));
+  // The fault comes 1.5 s into a 4-s budget; mpirun ends well within the
+  // worker timeout (1.5 s) + 20 s after the budget.
+  EXPECT_LT(out.seconds_after_fault, 2.5 + 1.5 + 20) << text(dir.file("log"));
+  EXPECT_EQ(out.left, 0) << "a rank was left running";
+  const auto s = summary(dir.file("run"));
+  EXPECT_EQ(s["status"], "finished");
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+  EXPECT_FALSE(s["ranks"][1]["alive"].get<bool>()) << text(dir.file("log"));
+  EXPECT_NE(s["ranks"][1]["state"].get<std::string>().find("killed after the results were written"), std::string::npos)
+      << s["ranks"][1]["state"];
+}
+
+TEST_P(MpiFaults, TheWorkersOfAKilledServerLeaveWithinTheServerTimeout) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const FaultOutcome out = run_with_fault(dir, GetParam(), "kill-server");
+  EXPECT_EQ(out.rc, 1) << text(dir.file("log"));
+  EXPECT_LT(out.seconds_after_fault, 3 + 10) << text(dir.file("log"));  // --server-timeout 3
+  EXPECT_EQ(out.left, 0) << "a worker rank was left running";
+  EXPECT_NE(text(dir.file("log")).find("no word from the server (rank 0) for 3.0s"), std::string::npos)
+      << text(dir.file("log"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, MpiFaults, ::testing::Values("sync", "async", "hybrid"));
 
 TEST(Mpi, DivergenceStopsEveryRankWithExitStatus5) {
   if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";

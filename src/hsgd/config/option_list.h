@@ -102,6 +102,8 @@ void visit_train_options(Config& c, Visitor& v) {
            "sim: the last worker starts this many seconds after the first (linear in between)");
   v.number("worker-timeout", c.mpi.worker_timeout, Range::left_open(0, 86400),
            "mpi: seconds without a message before a worker rank is declared dead");
+  v.number("server-timeout", c.mpi.server_timeout, Range::left_open(0, 86400),
+           "mpi: seconds a worker rank waits without a word from rank 0 before it gives up and exits");
   v.integer("mpi-hang-rank", c.mpi.hang_rank, Range::closed(-1, 100000).with("-1 = none"),
             "mpi, for tests: this rank stops answering after --mpi-hang-after pushes");
   v.integer("mpi-hang-after", c.mpi.hang_after, Range::closed(0, 1e12), "mpi, for tests: see --mpi-hang-rank");

@@ -63,6 +63,7 @@ struct EvalOptions {
 
 struct MpiOptions {
   double worker_timeout = 30;  // seconds without a message before a worker rank is declared dead
+  double server_timeout = 60;  // seconds a waiting worker rank hears nothing from rank 0 before it exits
   int hang_rank = -1;          // fault injection for tests: this rank stops answering...
   int64_t hang_after = 0;      // ...after this many pushes
 };

@@ -1,19 +1,27 @@
-// mpi_runtime.cc: rank 0 serves the PS core through the run harness; worker
-// ranks compute.
+// mpi_runtime.cc: rank 0 serves the PS core through the run harness; the
+// worker ranks compute (mpi_worker.cc).
 //
 // Rank 0 polls with MPI_Iprobe (sleeping 0.2 ms when idle, so it never busy-
 // waits on an oversubscribed machine) and answers every push: with the new
 // parameters (wait=none, or once the gradient is applied) or with stop. Large
 // messages go only to a worker blocked in its receive, so no send can
 // deadlock. While evaluation catches up, answers are held back (the workers
-// wait, off the clock). The run ends when every live worker has said bye.
+// wait, off the clock). A worker kept waiting hears "alive" every second or
+// so. The run ends when every live worker has said bye, or --worker-timeout
+// seconds after the stop; ranks on rank 0's node that are still there then
+// (stopped, hung) are killed once the results are written, so that mpirun
+// ends (docs/faults.md).
 #include "hsgd/runtime/mpi_runtime.h"
 
 #include <mpi.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -40,7 +48,45 @@ bool send_message(const MessageHeader& h, const float* payload, int dest) {
                   MPI_COMM_WORLD) == MPI_SUCCESS;
 }
 
-MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::vector<float>& payload) {
+namespace {
+// A send was given up on (its receiver died or stopped): it stays pending in
+// MPI for good, and MPI_Finalize would wait for it forever.
+std::atomic<bool> g_send_abandoned{false};
+}  // namespace
+
+SendOutcome send_message_within(const MessageHeader& h, const float* payload, int dest, double timeout) {
+  // The header's bytes live on the heap: a send given up on may still refer to them.
+  auto head = std::make_unique<char[]>(MessageHeader::kBytes);
+  encode_header(h, head.get());
+  MPI_Request requests[2];
+  int count = 0;
+  if (MPI_Isend(head.get(), MessageHeader::kBytes, MPI_BYTE, dest, kHeaderTag, MPI_COMM_WORLD, &requests[count++]) !=
+      MPI_SUCCESS)
+    return SendOutcome::kFailed;
+  if (h.payload_floats > 0 && MPI_Isend(payload, static_cast<int>(h.payload_floats * sizeof(float)), MPI_BYTE, dest,
+                                        kPayloadTag, MPI_COMM_WORLD, &requests[count++]) != MPI_SUCCESS)
+    return SendOutcome::kFailed;
+  Stopwatch waited;
+  for (int polls = 0;; ++polls) {
+    int done = 0;
+    if (MPI_Testall(count, requests, &done, MPI_STATUSES_IGNORE) != MPI_SUCCESS) return SendOutcome::kFailed;
+    if (done) return SendOutcome::kSent;
+    if (waited.seconds() > timeout) {
+      for (int i = 0; i < count; ++i) {
+        if (requests[i] == MPI_REQUEST_NULL) continue;
+        MPI_Cancel(&requests[i]);
+        MPI_Request_free(&requests[i]);
+      }
+      head.release();  // MPI may hold on to it: 48 bytes per rank given up on
+      g_send_abandoned = true;
+      return SendOutcome::kTimedOut;
+    }
+    if (polls > 1000) std::this_thread::sleep_for(std::chrono::microseconds(50));  // a short spin, then no busy wait
+  }
+}
+
+MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::vector<float>& payload,
+                              double timeout) {
   const int source = status.MPI_SOURCE;
   int count = 0;
   check_mpi(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
@@ -51,9 +97,22 @@ MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::
   if (h.payload_floats > 0) {
     const int bytes = static_cast<int>(h.payload_floats * sizeof(float));
     MPI_Status st;
-    if (MPI_Recv(payload.data(), bytes, MPI_BYTE, source, kPayloadTag, MPI_COMM_WORLD, &st) != MPI_SUCCESS)
-      throw TransportError("malformed message from rank " + std::to_string(source) + ": the " + to_string(h.type) +
-                           " payload is larger than the " + std::to_string(bytes) + " bytes its header declares");
+    MPI_Request request;
+    check_mpi(MPI_Irecv(payload.data(), bytes, MPI_BYTE, source, kPayloadTag, MPI_COMM_WORLD, &request), "MPI_Irecv");
+    Stopwatch waited;
+    for (int polls = 0, done = 0; !done; ++polls) {
+      if (MPI_Test(&request, &done, &st) != MPI_SUCCESS)
+        throw TransportError("malformed message from rank " + std::to_string(source) + ": the " + to_string(h.type) +
+                             " payload is larger than the " + std::to_string(bytes) + " bytes its header declares");
+      if (done) break;
+      if (waited.seconds() > timeout) {
+        MPI_Cancel(&request);
+        MPI_Request_free(&request);
+        throw PeerSilent("rank " + std::to_string(source) + " went silent in the middle of a " + to_string(h.type) +
+                         " message");
+      }
+      if (polls > 1000) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
     int got = 0;
     MPI_Get_count(&st, MPI_BYTE, &got);
     if (got != bytes)
@@ -61,6 +120,22 @@ MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::
                            " payload bytes, its header declares " + std::to_string(bytes));
   }
   return h;
+}
+
+bool poll_header(int source, MPI_Status& status, bool spin_first) {
+  for (int i = 0; i < (spin_first ? 200 : 1); ++i) {
+    int flag = 0;
+    check_mpi(MPI_Iprobe(source, kHeaderTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+    if (flag) return true;
+  }
+  std::this_thread::sleep_for(std::chrono::microseconds(200));
+  return false;
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
 }
 
 namespace {
@@ -79,44 +154,61 @@ class MpiSession {
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    gather_local_pids();
   }
+  // A rank with a send given up on (only rank 0 gets here with one: a worker
+  // that gives up on rank 0 leaves through abandon()) cannot finalise: it
+  // ends with MPI_Abort once its results are written, with its exit status.
   ~MpiSession() {
     int finalized = 0;
     MPI_Finalized(&finalized);
-    if (!finalized) MPI_Finalize();
+    if (finalized) return;
+    if (g_send_abandoned) {
+      std::fprintf(stderr, "hsgd: rank %d ends with MPI_Abort (status %d): a send to a rank given up on is still "
+                           "pending, and MPI_Finalize would wait for it\n", rank_, exit_status_);
+      std::fflush(nullptr);
+      MPI_Abort(MPI_COMM_WORLD, exit_status_);
+    }
+    MPI_Finalize();
   }
+  void set_exit_status(int status) { exit_status_ = status; }
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
   int rank() const { return rank_; }
   int size() const { return size_; }
+  // At rank 0: the process id of each rank on rank 0's node, 0 for the others.
+  const std::vector<int>& local_pids() const { return local_pids_; }
 
  private:
+  // Every rank sends rank 0 its process id, or 0 when it runs on another node.
+  void gather_local_pids() {
+    MPI_Comm node;
+    int node_rank_of_zero = -1;  // rank 0's rank in this node's communicator, if it is on this node
+    check_mpi(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node),
+              "MPI_Comm_split_type");
+    MPI_Group world_group, node_group;
+    MPI_Comm_group(MPI_COMM_WORLD, &world_group);
+    MPI_Comm_group(node, &node_group);
+    const int zero = 0;
+    MPI_Group_translate_ranks(world_group, 1, &zero, node_group, &node_rank_of_zero);
+    MPI_Group_free(&world_group);
+    MPI_Group_free(&node_group);
+    MPI_Comm_free(&node);
+    const int mine = node_rank_of_zero == MPI_UNDEFINED ? 0 : static_cast<int>(getpid());
+    local_pids_.assign(static_cast<size_t>(size_), 0);
+    check_mpi(MPI_Gather(&mine, 1, MPI_INT, local_pids_.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+  }
+
   int rank_ = 0;
   int size_ = 1;
+  int exit_status_ = 0;
+  std::vector<int> local_pids_;
 };
-
-// A message from `source` with tag kHeaderTag, polled without busy-waiting:
-// a short spin, then 0.2 ms sleeps. Returns false when none came.
-bool poll_header(int source, MPI_Status& status, bool spin_first) {
-  for (int i = 0; i < (spin_first ? 200 : 1); ++i) {
-    int flag = 0;
-    check_mpi(MPI_Iprobe(source, kHeaderTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
-    if (flag) return true;
-  }
-  std::this_thread::sleep_for(std::chrono::microseconds(200));
-  return false;
-}
-
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
 
 // ---------------------------------------------------------------- rank 0
 class ServerRank {
  public:
-  ServerRank(RunHarness& run, int workers)
+  ServerRank(RunHarness& run, int workers, const std::vector<int>& local_pids)
       : run_(run),
         config_(run.config()),
         ps_(run.ps()),
@@ -127,7 +219,8 @@ class ServerRank {
         held_(workers, 0),
         said_bye_(workers, 0),
         stop_sent_(workers, 0),
-        timing_(workers) {}
+        timing_(workers),
+        local_pids_(local_pids) {}
 
   RunResult run();
 
@@ -138,6 +231,17 @@ class ServerRank {
   void handle(int source, const MessageHeader& m, const float* payload);
   void begin_stop(double now);
   void check_liveness(double now);
+  void declare_dead(int w, double now, const std::string& why);
+  // The server just waited for one rank (up to --worker-timeout) and heard
+  // nobody meanwhile: that silence is not the other ranks'.
+  void forgive_silence() {
+    const double now = clock_.seconds();
+    for (double& heard : last_heard_) heard = std::max(heard, now);
+  }
+  void send_alive();
+  void find_ranks_to_kill();
+  void kill_silent_ranks() const;
+  std::string rank_state(int w) const;
   bool all_idle() const;
   void begin_pause();
   void pause_for_evaluation();
@@ -159,7 +263,14 @@ class ServerRank {
   bool paused_ = false;
   Stopwatch pause_clock_;  // how long the current pause has lasted
   double stop_time_ = -1;  // training time when the run stopped; < 0 while it goes on
+  std::vector<int> local_pids_;  // by world rank: its process id on this node, 0 elsewhere
+  std::vector<char> to_kill_;    // never said bye, and still there on this node: killed at the end
+  double next_alive_ = 0;        // wall time of the next round of alive messages
 };
+
+// How often a worker kept waiting hears that rank 0 is alive: often enough
+// for any --server-timeout, at most once a second.
+double alive_period(const TrainConfig& config) { return std::min(1.0, config.mpi.server_timeout / 4); }
 
 void ServerRank::send_params(int w) {
   if (paused_) {
@@ -170,9 +281,28 @@ void ServerRank::send_params(int w) {
   h.type = MessageType::kParams;
   h.version = ps_.version();
   h.payload_floats = ps_.num_params();
-  if (!send_message(h, ps_.params().data(), w + 1))
-    throw TransportError("MPI_Send of the parameters to rank " + std::to_string(w + 1) + " failed");
+  // A worker that died (or was stopped) while waiting never takes the
+  // parameters: after --worker-timeout it is given up on.
+  const SendOutcome sent = send_message_within(h, ps_.params().data(), w + 1, config_.mpi.worker_timeout);
+  if (sent == SendOutcome::kFailed) return declare_dead(w, clock_.seconds(), "MPI could not reach it");
+  if (sent == SendOutcome::kTimedOut) {
+    forgive_silence();
+    return declare_dead(w, clock_.seconds(), "it did not take its parameters");
+  }
   last_heard_[w] = clock_.seconds();  // the worker's next step starts now
+}
+
+// Workers blocked in a receive (waiting for an update, or held back while
+// evaluation catches up) hear that rank 0 is alive, so that they can tell a
+// long wait from a dead server (--server-timeout).
+void ServerRank::send_alive() {
+  const double now = wall_.seconds();
+  if (now < next_alive_) return;
+  next_alive_ = now + alive_period(config_);
+  MessageHeader h;
+  h.type = MessageType::kAlive;
+  for (int w = 0; w < workers_; ++w)
+    if ((waiting_[w] || held_[w]) && ps_.alive(w) && !said_bye_[w] && !stop_sent_[w]) send_message(h, nullptr, w + 1);
 }
 
 void ServerRank::send_stop(int w) {
@@ -240,15 +370,22 @@ void ServerRank::check_liveness(double now) {
   for (int w = 0; w < workers_; ++w) {
     if (!ps_.alive(w) || waiting_[w] || held_[w] || said_bye_[w]) continue;
     if (now - last_heard_[w] > config_.mpi.worker_timeout) {
-      if (run_.log() != nullptr)
-        std::fprintf(run_.log(), "\nhsgd: rank %d has not answered for %.1fs: declared dead; K no longer waits for it\n",
-                     w + 1, now - last_heard_[w]);
-      const uint64_t before = ps_.version();
-      ps_.set_alive(w, false, now);
-      if (ps_.version() > before) release_waiting();  // K fell to what was buffered: an update went through
-      if (ps_.live_workers() == 0) run_.stop(RunStatus::kFailed, "every worker rank is dead");
+      char why[64];
+      std::snprintf(why, sizeof why, "it has not answered for %.1fs", now - last_heard_[w]);
+      declare_dead(w, now, why);
     }
   }
+}
+
+void ServerRank::declare_dead(int w, double now, const std::string& why) {
+  if (!ps_.alive(w)) return;
+  waiting_[w] = held_[w] = 0;
+  if (run_.log() != nullptr)
+    std::fprintf(run_.log(), "\nhsgd: rank %d declared dead (%s); K no longer waits for it\n", w + 1, why.c_str());
+  const uint64_t before = ps_.version();
+  ps_.set_alive(w, false, now);
+  if (ps_.version() > before) release_waiting();  // K fell to what was buffered: an update went through
+  if (ps_.live_workers() == 0) run_.stop(RunStatus::kFailed, "every worker rank is dead");
 }
 
 bool ServerRank::all_idle() const {
@@ -269,7 +406,7 @@ void ServerRank::begin_pause() {
 // Every live worker waits for an answer: wait until evaluation has caught
 // up, then send what was held back.
 void ServerRank::pause_for_evaluation() {
-  run_.wait_for_evaluation();
+  run_.wait_for_evaluation([this] { send_alive(); });
   run_.note_pause(pause_clock_.seconds());
   paused_ = false;
   // A run stopped meanwhile ends at the pause's time; the clock goes on
@@ -299,8 +436,13 @@ RunResult ServerRank::run() {
   while (true) {
     MPI_Status status;
     if (poll_header(MPI_ANY_SOURCE, status, /*spin_first=*/false)) {
-      const MessageHeader m = receive_message(status, ps_.num_params(), payload);
-      handle(status.MPI_SOURCE, m, payload.data());
+      try {
+        const MessageHeader m = receive_message(status, ps_.num_params(), payload, config_.mpi.worker_timeout);
+        handle(status.MPI_SOURCE, m, payload.data());
+      } catch (const PeerSilent& e) {
+        forgive_silence();
+        declare_dead(status.MPI_SOURCE - 1, clock_.seconds(), e.what());
+      }
     }
     const double now = clock_.seconds();
     if (stop_time_ < 0) {
@@ -314,6 +456,7 @@ RunResult ServerRank::run() {
     }
     if (paused_ && all_idle()) pause_for_evaluation();
     check_liveness(clock_.seconds());
+    send_alive();
     if (stop_time_ >= 0 && (finished() || clock_.seconds() - stop_time_ > config_.mpi.worker_timeout)) break;
     if (stop_time_ < 0 && now >= next_progress) {
       next_progress = now + 0.5;
@@ -324,7 +467,43 @@ RunResult ServerRank::run() {
   }
   // Everyone not yet told (a rank declared dead may still be listening) is told now.
   for (int w = 0; w < workers_; ++w) send_stop(w);
-  return run_.finish(stop_time_, summary_fields());
+  find_ranks_to_kill();
+  RunResult result = run_.finish(stop_time_, summary_fields());
+  kill_silent_ranks();  // the results are safe: nothing may keep mpirun waiting now
+  return result;
+}
+
+// A rank that never said bye is stopped (SIGSTOP), hung or dead; while it
+// lives, MPI_Finalize and mpirun wait for it. One still there on this node is
+// killed (SIGKILL ends a stopped process too); one elsewhere is left to its
+// own --server-timeout, or to whoever stopped it.
+void ServerRank::find_ranks_to_kill() {
+  to_kill_.assign(static_cast<size_t>(workers_), 0);
+  for (int w = 0; w < workers_; ++w) {
+    if (said_bye_[w]) continue;
+    const int pid = local_pids_.at(static_cast<size_t>(w + 1));
+    if (pid > 0) {
+      to_kill_[w] = kill(pid, 0) == 0;  // still there
+    } else if (run_.log() != nullptr) {
+      std::fprintf(run_.log(), "hsgd: rank %d (on another node) never said bye; mpirun waits until it ends\n", w + 1);
+    }
+  }
+}
+
+void ServerRank::kill_silent_ranks() const {
+  for (int w = 0; w < workers_; ++w) {
+    if (!to_kill_[w]) continue;
+    const int pid = local_pids_[static_cast<size_t>(w + 1)];
+    kill(pid, SIGKILL);
+    if (run_.log() != nullptr) std::fprintf(run_.log(), "hsgd: rank %d (pid %d) never said bye: killed\n", w + 1, pid);
+  }
+}
+
+// What became of a worker rank, as the summary says it.
+std::string ServerRank::rank_state(int w) const {
+  if (said_bye_[w]) return ps_.alive(w) ? "finished" : "finished (declared dead during the run)";
+  const std::string state = ps_.alive(w) ? "silent at the end" : "dead";
+  return to_kill_[w] ? state + ", killed after the results were written" : state;
 }
 
 nlohmann::json ServerRank::summary_fields() const {
@@ -332,6 +511,7 @@ nlohmann::json ServerRank::summary_fields() const {
   for (int w = 0; w < workers_; ++w)
     ranks.push_back({{"rank", w + 1},
                      {"alive", ps_.alive(w)},
+                     {"state", rank_state(w)},
                      {"compute_s", timing_[w][0]},
                      {"wait_s", timing_[w][1]},
                      {"communication_s", timing_[w][2]},
@@ -340,67 +520,7 @@ nlohmann::json ServerRank::summary_fields() const {
   return {{"server_peak_rss_mb", peak_rss_mb()}, {"ranks", ranks}};
 }
 
-// ---------------------------------------------------------------- workers
-
-// The next message from rank 0; waits without spinning the CPU.
-MessageHeader receive_from_server(size_t num_params, std::vector<float>& params) {
-  MPI_Status status;
-  while (!poll_header(0, status, /*spin_first=*/true)) {
-  }
-  return receive_message(status, num_params, params);
-}
-
-void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, const ModelFactory& factory) {
-  const StopSignals signals;  // mpirun forwards Ctrl-C: leave when rank 0 says stop
-  const int w = rank - 1;
-  auto model = factory(config.seed);
-  std::vector<size_t> all(data.train.size());
-  std::iota(all.begin(), all.end(), size_t{0});
-  GradientWorker worker(w, *model, data, all, config.batch_size, config.seed);
-  DelayModel delays(config.delay, config.workers(), config.seed);
-  const bool hang = config.mpi.hang_rank == rank;
-  double compute_s = 0, wait_s = 0, comm_s = 0, delay_s = 0;
-  std::vector<float> params;  // received straight from the server
-  int64_t pushes = 0;
-  while (true) {
-    Stopwatch waiting;
-    const MessageHeader m = receive_from_server(worker.num_params(), params);
-    wait_s += waiting.seconds();
-    if (m.type == MessageType::kStop) break;
-    if (m.type != MessageType::kParams)
-      throw TransportError("rank " + std::to_string(rank) + ": unexpected " + std::string(to_string(m.type)) +
-                           " message from rank 0");
-    if (hang && pushes >= config.mpi.hang_after) {
-      // Fault injection for tests: stop answering, but leave when told to stop.
-      while (receive_from_server(worker.num_params(), params).type != MessageType::kStop) {
-      }
-      break;
-    }
-    Stopwatch computing;
-    const double loss = worker.compute(params.data());
-    compute_s += computing.seconds();
-    const double delay = delays.next(w);
-    if (delay > 0) std::this_thread::sleep_for(std::chrono::duration<double>(delay));
-    delay_s += delay;
-    Stopwatch communicating;
-    MessageHeader h;
-    h.type = MessageType::kPush;
-    h.sender = rank;
-    h.version = m.version;
-    h.payload_floats = worker.num_params();
-    h.value = loss;
-    if (!send_message(h, worker.gradient().data(), 0)) throw TransportError("MPI_Send of a gradient to rank 0 failed");
-    comm_s += communicating.seconds();
-    ++pushes;
-  }
-  MessageHeader bye;
-  bye.type = MessageType::kBye;
-  bye.sender = rank;
-  bye.payload_floats = kByeFloats;
-  const float timing[kByeFloats] = {float(compute_s), float(wait_s), float(comm_s), float(delay_s),
-                                    float(peak_rss_mb())};
-  send_message(bye, timing, 0);
-}
+// ---------------------------------------------------------------- the runtime
 
 // Keeps only worker `worker`'s shard of data.train and drops the test set:
 // what a worker rank holds in memory.
@@ -435,8 +555,11 @@ class MpiRuntime : public Runtime {
   }
   // Without it, MPI_Finalize would wait for ranks that wait for this one.
   void abandon(int status) override { MPI_Abort(MPI_COMM_WORLD, status); }
+  void ending(int status) override { session_.set_exit_status(status); }
   EvaluationMode evaluation() const override { return EvaluationMode::kBackground; }
-  RunResult train(RunHarness& run) override { return ServerRank(run, session_.size() - 1).run(); }
+  RunResult train(RunHarness& run) override {
+    return ServerRank(run, session_.size() - 1, session_.local_pids()).run();
+  }
 
  private:
   MpiSession session_;

@@ -6,9 +6,11 @@
 // Same PS core, modes, wait policies, harness and metrics as the other
 // runtimes. Each worker keeps only its shard of the training set; only rank 0
 // keeps the test set, evaluates and writes the run's folder. Messages are
-// validated (transport/message.h). A worker silent for --worker-timeout
-// seconds is declared dead and K stops waiting for it. SIGINT/SIGTERM on rank
-// 0 (or forwarded by mpirun) ends the run cleanly with its metrics.
+// validated (transport/message.h). A worker silent, dead or stopped for
+// --worker-timeout seconds is declared dead and K stops waiting for it; a
+// worker that hears nothing from rank 0 for --server-timeout seconds leaves
+// (docs/faults.md). SIGINT/SIGTERM on rank 0 (or forwarded by mpirun) ends
+// the run cleanly with its metrics.
 #pragma once
 
 #include <mpi.h>
@@ -29,13 +31,38 @@ constexpr int kPayloadTag = 8;  // the payload that follows a header, from the s
 // `payload` (no copy). Returns false when MPI reports an error.
 bool send_message(const MessageHeader& header, const float* payload, int dest);
 
+// send_message, giving up after `timeout` seconds: a large payload goes out
+// only when `dest` receives it, which a dead or stopped rank never does. On
+// kTimedOut the send is cancelled; `payload` must not matter to anyone after
+// that (its receiver is being given up on).
+enum class SendOutcome { kSent, kFailed, kTimedOut };
+SendOutcome send_message_within(const MessageHeader& header, const float* payload, int dest, double timeout);
+
+// The sender of a message went silent before its payload arrived (it died
+// or was stopped in the middle of sending).
+class PeerSilent : public TransportError {
+ public:
+  using TransportError::TransportError;
+};
+
 // Receives the header `status` announced (a probe on kHeaderTag) and
-// validates it, then receives exactly the payload it declares into `payload`.
-// Throws TransportError naming the rank when anything is off.
-MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::vector<float>& payload);
+// validates it, then receives exactly the payload it declares into `payload`,
+// waiting at most `timeout` seconds for it (then PeerSilent). Throws
+// TransportError naming the rank when anything is off.
+MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::vector<float>& payload,
+                              double timeout = 1e9);
 
 // Initialises MPI (MPI_Init_thread, errors returned rather than fatal) on
 // first use and finalises it at exit.
 std::unique_ptr<Runtime> make_mpi_runtime();
+
+// ---- shared by the server (mpi_runtime.cc) and the workers (mpi_worker.cc)
+
+// A message from `source` with tag kHeaderTag, polled without busy-waiting:
+// a short spin (spin_first), then a 0.2 ms sleep. Returns false when none came.
+bool poll_header(int source, MPI_Status& status, bool spin_first);
+double peak_rss_mb();
+// A worker rank's whole life (mpi_worker.cc).
+void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, const ModelFactory& factory);
 
 }  // namespace hsgd

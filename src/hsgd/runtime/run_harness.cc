@@ -140,8 +140,11 @@ void RunHarness::evaluate(double t) {
 
 bool RunHarness::evaluation_lagging() const { return evaluator_->unfinished() > 1; }
 
-void RunHarness::wait_for_evaluation() {
-  evaluator_->wait_until_unfinished_at_most(1, [this] { return stopping(); });
+void RunHarness::wait_for_evaluation(const std::function<void()>& while_waiting) {
+  evaluator_->wait_until_unfinished_at_most(1, [&] {
+    if (while_waiting) while_waiting();
+    return stopping();
+  });
 }
 
 PushOutcome RunHarness::push(int worker, uint64_t base_version, const float* gradient, double loss, double now) {

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
@@ -86,7 +87,9 @@ class RunHarness {
   // Background evaluation is more than one snapshot behind: the runtime
   // should pause training (off the clock) and call wait_for_evaluation().
   bool evaluation_lagging() const;
-  void wait_for_evaluation();
+  // `while_waiting` (if any) is called about every 50 ms meanwhile (the MPI
+  // server tells the workers it waits with that it is still alive).
+  void wait_for_evaluation(const std::function<void()>& while_waiting = {});
   // Training was paused (off the clock) for this long while evaluation caught up.
   void note_pause(double seconds) { paused_seconds_ += seconds; }
   size_t evaluations_done() const { return evaluator_->done(); }

@@ -39,6 +39,9 @@ class Runtime {
   // This process failed with exit status `status` (its message is printed):
   // ends whatever would wait for it (mpi: every rank, with MPI_Abort).
   virtual void abandon(int /*status*/) {}
+  // The command ends normally with exit status `status` (mpi: rank 0 uses it
+  // if it must end with MPI_Abort rather than MPI_Finalize).
+  virtual void ending(int /*status*/) {}
 
   // How the harness evaluates snapshots: on the training thread (single,
   // sim) or on a background thread (threads, mpi).

@@ -41,6 +41,7 @@ const char* to_string(MessageType t) {
     case MessageType::kPush: return "push";
     case MessageType::kStop: return "stop";
     case MessageType::kBye: return "bye";
+    case MessageType::kAlive: return "alive";
   }
   return "unknown";
 }
@@ -50,7 +51,8 @@ size_t expected_payload_floats(MessageType type, size_t num_params) {
     case MessageType::kParams:
     case MessageType::kPush: return num_params;
     case MessageType::kBye: return kByeFloats;
-    case MessageType::kStop: return 0;
+    case MessageType::kStop:
+    case MessageType::kAlive: return 0;
   }
   return 0;
 }
@@ -83,7 +85,7 @@ MessageHeader decode_header(const char* bytes, size_t size, int source, size_t n
   if (get<uint32_t>(bytes + 12) != header_crc(bytes)) fail(source, "header checksum mismatch (corrupted header)");
   MessageHeader h;
   const uint16_t type = get<uint16_t>(bytes + 6);
-  if (type < 1 || type > 4) fail(source, "unknown message type " + std::to_string(type));
+  if (type < 1 || type > kLastMessageType) fail(source, "unknown message type " + std::to_string(type));
   h.type = static_cast<MessageType>(type);
   h.sender = get<int32_t>(bytes + 8);
   if (h.sender != source) fail(source, "header says it comes from rank " + std::to_string(h.sender));

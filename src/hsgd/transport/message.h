@@ -40,13 +40,15 @@ enum class MessageType : uint16_t {
   kPush = 2,    // worker -> PS: a gradient and the version it was computed on
   kStop = 3,    // PS -> worker: the run is over
   kBye = 4,     // worker -> PS: the worker's timing, its last message
+  kAlive = 5,   // PS -> a worker waiting for it: still here, keep waiting (--server-timeout)
 };
+constexpr uint16_t kLastMessageType = 5;
 
 const char* to_string(MessageType t);
 
 struct MessageHeader {
   static constexpr uint32_t kMagic = 0x44475348u;  // "HSGD" in memory order
-  static constexpr uint16_t kProtocol = 2;
+  static constexpr uint16_t kProtocol = 3;  // 3: alive messages
   static constexpr size_t kBytes = 48;
 
   MessageType type = MessageType::kParams;
@@ -60,7 +62,7 @@ struct MessageHeader {
 constexpr size_t kByeFloats = 5;
 
 // The payload size a message of `type` must declare: the parameter count for
-// params and push, kByeFloats for bye, none for stop.
+// params and push, kByeFloats for bye, none for stop and alive.
 size_t expected_payload_floats(MessageType type, size_t num_params);
 
 void encode_header(const MessageHeader& header, char out[MessageHeader::kBytes]);

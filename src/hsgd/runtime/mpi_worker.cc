@@ -1,0 +1,119 @@
+// mpi_worker.cc: a worker rank of --runtime mpi (ranks 1..N): it receives
+// parameters from rank 0, computes a gradient on its shard, pushes it, and
+// leaves when rank 0 says stop.
+//
+// A worker never waits for rank 0 without bound: rank 0 sends "alive" to a
+// worker it keeps waiting (a sync round, an evaluation pause), so silence for
+// --server-timeout seconds, while receiving or while its gradient is being
+// sent, means the server is gone: the rank says so and exits with status 1.
+#include <mpi.h>
+
+#include <chrono>
+#include <numeric>
+#include <thread>
+
+#include "hsgd/common/stopwatch.h"
+#include "hsgd/runtime/delay_model.h"
+#include "hsgd/runtime/mpi_runtime.h"
+#include "hsgd/runtime/run_harness.h"
+#include "hsgd/worker/gradient_worker.h"
+
+namespace hsgd {
+namespace {
+
+TransportError server_lost(int rank, double timeout, const char* doing) {
+  char what[256];
+  std::snprintf(what, sizeof what,
+                "rank %d: no word from the server (rank 0) for %.1fs while %s (--server-timeout): it has died or "
+                "cannot be reached; this worker leaves",
+                rank, timeout, doing);
+  return TransportError(what);
+}
+
+// The next message from rank 0 other than "alive"; waits without spinning
+// the CPU, at most `timeout` seconds after the last message.
+MessageHeader receive_from_server(int rank, double timeout, size_t num_params, std::vector<float>& params) {
+  Stopwatch silent;
+  while (true) {
+    MPI_Status status;
+    if (poll_header(0, status, /*spin_first=*/true)) {
+      MessageHeader m;
+      try {
+        m = receive_message(status, num_params, params, timeout);
+      } catch (const PeerSilent&) {
+        throw server_lost(rank, timeout, "receiving a message from it");
+      }
+      if (m.type != MessageType::kAlive) return m;
+      silent = Stopwatch();
+    } else if (silent.seconds() > timeout) {
+      throw server_lost(rank, timeout, "waiting for its answer");
+    }
+  }
+}
+
+// The worker's sends give up (and so does the worker) when rank 0 does not
+// take them within --server-timeout seconds.
+void send_to_server(int rank, double timeout, const MessageHeader& h, const float* payload) {
+  const SendOutcome sent = send_message_within(h, payload, 0, timeout);
+  if (sent == SendOutcome::kTimedOut) throw server_lost(rank, timeout, "sending to it");
+  if (sent == SendOutcome::kFailed)
+    throw TransportError("rank " + std::to_string(rank) + ": MPI could not send a " + to_string(h.type) +
+                         " message to the server (rank 0)");
+}
+
+}  // namespace
+
+void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, const ModelFactory& factory) {
+  const StopSignals signals;  // mpirun forwards Ctrl-C: leave when rank 0 says stop
+  const int w = rank - 1;
+  const double timeout = config.mpi.server_timeout;
+  auto model = factory(config.seed);
+  std::vector<size_t> all(data.train.size());
+  std::iota(all.begin(), all.end(), size_t{0});
+  GradientWorker worker(w, *model, data, all, config.batch_size, config.seed);
+  DelayModel delays(config.delay, config.workers(), config.seed);
+  const bool hang = config.mpi.hang_rank == rank;
+  double compute_s = 0, wait_s = 0, comm_s = 0, delay_s = 0;
+  std::vector<float> params;  // received straight from the server
+  int64_t pushes = 0;
+  while (true) {
+    Stopwatch waiting;
+    const MessageHeader m = receive_from_server(rank, timeout, worker.num_params(), params);
+    wait_s += waiting.seconds();
+    if (m.type == MessageType::kStop) break;
+    if (m.type != MessageType::kParams)
+      throw TransportError("rank " + std::to_string(rank) + ": unexpected " + std::string(to_string(m.type)) +
+                           " message from rank 0");
+    if (hang && pushes >= config.mpi.hang_after) {
+      // Fault injection for tests: stop answering, but leave when told to stop.
+      while (receive_from_server(rank, timeout, worker.num_params(), params).type != MessageType::kStop) {
+      }
+      break;
+    }
+    Stopwatch computing;
+    const double loss = worker.compute(params.data());
+    compute_s += computing.seconds();
+    const double delay = delays.next(w);
+    if (delay > 0) std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+    delay_s += delay;
+    Stopwatch communicating;
+    MessageHeader h;
+    h.type = MessageType::kPush;
+    h.sender = rank;
+    h.version = m.version;
+    h.payload_floats = worker.num_params();
+    h.value = loss;
+    send_to_server(rank, timeout, h, worker.gradient().data());
+    comm_s += communicating.seconds();
+    ++pushes;
+  }
+  MessageHeader bye;
+  bye.type = MessageType::kBye;
+  bye.sender = rank;
+  bye.payload_floats = kByeFloats;
+  const float timing[kByeFloats] = {float(compute_s), float(wait_s), float(comm_s), float(delay_s),
+                                    float(peak_rss_mb())};
+  send_to_server(rank, timeout, bye, timing);
+}
+
+}  // namespace hsgd
