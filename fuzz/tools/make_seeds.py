@@ -5,7 +5,7 @@ Valid inputs are cut small from the real data sets and committed results
 (MNIST t10k, the CIFAR-10 archive, results/*/runs, suites/*.toml); broken ones
 are the cases the tests make by hand (tests/*_test.cc). Run from the
 repository root after scripts/setup.sh fetched the data:
-    python3 fuzz/tools/make_seeds.py
+    python3 fuzz/tools/make_seeds.py [TARGET...]     (all targets by default)
 It only adds or replaces its own files; files added by hand stay.
 """
 import glob, gzip, io, os, struct, sys, tarfile, zlib
@@ -171,7 +171,7 @@ def metrics_seeds():
 
 # ------------------------------------------------------------------ MPI message headers
 def header(typ, sender, version, floats, value=0.0, value2=0.0):
-    h = bytearray(struct.pack("<IHHiIQQdd", 0x44475348, 2, typ, sender, 0, version, floats, value, value2))
+    h = bytearray(struct.pack("<IHHiIQQdd", 0x44475348, 3, typ, sender, 0, version, floats, value, value2))
     crc = zlib.crc32(bytes(h[:12]) + bytes(h[16:])) & 0xFFFFFFFF
     h[12:16] = struct.pack("<I", crc)
     return bytes(h)
@@ -183,12 +183,39 @@ def message_seeds():
     put("message", "push", header(2, 1, 6, 1000, 2.3))
     put("message", "stop", header(3, 1, 0, 0))
     put("message", "bye", header(4, 1, 9, 5))
+    put("message", "alive", header(5, 1, 0, 0))
     put("message", "bad-crc", header(2, 1, 6, 1000)[:12] + b"\0\0\0\0" + header(2, 1, 6, 1000)[16:])
     put("message", "wrong-sender", header(2, 3, 6, 1000))
     put("message", "wrong-size", header(2, 1, 6, 999))
     put("message", "short", header(2, 1, 6, 1000)[:40])
 
 
-for f in (idx_seeds, cifar_seeds, config_seeds, suite_seeds, schedule_seeds, metrics_seeds, message_seeds):
-    f()
+# ------------------------------------------------------------------ checkpoint files
+def checkpoint(sections, fmt=1, count=None):
+    out = b"HSGDCKPT" + struct.pack("<II", fmt, len(sections) if count is None else count)
+    for name, payload in sections:
+        out += struct.pack("<H", len(name)) + name + struct.pack("<Q", len(payload)) + payload
+    return out + struct.pack("<I", zlib.crc32(out) & 0xFFFFFFFF)
+
+
+def checkpoint_seeds():
+    params = struct.pack("<5f", 1.5, -2.0, 0.0, 3.25, -0.125)
+    good = checkpoint([(b"accounting", struct.pack("<3Q", 7, 0, 42)), (b"params", params), (b"schedule", b"step:S=300")])
+    put("checkpoint", "valid", good)
+    put("checkpoint", "empty", checkpoint([]))
+    put("checkpoint", "truncated", good[: len(good) // 2])
+    put("checkpoint", "flipped-byte", good[:30] + bytes([good[30] ^ 1]) + good[31:])
+    put("checkpoint", "duplicate-name", checkpoint([(b"params", params), (b"params", params)]))
+    put("checkpoint", "empty-name", checkpoint([(b"", b"x")]))
+    put("checkpoint", "future-format", checkpoint([(b"params", params)], fmt=9))
+    put("checkpoint", "too-many-sections", checkpoint([], count=100000))
+    huge = b"HSGDCKPT" + struct.pack("<IIH", 1, 1, 6) + b"params" + struct.pack("<Q", 1 << 62) + b"1234"
+    put("checkpoint", "huge-section", huge + struct.pack("<I", zlib.crc32(huge) & 0xFFFFFFFF))
+
+
+SEEDS = {"idx": idx_seeds, "cifar_archive": cifar_seeds, "run_config": config_seeds, "suite": suite_seeds,
+         "schedule": schedule_seeds, "metrics": metrics_seeds, "message": message_seeds,
+         "checkpoint": checkpoint_seeds}
+for target in sys.argv[1:] or SEEDS:
+    SEEDS[target]()
 print("seeds written under", OUT)

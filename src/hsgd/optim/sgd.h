@@ -34,6 +34,11 @@ class Sgd {
   size_t num_params() const { return n_; }
   // The momentum buffer (empty without momentum); checkpoints save it.
   std::vector<float>& momentum_buffer() { return buf_; }
+  const std::vector<float>& momentum_buffer() const { return buf_; }
+  // Whether a step has been taken (the first one sets the momentum buffer to
+  // the gradient); checkpoints save it with the buffer.
+  bool stepped() const { return !first_step_; }
+  void set_stepped(bool stepped) { first_step_ = !stepped; }
 
  private:
   size_t n_;

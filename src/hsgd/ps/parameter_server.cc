@@ -151,4 +151,62 @@ StalenessWindow ParameterServer::take_staleness_window() {
   return w;
 }
 
+namespace {
+// The slots of the "ps/counters" section; the drop counts follow them.
+enum CounterSlot : size_t { kReceived, kApplied, kBuffered, kUpdates, kWindowCount, kWindowSum, kWindowMax,
+                            kParamsFinite, kSgdStepped, kCounterSlots };
+}  // namespace
+
+void ParameterServer::save_state(CheckpointFile& file) const {
+  const size_t reasons = accounting_.dropped.size();
+  std::vector<uint64_t> counters(kCounterSlots + reasons);
+  counters[kReceived] = accounting_.received;
+  counters[kApplied] = accounting_.applied;
+  counters[kBuffered] = accounting_.buffered;
+  counters[kUpdates] = accounting_.updates;
+  counters[kWindowCount] = window_.count;
+  counters[kWindowSum] = window_.sum;
+  counters[kWindowMax] = window_.max;
+  counters[kParamsFinite] = params_finite_;
+  counters[kSgdStepped] = sgd_.stepped();
+  std::copy(accounting_.dropped.begin(), accounting_.dropped.end(), counters.begin() + kCounterSlots);
+  file.set_floats("ps/params", params_.data(), params_.size());
+  file.set_floats("ps/accumulator", accumulator_.data(), accumulator_.size());
+  file.set_floats("ps/momentum", sgd_.momentum_buffer().data(), sgd_.momentum_buffer().size());
+  file.set_u64s("ps/counters", counters);
+  file.set_u64s("ps/staleness_histogram", histogram_);
+  file.set_u64s("ps/last_round", last_round_);
+  file.set("ps/alive", std::string(alive_.begin(), alive_.end()));
+}
+
+void ParameterServer::restore_state(const CheckpointFile& file) {
+  const size_t n = params_.size(), reasons = accounting_.dropped.size();
+  // Everything is read (and so checked) before anything changes.
+  std::vector<float> params = file.floats("ps/params", n);
+  std::vector<float> accumulator = file.floats("ps/accumulator", n);
+  std::vector<float> momentum = file.floats("ps/momentum", sgd_.momentum_buffer().size());
+  const std::vector<uint64_t> counters = file.u64s("ps/counters", kCounterSlots + reasons);
+  std::vector<uint64_t> histogram = file.u64s("ps/staleness_histogram", kHistogramBins);
+  std::vector<uint64_t> last_round = file.u64s("ps/last_round", alive_.size());
+  const std::string& alive = file.get("ps/alive");
+  if (alive.size() != alive_.size())
+    throw CheckpointError(file.where() + ": section 'ps/alive' has " + std::to_string(alive.size()) +
+                          " workers, this run " + std::to_string(alive_.size()));
+  params_ = std::move(params);
+  accumulator_ = std::move(accumulator);
+  sgd_.momentum_buffer() = std::move(momentum);
+  sgd_.set_stepped(counters[kSgdStepped] != 0);
+  accounting_.received = counters[kReceived];
+  accounting_.applied = counters[kApplied];
+  accounting_.buffered = counters[kBuffered];
+  accounting_.updates = counters[kUpdates];
+  std::copy(counters.begin() + kCounterSlots, counters.end(), accounting_.dropped.begin());
+  window_ = {counters[kWindowCount], counters[kWindowSum], counters[kWindowMax]};
+  params_finite_ = counters[kParamsFinite] != 0;
+  histogram_ = std::move(histogram);
+  last_round_ = std::move(last_round);
+  alive_.assign(alive.begin(), alive.end());
+  live_workers_ = static_cast<int>(std::count_if(alive_.begin(), alive_.end(), [](char a) { return a != 0; }));
+}
+
 }  // namespace hsgd

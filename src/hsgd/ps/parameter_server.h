@@ -22,6 +22,7 @@
 #include <memory>
 #include <vector>
 
+#include "hsgd/common/checkpoint_file.h"
 #include "hsgd/common/finite.h"  // all_finite, used with the PS
 #include "hsgd/optim/sgd.h"
 #include "hsgd/ps/k_schedule.h"
@@ -92,6 +93,15 @@ class ParameterServer {
   const PsOptions& options() const { return options_; }
   std::string schedule_description() const;
   Sgd& optimizer() { return sgd_; }
+
+  // The server's whole state under "ps/..." sections of a checkpoint:
+  // parameters, the buffer, the optimizer's momentum, accounting, staleness
+  // counters, which workers are alive and their rounds. (K is a function of
+  // the accounting and the time, which the caller keeps.) restore_state
+  // checks every section's size against this server (its model and worker
+  // count) and throws CheckpointError, naming the file, on a mismatch.
+  void save_state(CheckpointFile& file) const;
+  void restore_state(const CheckpointFile& file);
 
  private:
   bool maybe_apply(double now);  // applies the buffer when it holds >= K gradients
