@@ -7,7 +7,7 @@
 #
 #   scripts/check_asan.sh [CTEST ARGS...]     e.g. -R IdxReader
 #   scripts/check_asan.sh --core              only the torch-free core tests (hsgd_core_tests,
-#                                             151 tests: PS, schedules, simulator, readers, threads
+#                                             159 tests: PS, schedules, simulator, readers, threads
 #                                             runtime...): what CI runs, since the whole suite
 #                                             takes about 35 min here (docs/fuzzing.md)
 #   HSGD_JOBS=1 scripts/check_asan.sh         build and test parallelism (default 2)
