@@ -52,7 +52,14 @@ namespace {
 // A send was given up on (its receiver died or stopped): it stays pending in
 // MPI for good, and MPI_Finalize would wait for it forever.
 std::atomic<bool> g_send_abandoned{false};
+// A rank was lost: OpenMPI's MPI_Finalize (even under --enable-recovery)
+// sometimes waits for it forever.
+std::atomic<bool> g_peer_lost{false};
+// MPI_Finalize gets this long before a rank leaves without it.
+constexpr double kFinalizeGraceSeconds = 10;
 }  // namespace
+
+void note_peer_lost() { g_peer_lost = true; }
 
 SendOutcome send_message_within(const MessageHeader& h, const float* payload, int dest, double timeout) {
   // The header's bytes live on the heap: a send given up on may still refer to them.
@@ -156,19 +163,30 @@ class MpiSession {
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
     gather_local_pids();
   }
-  // A rank with a send given up on (only rank 0 gets here with one: a worker
-  // that gives up on rank 0 leaves through abandon()) cannot finalise: it
-  // ends with MPI_Abort once its results are written, with its exit status.
+  // A rank that gave up on a send or lost a peer cannot finalise: MPI_Finalize
+  // could wait for that peer forever. It ends with MPI_Abort once its results
+  // are written, with its exit status (under mpirun --enable-recovery that ends
+  // only this process; the run's status is in HSGD_EXIT_STATUS_FILE). Any other
+  // rank gets kFinalizeGraceSeconds for MPI_Finalize, then leaves without it.
   ~MpiSession() {
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (finalized) return;
-    if (g_send_abandoned) {
-      std::fprintf(stderr, "hsgd: rank %d ends with MPI_Abort (status %d): a send to a rank given up on is still "
-                           "pending, and MPI_Finalize would wait for it\n", rank_, exit_status_);
+    if (g_send_abandoned || g_peer_lost) {
+      std::fprintf(stderr, "hsgd: rank %d ends with MPI_Abort (status %d) instead of MPI_Finalize: %s\n", rank_,
+                   exit_status_,
+                   g_send_abandoned ? "a send to a rank given up on is still pending"
+                                    : "a rank was lost, and MPI_Finalize could wait for it forever");
       std::fflush(nullptr);
       MPI_Abort(MPI_COMM_WORLD, exit_status_);
     }
+    std::thread([rank = rank_, status = exit_status_] {
+      std::this_thread::sleep_for(std::chrono::duration<double>(kFinalizeGraceSeconds));
+      std::fprintf(stderr, "hsgd: rank %d: MPI_Finalize has not returned after %.0fs; leaving without it\n", rank,
+                   kFinalizeGraceSeconds);
+      std::fflush(nullptr);
+      std::_Exit(status);
+    }).detach();
     MPI_Finalize();
   }
   void set_exit_status(int status) { exit_status_ = status; }
@@ -310,6 +328,7 @@ void ServerRank::send_stop(int w) {
   stop_sent_[w] = 1;
   MessageHeader h;
   h.type = MessageType::kStop;
+  h.value = g_peer_lost ? 1 : 0;  // the worker then leaves without MPI_Finalize too
   // A small message goes out eagerly; to a rank that died, the send may fail,
   // and that is no reason to stop the others.
   send_message(h, nullptr, w + 1);
@@ -382,6 +401,7 @@ void ServerRank::declare_dead(int w, double now, const std::string& why) {
   waiting_[w] = held_[w] = 0;
   if (run_.log() != nullptr)
     std::fprintf(run_.log(), "\nhsgd: rank %d declared dead (%s); K no longer waits for it\n", w + 1, why.c_str());
+  note_peer_lost();
   const uint64_t before = ps_.version();
   ps_.set_alive(w, false, now);
   if (ps_.version() > before) release_waiting();  // K fell to what was buffered: an update went through
@@ -481,6 +501,7 @@ void ServerRank::find_ranks_to_kill() {
   to_kill_.assign(static_cast<size_t>(workers_), 0);
   for (int w = 0; w < workers_; ++w) {
     if (said_bye_[w]) continue;
+    note_peer_lost();
     const int pid = local_pids_.at(static_cast<size_t>(w + 1));
     if (pid > 0) {
       to_kill_[w] = kill(pid, 0) == 0;  // still there

@@ -62,6 +62,11 @@ std::unique_ptr<Runtime> make_mpi_runtime();
 // a short spin (spin_first), then a 0.2 ms sleep. Returns false when none came.
 bool poll_header(int source, MPI_Status& status, bool spin_first);
 double peak_rss_mb();
+// A rank was lost (declared dead, or never said bye): MPI_Finalize may wait
+// for it forever, so this process ends with MPI_Abort (its own status, after
+// its results are written) instead. Rank 0 tells the workers in its stop
+// message (MessageHeader::value = 1).
+void note_peer_lost();
 // A worker rank's whole life (mpi_worker.cc).
 void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, const ModelFactory& factory);
 

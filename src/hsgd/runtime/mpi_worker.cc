@@ -80,14 +80,20 @@ void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, c
     Stopwatch waiting;
     const MessageHeader m = receive_from_server(rank, timeout, worker.num_params(), params);
     wait_s += waiting.seconds();
-    if (m.type == MessageType::kStop) break;
+    if (m.type == MessageType::kStop) {
+      if (m.value != 0) note_peer_lost();
+      break;
+    }
     if (m.type != MessageType::kParams)
       throw TransportError("rank " + std::to_string(rank) + ": unexpected " + std::string(to_string(m.type)) +
                            " message from rank 0");
     if (hang && pushes >= config.mpi.hang_after) {
       // Fault injection for tests: stop answering, but leave when told to stop.
-      while (receive_from_server(rank, timeout, worker.num_params(), params).type != MessageType::kStop) {
-      }
+      MessageHeader next;
+      do {
+        next = receive_from_server(rank, timeout, worker.num_params(), params);
+      } while (next.type != MessageType::kStop);
+      if (next.value != 0) note_peer_lost();
       break;
     }
     Stopwatch computing;

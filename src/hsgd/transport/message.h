@@ -11,7 +11,8 @@
 //          12  header_crc     u32  CRC-32 of the other 44 header bytes
 //          16  version        u64  parameter version (params: of these; push: computed on)
 //          24  payload_floats u64
-//          32  value          f64  push: the minibatch loss
+//          32  value          f64  push: the minibatch loss; stop: 1 when a rank was lost
+//                                    (leave with MPI_Abort, not MPI_Finalize), else 0
 //          40  value2         f64  reserved (0)
 // A bye message carries 5 floats: the worker's seconds computing, waiting,
 // communicating and sleeping its injected delays, and its peak RSS in MB.
