@@ -20,7 +20,7 @@ class TempDir {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     path_ = std::filesystem::temp_directory_path() /
             ("hsgd-test-" + std::string(info->test_suite_name()) + "-" + info->name() + "-" +
-             std::to_string(::getpid()));
+             std::to_string(::getpid()) + "-" + std::to_string(next_id()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -29,6 +29,11 @@ class TempDir {
   std::string str() const { return path_.string(); }
 
  private:
+  // Several folders in one test are distinct folders.
+  static int next_id() {
+    static int id = 0;
+    return ++id;
+  }
   std::filesystem::path path_;
 };
 
