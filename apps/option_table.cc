@@ -1,6 +1,9 @@
 // option_table.cc: see option_table.h.
 #include "apps/option_table.h"
 
+#include <algorithm>
+
+#include "hsgd/common/error.h"
 #include "hsgd/config/option_list.h"
 
 namespace hsgd::cli {
@@ -57,6 +60,21 @@ bool OptionTable::on_command_line(const std::string& name) const {
 }
 
 bool OptionTable::given(const std::string& name) const { return on_command_line(name) || from_file_.count(name) > 0; }
+
+void OptionTable::resume_from(const std::string& path, const std::vector<std::string>& allowed) {
+  std::string list;
+  for (const std::string& name : allowed) list += (list.empty() ? "--" : ", --") + name;
+  const auto check = [&](const std::string& name) {
+    if (!on_command_line(name) || std::find(allowed.begin(), allowed.end(), name) != allowed.end()) return;
+    throw hsgd::ConfigError("--" + name + " cannot be given with --resume: a resumed run keeps its options (they are in " +
+                      path + "); only " + list + " may change");
+  };
+  check("config");
+  for (const auto& entry : values_) check(entry.first);
+  for (const auto& entry : flags_) check(entry.first);
+  for (const auto& entry : extra_) check(entry.first);
+  config_path_ = path;
+}
 
 void OptionTable::apply() {
   const auto skip = [this](const std::string& name) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "hsgd/config/option_io.h"
 #include "hsgd/config/train_config.h"
@@ -33,6 +34,11 @@ class OptionTable {
 
   // Whether option --name was given, on the command line or in the --config file.
   bool given(const std::string& name) const;
+
+  // For --resume: throws ConfigError when the command line gives an option
+  // other than `allowed` (or --config), then reads the run's own config file
+  // `path` under the options given (apply() does that).
+  void resume_from(const std::string& path, const std::vector<std::string>& allowed);
 
  private:
   friend struct OptionBinder;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "apps/commands.h"
@@ -108,7 +109,13 @@ void print_outcome(const RunResult& r, const TrainConfig& config) {
 
 namespace {
 
-int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config) {
+// The options a resumed run may change (run_checkpoint.cc checks the checkpoint's).
+const std::vector<std::string> kResumeOptions = {"seconds",         "updates",   "gradients",       "epochs",
+                                                 "target-accuracy", "data-root", "checkpoint-every"};
+
+// `resume`: the run to continue (hsgd train --resume), or nullptr for a new run.
+int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config,
+               const RunFolder::Resumable* resume) {
   prepare_config(runtime, config, table.given("workers"), machine_cores());
   const ModelFactory factory = model_factory(config);
   check_model(config, factory);
@@ -117,8 +124,18 @@ int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config) 
     runtime.serve(config, runtime.load_data(config), factory);
     return 0;
   }
-  if (config.out_dir.empty()) config.out_dir = default_out_dir("train");
-  RunFolder folder(config.out_dir, config.overwrite);
+  std::optional<CheckpointFile> checkpoint;
+  std::unique_ptr<RunFolder> taken;
+  if (resume != nullptr) {
+    checkpoint = read_run_checkpoint(resume->current, config, factory(config.seed)->num_params());
+    taken = std::make_unique<RunFolder>(*resume, RunFolder::ResumeTag{});
+    std::fprintf(stderr, "hsgd: resuming %s from its checkpoint at t = %.2f s\n", resume->out.c_str(),
+                 checkpoint_time(*checkpoint));
+  } else {
+    if (config.out_dir.empty()) config.out_dir = default_out_dir("train");
+    taken = std::make_unique<RunFolder>(config.out_dir, config.overwrite);
+  }
+  RunFolder& folder = *taken;
   set_compute_threads(config.threads);
   std::fprintf(stderr, "hsgd: %s\n", compute_backend_summary().c_str());
   Stopwatch load_clock;
@@ -127,14 +144,29 @@ int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config) 
                data.train.size(), data.test.size(), data.train.shape.to_string().c_str(), load_clock.seconds());
   std::fprintf(stderr, "hsgd: model %s, runtime %s, %d worker(s), mode %s; results in %s\n", config.model.c_str(),
                name_of(config.runtime), config.workers(), name_of(config.ps.mode), config.out_dir.c_str());
-  const RunResult result = run_training(runtime, config, data, factory, folder, "train", stderr);
+  const RunResult result =
+      run_training(runtime, config, data, factory, folder, "train", stderr, checkpoint ? &*checkpoint : nullptr);
   print_outcome(result, config);
   return exit_status(result, config);
 }
 
 int run_train(const OptionTable& table, TrainConfig& config) {
   const auto runtime = make_runtime(config.runtime);
-  return run_or_abandon(*runtime, [&] { return train_with(*runtime, table, config); });
+  return run_or_abandon(*runtime, [&] { return train_with(*runtime, table, config, nullptr); });
+}
+
+// hsgd train --resume DIR: the run's own config.toml, the budgets given now.
+int run_resume(OptionTable& table, TrainConfig& config, const std::string& dir) {
+  const RunFolder::Resumable run = RunFolder::find_resumable(dir);
+  table.resume_from(run.current + "/config.toml", kResumeOptions);
+  table.apply();
+  config.out_dir = run.out;
+  config.overwrite = false;
+  if (config.runtime != RuntimeKind::kSim && config.runtime != RuntimeKind::kThreads)
+    throw ConfigError("--resume " + dir + ": a --runtime " + name_of(config.runtime) +
+                      " run cannot be resumed yet; only --runtime sim and threads runs can");
+  const auto runtime = make_runtime(config.runtime);
+  return run_or_abandon(*runtime, [&] { return train_with(*runtime, table, config, &run); });
 }
 
 }  // namespace
@@ -143,7 +175,14 @@ Command add_train_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "train a model and record test accuracy over time");
   auto config = std::make_shared<TrainConfig>();
   auto table = std::make_shared<OptionTable>(cmd, *config, /*with_mode=*/true);
-  return {cmd, [config, table] {
+  auto resume = std::make_shared<std::string>();
+  cmd->add_option("--resume", *resume,
+                  "RUN: continue the run in folder RUN (or RUN.partial) from its last checkpoint (--checkpoint-every), "
+                  "in that folder and with its options; --seconds, --updates, --gradients, --epochs, "
+                  "--target-accuracy, --data-root and --checkpoint-every may be given (e.g. a longer budget)")
+      ->type_name("RUN");
+  return {cmd, [config, table, resume] {
+            if (!resume->empty()) return run_resume(*table, *config, *resume);
             table->apply();
             return run_train(*table, *config);
           }};

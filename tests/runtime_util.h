@@ -14,14 +14,15 @@
 
 namespace hsgd::testing {
 
-// Writes into config.out_dir (created if need be).
+// Writes into config.out_dir (created if need be); from `resume` if given.
 inline RunResult run_runtime(std::unique_ptr<Runtime> runtime, TrainConfig config, const Dataset& data,
-                             const ModelFactory& factory, std::FILE* log = nullptr) {
+                             const ModelFactory& factory, std::FILE* log = nullptr,
+                             const CheckpointFile* resume = nullptr) {
   std::filesystem::create_directories(config.out_dir);
   runtime->resolve(config, /*workers_given=*/true);
   if (config.threads == 0) config.threads = 1;
   config.validate();
-  return run_in_folder(*runtime, config, data, factory, config.out_dir, log);
+  return run_in_folder(*runtime, config, data, factory, config.out_dir, log, resume);
 }
 
 inline RunResult run_threads(const TrainConfig& c, const Dataset& d, const ModelFactory& f, std::FILE* log) {

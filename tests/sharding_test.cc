@@ -71,3 +71,38 @@ TEST(BatchSampler, DeterministicPerSeed) {
 
 }  // namespace
 }  // namespace hsgd
+
+namespace hsgd {
+namespace {
+
+TEST(BatchSampler, ARestoredStateGoesOnExactlyAsTheOriginal) {
+  BatchSampler a(shard_indices(100, 3, 1, 7), 8, 11);
+  for (int i = 0; i < 9; ++i) a.next();  // past an epoch boundary (33 or 34 samples)
+  std::vector<uint64_t> state(a.state_words());
+  a.save_state(state.data());
+  BatchSampler b(shard_indices(100, 3, 1, 7), 8, 11);
+  ASSERT_EQ(b.restore_state(state.data()), "");
+  EXPECT_EQ(b.samples_drawn(), a.samples_drawn());
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(b.next(), a.next()) << "batch " << i;
+}
+
+TEST(BatchSampler, AStateThatIsNotThisShardsIsRefusedAndChangesNothing) {
+  BatchSampler a(shard_indices(100, 3, 1, 7), 8, 11);
+  std::vector<uint64_t> state(a.state_words());
+  a.save_state(state.data());
+  BatchSampler fresh(shard_indices(100, 3, 1, 7), 8, 11);
+  const std::vector<size_t> first = BatchSampler(shard_indices(100, 3, 1, 7), 8, 11).next();
+  std::vector<uint64_t> bad = state;
+  bad.back() = 99999;  // not a sample of this shard
+  EXPECT_NE(fresh.restore_state(bad.data()).find("not a permutation"), std::string::npos);
+  bad = state;
+  bad[0] = 1000;  // cursor beyond the shard
+  EXPECT_NE(fresh.restore_state(bad.data()).find("cursor"), std::string::npos);
+  bad = state;
+  std::fill(bad.begin() + 2, bad.begin() + 2 + Rng::kStateWords, 0);
+  EXPECT_NE(fresh.restore_state(bad.data()).find("all zero"), std::string::npos);
+  EXPECT_EQ(fresh.next(), first);
+}
+
+}  // namespace
+}  // namespace hsgd

@@ -50,6 +50,52 @@ const Dataset& data() {
 
 RunResult run(const TrainConfig& c) { return testing::run_sim(c, data(), testing::linear_factory(), nullptr); }
 
+// A run stopped at a checkpoint and resumed writes the same metrics, byte for
+// byte, as the run that went on (docs/faults.md; the CLI test is resume_test.cc).
+class SimResume : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SimResume, ResumingFromACheckpointGivesTheUninterruptedRun) {
+  testing::TempDir whole, part;
+  TrainConfig c = sim_config(whole.str(), GetParam());
+  c.delay.distribution = DelayDistribution::kHalfNormal;
+  c.delay.scale = 0.05;
+  c.schedule = "step:S=20";
+  c.checkpoint_every = 0.3;
+  c.budget.seconds = 3;
+  const RunResult a = run(c);
+  c.out_dir = part.str();
+  c.budget.seconds = 1.4;
+  run(c);
+  const CheckpointFile checkpoint = read_run_checkpoint(part.str(), c, /*num_params=*/1000);
+  EXPECT_DOUBLE_EQ(checkpoint_time(checkpoint), 1.4);
+  c.budget.seconds = 3;
+  const RunResult b = testing::run_runtime(make_sim_runtime(), c, data(), testing::linear_factory(), nullptr, &checkpoint);
+  EXPECT_EQ(file_text(part.str() + "/metrics.csv"), file_text(whole.str() + "/metrics.csv"));
+  EXPECT_EQ(summary_of(part.str())["accounting"], summary_of(whole.str())["accounting"]);
+  EXPECT_EQ(b.rows.size(), a.rows.size());
+  // It went on from the checkpoint: it handled only the events after it.
+  const uint64_t events_whole = summary_of(whole.str())["simulator"]["events"];
+  const uint64_t events_resumed = summary_of(part.str())["simulator"]["events"];
+  EXPECT_LT(events_resumed, events_whole * 2 / 3);
+}
+
+TEST(SimResume, ACheckpointOfAnotherConfigurationIsRefused) {
+  testing::TempDir dir;
+  TrainConfig c = sim_config(dir.str(), "hybrid");
+  c.checkpoint_every = 0.5;
+  run(c);
+  const CheckpointFile checkpoint = read_run_checkpoint(dir.str(), c, /*num_params=*/1000);
+  c.ps.sgd.lr = 0.2;
+  try {
+    testing::run_runtime(make_sim_runtime(), c, data(), testing::linear_factory(), nullptr, &checkpoint);
+    FAIL() << "resumed with another learning rate";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("--lr (0.3 in the checkpoint, 0.2 now)"), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, SimResume, ::testing::Values("sync", "async", "hybrid"));
+
 class SimDeterminism : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SimDeterminism, SameSeedGivesByteIdenticalMetrics) {

@@ -81,6 +81,10 @@ void CheckpointFile::set_u64s(const std::string& name, const std::vector<uint64_
   set(name, std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(uint64_t)));
 }
 
+void CheckpointFile::set_f64s(const std::string& name, const std::vector<double>& values) {
+  set(name, std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double)));
+}
+
 const std::string& CheckpointFile::get(const std::string& name) const {
   const auto it = sections_.find(name);
   if (it == sections_.end()) throw CheckpointError(where_ + ": the checkpoint has no section '" + name + "'");
@@ -109,6 +113,18 @@ std::vector<float> CheckpointFile::floats(const std::string& name, size_t count)
 
 std::vector<uint64_t> CheckpointFile::u64s(const std::string& name, size_t count) const {
   return values_of<uint64_t>(get(name), count, where_, name, "integers");
+}
+
+std::vector<double> CheckpointFile::f64s(const std::string& name, size_t count) const {
+  return values_of<double>(get(name), count, where_, name, "numbers");
+}
+
+size_t CheckpointFile::count8(const std::string& name) const {
+  const std::string& bytes = get(name);
+  if (bytes.size() % 8 != 0)
+    throw CheckpointError(where_ + ": section '" + name + "' has " + std::to_string(bytes.size()) +
+                          " bytes, not a whole number of 8-byte values");
+  return bytes.size() / 8;
 }
 
 std::string CheckpointFile::serialize() const {

@@ -42,6 +42,7 @@ class CheckpointFile {
   void set(const std::string& name, std::string bytes);
   void set_floats(const std::string& name, const float* values, size_t count);
   void set_u64s(const std::string& name, const std::vector<uint64_t>& values);
+  void set_f64s(const std::string& name, const std::vector<double>& values);
 
   bool has(const std::string& name) const { return sections_.count(name) > 0; }
   // The file it was read from, for messages ("checkpoint" when built in memory).
@@ -51,6 +52,9 @@ class CheckpointFile {
   // A section of exactly `count` floats or u64s; CheckpointError otherwise.
   std::vector<float> floats(const std::string& name, size_t count) const;
   std::vector<uint64_t> u64s(const std::string& name, size_t count) const;
+  std::vector<double> f64s(const std::string& name, size_t count) const;
+  // The number of 8-byte values in a section (CheckpointError unless whole).
+  size_t count8(const std::string& name) const;
 
   // The whole file's bytes, checksum included.
   std::string serialize() const;

@@ -90,9 +90,21 @@ class Rng {
     }
   }
 
+  // The generator's whole state, for checkpoints. An all-zero state would
+  // only ever give zeros: set_state refuses it (returns false).
+  static constexpr size_t kStateWords = 4;
+  void get_state(uint64_t out[kStateWords]) const {
+    for (size_t i = 0; i < kStateWords; ++i) out[i] = s_[i];
+  }
+  bool set_state(const uint64_t in[kStateWords]) {
+    if ((in[0] | in[1] | in[2] | in[3]) == 0) return false;
+    for (size_t i = 0; i < kStateWords; ++i) s_[i] = in[i];
+    return true;
+  }
+
  private:
   static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
+  uint64_t s_[kStateWords];
 };
 
 }  // namespace hsgd

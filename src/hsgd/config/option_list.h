@@ -122,6 +122,9 @@ void visit_train_options(Config& c, Visitor& v) {
   v.integer("eval-batch", c.eval.batch, Range::closed(1, 4096), "evaluation minibatch size");
   v.number("target-accuracy", c.eval.target_accuracy, Range::closed(0, 1).with("0 = off"),
            "stop when the test accuracy first reaches this fraction; exit status 4 if never");
+  v.number("checkpoint-every", c.checkpoint_every, Range::closed(0, 1e9).with("0 = never"),
+           "sim, threads: seconds of training between checkpoints (checkpoint.bin; also one at a clean stop); "
+           "hsgd train --resume RUN continues from the last");
   v.integer("threads", c.threads, Range::closed(0, 256).with("0 = cores / workers, at least 1"),
             "compute threads per worker");
   v.integer("seed", c.seed, Range::closed(0, 9.2e18), "seed of every random choice (weights, shards, batches, delays)");

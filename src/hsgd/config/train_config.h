@@ -37,6 +37,9 @@ struct TrainConfig {
   MpiOptions mpi;      // --runtime mpi
   Budget budget;
   EvalOptions eval;
+  // Seconds of training between two checkpoints (checkpoint.bin in the run's
+  // folder, runtime sim; one is also written when the run stops cleanly); 0 = none.
+  double checkpoint_every = 0;
   // machine and output
   int threads = 0;  // compute threads per worker; 0 = cores / workers (threads), all cores otherwise
   uint64_t seed = 1;

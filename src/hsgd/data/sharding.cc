@@ -61,4 +61,29 @@ const std::vector<size_t>& BatchSampler::next() {
   return batch_;
 }
 
+void BatchSampler::save_state(uint64_t* out) const {
+  out[0] = cursor_;
+  out[1] = samples_drawn_;
+  rng_.get_state(out + 2);
+  std::copy(indices_.begin(), indices_.end(), out + 2 + Rng::kStateWords);
+}
+
+std::string BatchSampler::restore_state(const uint64_t* in) {
+  const size_t n = indices_.size();
+  const uint64_t* order = in + 2 + Rng::kStateWords;
+  if (in[0] > n) return "cursor " + std::to_string(in[0]) + " beyond the shard's " + std::to_string(n) + " samples";
+  if (in[1] % batch_size_ != 0) return "samples drawn " + std::to_string(in[1]) + " is not a multiple of the batch size";
+  std::vector<size_t> mine(indices_), theirs(order, order + n);
+  std::sort(mine.begin(), mine.end());
+  std::sort(theirs.begin(), theirs.end());
+  if (mine != theirs) return "its sample order is not a permutation of this worker's shard";
+  Rng rng = rng_;
+  if (!rng.set_state(in + 2)) return "its random generator state is all zero";
+  rng_ = rng;
+  cursor_ = in[0];
+  samples_drawn_ = in[1];
+  indices_.assign(order, order + n);
+  return "";
+}
+
 }  // namespace hsgd

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "hsgd/common/rng.h"
@@ -32,6 +33,15 @@ class BatchSampler {
   size_t shard_size() const { return indices_.size(); }
   uint64_t samples_drawn() const { return samples_drawn_; }
   double epochs() const { return static_cast<double>(samples_drawn_) / indices_.size(); }
+
+  // The sampler's state for a checkpoint: cursor, samples drawn, the RNG's
+  // words and this epoch's order of the shard (state_words() values).
+  size_t state_words() const { return 2 + Rng::kStateWords + indices_.size(); }
+  void save_state(uint64_t* out) const;
+  // Restores a saved state of a sampler over the same shard; returns what is
+  // wrong with it (empty when it was taken): the order must be a permutation
+  // of this sampler's shard, the cursor within it, the RNG state valid.
+  std::string restore_state(const uint64_t* in);
 
  private:
   std::vector<size_t> indices_;  // this worker's shard, in the current epoch's order

@@ -40,4 +40,20 @@ std::string DelayModel::describe() const {
   return buf;
 }
 
+std::vector<uint64_t> DelayModel::save_state() const {
+  std::vector<uint64_t> words(streams_.size() * Rng::kStateWords);
+  for (size_t w = 0; w < streams_.size(); ++w) streams_[w].get_state(&words[w * Rng::kStateWords]);
+  return words;
+}
+
+std::string DelayModel::restore_state(const std::vector<uint64_t>& words) {
+  if (words.size() != streams_.size() * Rng::kStateWords) return "it holds the delays of another number of workers";
+  std::vector<Rng> streams = streams_;
+  for (size_t w = 0; w < streams.size(); ++w)
+    if (!streams[w].set_state(&words[w * Rng::kStateWords]))
+      return "worker " + std::to_string(w) + "'s delay generator state is all zero";
+  streams_ = std::move(streams);
+  return "";
+}
+
 }  // namespace hsgd

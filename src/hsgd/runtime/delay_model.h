@@ -29,6 +29,11 @@ class DelayModel {
   double next(int worker);
   std::string describe() const;
 
+  // Every worker's stream, for checkpoints (Rng::kStateWords values each).
+  std::vector<uint64_t> save_state() const;
+  // Returns what is wrong with a saved state (empty when it was taken).
+  std::string restore_state(const std::vector<uint64_t>& words);
+
  private:
   DelayOptions options_;
   std::vector<char> delayed_;

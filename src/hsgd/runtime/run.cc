@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -70,11 +71,12 @@ void check_model_fits_data(const Model& model, const Dataset& data) {
 }
 
 RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Dataset& data,
-                        const ModelFactory& factory, const std::string& dir, std::FILE* log) {
+                        const ModelFactory& factory, const std::string& dir, std::FILE* log,
+                        const CheckpointFile* resume) {
   std::unique_ptr<RunHarness> harness;
   try {
     check_model_fits_data(*factory(config.seed), data);
-    harness = std::make_unique<RunHarness>(config, data, factory, dir, log, runtime.evaluation());
+    harness = std::make_unique<RunHarness>(config, data, factory, dir, log, runtime.evaluation(), resume);
     return runtime.train(*harness);
   } catch (const std::exception& e) {
     write_failed_summary(dir, config, e.what());
@@ -90,16 +92,29 @@ void write_config_file(const RunFolder& folder, const TrainConfig& config, const
 }
 
 RunResult run_training(Runtime& runtime, const TrainConfig& config, const Dataset& data,
-                       const ModelFactory& factory, RunFolder& folder, const std::string& command, std::FILE* log) {
+                       const ModelFactory& factory, RunFolder& folder, const std::string& command, std::FILE* log,
+                       const CheckpointFile* resume) {
   write_config_file(folder, config, command);
   try {
-    const RunResult result = run_in_folder(runtime, config, data, factory, folder.path(), log);
+    const RunResult result = run_in_folder(runtime, config, data, factory, folder.path(), log, resume);
     folder.commit();
     return result;
   } catch (...) {
     folder.commit_after_failure();
     throw;
   }
+}
+
+CheckpointFile read_run_checkpoint(const std::string& dir, const TrainConfig& config, size_t num_params) {
+  const std::string path = dir + "/checkpoint.bin";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw ConfigError("--resume " + dir + ": no checkpoint.bin there (the run was not started with "
+                      "--checkpoint-every, or stopped before its first checkpoint)");
+  // The parameters, the buffer, the momentum and every worker's gradient,
+  // plus room for the rows, the sample orders and the rest.
+  const double state_bytes = (static_cast<double>(config.workers()) + 3) * static_cast<double>(num_params) * 4;
+  return CheckpointFile::read(path, static_cast<size_t>(state_bytes) + (size_t{1} << 30));
 }
 
 int exit_status(const RunResult& result, const TrainConfig& config) {

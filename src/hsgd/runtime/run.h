@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <string>
 
+#include "hsgd/common/checkpoint_file.h"
 #include "hsgd/runtime/run_folder.h"
 #include "hsgd/runtime/runtime.h"
 
@@ -35,10 +36,12 @@ void prepare_config(const Runtime& runtime, TrainConfig& config, bool workers_gi
 // that the workers' copies of its parameters fit in this machine's memory.
 void check_model(const TrainConfig& config, const ModelFactory& factory);
 
-// Runs training in the existing folder `dir`: harness, runtime, summary.json.
+// Runs training in the existing folder `dir`: harness, runtime, summary.json;
+// from `resume` (a checkpoint of this run) if given.
 // An exception is written into summary.json as a failed run, then rethrown.
 RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Dataset& data,
-                        const ModelFactory& factory, const std::string& dir, std::FILE* log);
+                        const ModelFactory& factory, const std::string& dir, std::FILE* log,
+                        const CheckpointFile* resume = nullptr);
 
 // Writes folder/config.toml: the configuration as `command` saves it, and
 // `extra` TOML lines of that command's own options. Throws Error.
@@ -48,7 +51,13 @@ void write_config_file(const RunFolder& folder, const TrainConfig& config, const
 // The whole run in `folder`: config.toml (as `command` saves it),
 // run_in_folder, then the rename to OUT/ (also when the run failed).
 RunResult run_training(Runtime& runtime, const TrainConfig& config, const Dataset& data,
-                       const ModelFactory& factory, RunFolder& folder, const std::string& command, std::FILE* log);
+                       const ModelFactory& factory, RunFolder& folder, const std::string& command, std::FILE* log,
+                       const CheckpointFile* resume = nullptr);
+
+// The checkpoint of the run in `dir` (checkpoint.bin), read and validated;
+// its size is bounded by what this configuration's state can take. Throws
+// ConfigError when there is none, CheckpointError when it is bad.
+CheckpointFile read_run_checkpoint(const std::string& dir, const TrainConfig& config, size_t num_params);
 
 // The process exit status that says how the run ended.
 int exit_status(const RunResult& result, const TrainConfig& config);

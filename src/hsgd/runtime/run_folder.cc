@@ -90,12 +90,49 @@ RunFolder::RunFolder(std::string out, bool overwrite)
   fs::remove_all(partial_, ec);  // a crashed run's remains: check() allowed it
   if (!fs::create_directories(partial_, ec) && ec)
     throw Error("--out " + out_ + ": cannot create " + partial_ + ": " + ec.message());
+  lock();
+}
+
+RunFolder::Resumable RunFolder::find_resumable(const std::string& dir) {
+  std::string out = dir;
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  const std::string suffix = ".partial";
+  if (out.size() > suffix.size() && out.compare(out.size() - suffix.size(), suffix.size(), suffix) == 0)
+    out.resize(out.size() - suffix.size());
+  const std::string partial = out + suffix;
+  std::error_code ec;
+  if (fs::is_directory(partial, ec)) {
+    if (const long pid = running_pid(partial); pid != 0)
+      throw ConfigError("--resume " + dir + ": the run is still going: " + partial +
+                        (pid > 0 ? " (process " + std::to_string(pid) + ")" : std::string()));
+    if (fs::exists(out, ec) && !is_empty_dir(out))
+      throw ConfigError("--resume " + dir + ": both " + out + " and " + partial +
+                        " exist; remove the one you do not want to resume");
+    return {out, partial};
+  }
+  if (!fs::is_directory(out, ec) || !holds_run(out))
+    throw ConfigError("--resume " + dir + ": no run there (neither " + out + "/ nor " + partial + "/ holds one)");
+  return {out, out};
+}
+
+RunFolder::RunFolder(const Resumable& run, ResumeTag)
+    : out_(run.out), partial_(run.out + ".partial"), overwrite_(false), resumed_(true),
+      was_ended_(run.current == run.out) {
+  if (was_ended_) {
+    std::error_code ec;
+    fs::rename(out_, partial_, ec);
+    if (ec) throw Error("--resume " + out_ + ": cannot rename it to " + partial_ + ": " + ec.message());
+  }
+  lock();
+}
+
+void RunFolder::lock() {
   const std::string lock = file("pid");
   lock_fd_ = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd_ < 0 || flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
     throw Error(lock + ": cannot lock: " + std::strerror(errno));
   const std::string pid = std::to_string(getpid()) + "\n";
-  if (write(lock_fd_, pid.data(), pid.size()) != static_cast<ssize_t>(pid.size()))
+  if (ftruncate(lock_fd_, 0) != 0 || write(lock_fd_, pid.data(), pid.size()) != static_cast<ssize_t>(pid.size()))
     throw Error(lock + ": cannot write: " + std::strerror(errno));
 }
 
@@ -126,6 +163,14 @@ void RunFolder::commit_after_failure() noexcept {
 }
 
 void RunFolder::discard() {
+  if (resumed_) {
+    if (was_ended_) return commit_after_failure();
+    std::error_code ec;
+    fs::remove(file("pid"), ec);
+    close(lock_fd_);
+    lock_fd_ = -1;
+    return;
+  }
   close(lock_fd_);
   lock_fd_ = -1;
   std::error_code ec;

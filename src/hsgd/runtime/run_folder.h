@@ -25,6 +25,19 @@ class RunFolder {
 
   // Checks again and creates OUT.partial/ with its locked pid file.
   RunFolder(std::string out, bool overwrite);
+
+  // A run to resume (hsgd train --resume): `dir` names OUT or OUT.partial.
+  // Returns OUT, the folder that holds the run now (OUT.partial when it
+  // crashed, was killed or is running, else OUT), and throws ConfigError
+  // when there is no run, or it is still running.
+  struct Resumable {
+    std::string out, current;
+  };
+  static Resumable find_resumable(const std::string& dir);
+  // Takes the run over: an ended run's OUT/ becomes OUT.partial/ again, and
+  // the pid file is locked. Nothing in the folder is removed.
+  struct ResumeTag {};
+  RunFolder(const Resumable& run, ResumeTag);
   ~RunFolder();
   RunFolder(const RunFolder&) = delete;
   RunFolder& operator=(const RunFolder&) = delete;
@@ -41,12 +54,16 @@ class RunFolder {
   // (being rethrown) is the one the user sees.
   void commit_after_failure() noexcept;
   // Removes OUT.partial: for a run that never started (its data could not
-  // be loaded), so nothing is left behind.
+  // be loaded), so nothing is left behind. A resumed run's folder is never
+  // removed: it goes back to where it was (OUT/ if the run had ended).
   void discard();
 
  private:
+  void lock();
+
   std::string out_, partial_;
   bool overwrite_;
+  bool resumed_ = false, was_ended_ = false;
   int lock_fd_ = -1;
 };
 

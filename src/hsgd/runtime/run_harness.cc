@@ -81,13 +81,14 @@ int StopSignals::received() { return g_stop_signal.load(); }
 // ---------------------------------------------------------------- RunHarness
 
 RunHarness::RunHarness(const TrainConfig& config, const Dataset& data, const ModelFactory& factory, std::string dir,
-                       std::FILE* log, EvaluationMode evaluation)
+                       std::FILE* log, EvaluationMode evaluation, const CheckpointFile* resume)
     : signals_(),
       config_(config),
       data_(data),
       factory_(factory),
       dir_(std::move(dir)),
       log_(log),
+      resume_(resume),
       ps_(make_parameter_server(config, factory)),
       delays_(config.delay, config.workers(), config.seed),
       metrics_(dir_ + "/metrics.csv"),
@@ -95,6 +96,7 @@ RunHarness::RunHarness(const TrainConfig& config, const Dataset& data, const Mod
   evaluator_ = std::make_unique<SnapshotEvaluator>(factory(config.seed), data, config.eval.batch,
                                                    evaluation == EvaluationMode::kBackground,
                                                    [this](const MetricsRow& row) { record_row(row); });
+  if (resume_ != nullptr) restore_checkpoint(*resume_);
 }
 
 RunHarness::~RunHarness() = default;
@@ -169,6 +171,11 @@ void RunHarness::check_divergence(const PushOutcome& out, double loss, double no
 }
 
 bool RunHarness::stopping() const { return stop_.load() || StopSignals::received() != 0; }
+
+bool RunHarness::diverged() const {
+  std::lock_guard<std::mutex> lock(end_mu_);
+  return stop_.load() && status_ == RunStatus::kDiverged;
+}
 
 void RunHarness::stop(RunStatus status, const std::string& reason) {
   std::lock_guard<std::mutex> lock(end_mu_);

@@ -25,6 +25,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
+#include "hsgd/common/checkpoint_file.h"
 #include "hsgd/common/progress.h"
 #include "hsgd/common/stopwatch.h"
 #include "hsgd/config/train_config.h"
@@ -34,6 +35,7 @@
 #include "hsgd/ps/parameter_server.h"
 #include "hsgd/runtime/delay_model.h"
 #include "hsgd/runtime/snapshot_evaluator.h"
+#include "hsgd/worker/gradient_worker.h"
 
 namespace hsgd {
 
@@ -61,11 +63,23 @@ class StopSignals {
 
 enum class EvaluationMode { kInline, kBackground };
 
+// The training time at which a checkpoint was taken.
+double checkpoint_time(const CheckpointFile& file);
+
+// Every worker's minibatch order (its shard's order this epoch, its cursor
+// and its generator) in `section` of a checkpoint, and back: each worker
+// checks its part against its own shard (CheckpointError naming the worker).
+void save_samplers(CheckpointFile& file, const std::string& section,
+                   const std::vector<std::unique_ptr<GradientWorker>>& workers);
+void restore_samplers(const CheckpointFile& file, const std::string& section,
+                      const std::vector<std::unique_ptr<GradientWorker>>& workers);
+
 class RunHarness {
  public:
   // `dir` exists; metrics.csv and summary.json are written there.
+  // `resume`, if given, must outlive the harness.
   RunHarness(const TrainConfig& config, const Dataset& data, const ModelFactory& factory, std::string dir,
-             std::FILE* log, EvaluationMode evaluation);
+             std::FILE* log, EvaluationMode evaluation, const CheckpointFile* resume = nullptr);
   ~RunHarness();
 
   const TrainConfig& config() const { return config_; }
@@ -95,6 +109,8 @@ class RunHarness {
   size_t evaluations_done() const { return evaluator_->done(); }
 
   bool stopping() const;
+  // The run was stopped because it diverged.
+  bool diverged() const;
   // The first call decides how the run ends; later calls change nothing.
   void stop(RunStatus status, const std::string& reason);
   bool time_is_up(double now) const { return config_.budget.seconds > 0 && now >= config_.budget.seconds; }
@@ -118,7 +134,20 @@ class RunHarness {
   // returns the result.
   RunResult finish(double train_seconds, const nlohmann::json& extra);
 
+  // ---- checkpoints (docs/faults.md)
+  // Writes checkpoint.bin in the run's folder, atomically: the PS, this
+  // harness's state (the rows so far, the workers' progress, the delay
+  // streams, the evaluation counters) at training time t, and the runtime's
+  // own sections (`add_runtime_state`). Waits until every snapshot taken is
+  // evaluated (at most the two held in background mode).
+  void save_checkpoint(double t, const std::function<void(CheckpointFile&)>& add_runtime_state);
+  // The checkpoint this run resumes from (nullptr for a new run). The
+  // constructor has restored the harness and the PS from it and rewritten
+  // metrics.csv with its rows; the runtime restores its own sections.
+  const CheckpointFile* resumed_from() const { return resume_; }
+
  private:
+  void restore_checkpoint(const CheckpointFile& file);
   void record_row(const MetricsRow& row);
   void check_divergence(const PushOutcome& out, double loss, double now);
   Snapshot snapshot(double t);
@@ -132,6 +161,7 @@ class RunHarness {
   const ModelFactory& factory_;
   std::string dir_;
   std::FILE* log_;
+  const CheckpointFile* resume_;
   std::unique_ptr<ParameterServer> ps_;
   DelayModel delays_;
   WorkerProgress progress_;

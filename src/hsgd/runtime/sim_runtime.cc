@@ -13,6 +13,14 @@
 //                   at `done`, every waiting worker is served at `done` (by id)
 // Memory: one Model shared by all workers (they compute one at a time), and
 // per worker its shard indices and one gradient: what is really in flight.
+//
+// Checkpoints (--checkpoint-every): at every multiple T of the period, once
+// every event at or before T is handled, and once more when the run stops
+// between events (its time budget, a signal, the target accuracy), the whole
+// state goes into checkpoint.bin: the harness's and the PS's, the event queue,
+// every worker's gradient in flight, its version and loss, its minibatch
+// order, and the driver's and PS's clocks. A run resumed from it goes on
+// exactly as the run that wrote it would have, bit for bit.
 #include "hsgd/runtime/sim_runtime.h"
 
 #include <time.h>
@@ -22,6 +30,7 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
+#include "hsgd/common/checkpoint_file.h"
 #include "hsgd/common/stopwatch.h"
 #include "hsgd/data/sharding.h"
 #include "hsgd/sim/event_queue.h"
@@ -56,6 +65,11 @@ class SimRun {
   void serve_queue(sim::VirtualNs t);
   void handle_push(int w, sim::VirtualNs start);
   void evaluate_at(sim::VirtualNs t);
+  void start_fresh();
+  void maybe_checkpoint(sim::VirtualNs next_event);
+  void save_checkpoint(sim::VirtualNs t);
+  void add_state(CheckpointFile& file, sim::VirtualNs t) const;
+  void restore(const CheckpointFile& file);
   nlohmann::json summary_fields() const;
 
   RunHarness& run_;
@@ -85,6 +99,9 @@ class SimRun {
   double compute_real_seconds_ = 0;  // real time spent computing gradients
   double eval_real_seconds_ = 0;
   double calibrated_ms_ = -1;
+  sim::VirtualNs checkpoint_every_ = 0;          // 0: no checkpoints
+  sim::VirtualNs next_checkpoint_ = INT64_MAX;
+  bool cut_short_ = false;  // the run stopped inside an event: no checkpoint at the stop
 };
 
 void SimRun::calibrate() {
@@ -177,7 +194,10 @@ void SimRun::handle_push(int w, sim::VirtualNs start) {
       start + sim::to_ns(cost_.ps_gradient_ms * 1e-3) + (applied ? sim::to_ns(cost_.ps_update_ms * 1e-3) : 0);
   ps_free_at_ = done;
   if (done > start) events_.schedule(done, EventKind::kServerFree, -1);
-  if (run_.stopping()) return;  // the run ends with this push; nobody is served again
+  if (run_.stopping()) {  // the run ends with this push; nobody is served again
+    cut_short_ = true;
+    return;
+  }
   if (applied) {  // in worker order, so that events tie-break as they always have
     std::sort(waiting_.begin(), waiting_.end());
     for (int other : waiting_) serve(other, done);
@@ -196,20 +216,11 @@ void SimRun::evaluate_at(sim::VirtualNs t) {
   eval_real_seconds_ += eval_clock.seconds();
 }
 
-RunResult SimRun::train() {
+// A new run: every worker pulls version 0 (at its start time), evaluation every --eval-every.
+void SimRun::start_fresh() {
   const int n = config_.workers();
-  model_ = run_.factory()(config_.seed);
-  auto shards = all_shards(run_.data().train.size(), n, config_.seed);
-  for (int w = 0; w < n; ++w)
-    workers_.push_back(std::make_unique<GradientWorker>(w, *model_, run_.data(), std::move(shards[w]),
-                                                        config_.batch_size, config_.seed));
-  base_version_.assign(n, 0);
-  loss_.assign(n, NAN);
-  waiting_.reserve(n);
   if (cost_.compute == sim::ComputeCost::kCalibrated) calibrate();
-
   const sim::VirtualNs eval_every = sim::to_ns(config_.eval.every_seconds);
-  const sim::VirtualNs budget = config_.budget.seconds > 0 ? sim::to_ns(config_.budget.seconds) : INT64_MAX;
   {
     Stopwatch eval_clock;
     run_.evaluate_start();
@@ -222,13 +233,37 @@ RunResult SimRun::train() {
     else events_.schedule(start, EventKind::kWorkerStarts, w);
   }
   events_.schedule(eval_every, EventKind::kEvaluate, -1);
+}
 
+RunResult SimRun::train() {
+  const int n = config_.workers();
+  model_ = run_.factory()(config_.seed);
+  auto shards = all_shards(run_.data().train.size(), n, config_.seed);
+  for (int w = 0; w < n; ++w)
+    workers_.push_back(std::make_unique<GradientWorker>(w, *model_, run_.data(), std::move(shards[w]),
+                                                        config_.batch_size, config_.seed));
+  base_version_.assign(n, 0);
+  loss_.assign(n, NAN);
+  waiting_.reserve(n);
+  if (run_.resumed_from() != nullptr) {
+    restore(*run_.resumed_from());
+  } else {
+    start_fresh();
+  }
+  const sim::VirtualNs budget = config_.budget.seconds > 0 ? sim::to_ns(config_.budget.seconds) : INT64_MAX;
+  const sim::VirtualNs eval_every = sim::to_ns(config_.eval.every_seconds);
+  checkpoint_every_ = sim::to_ns(config_.checkpoint_every);
+  if (checkpoint_every_ > 0) {  // the first multiple of the period after the start (or the checkpoint)
+    const sim::VirtualNs from = run_.resumed_from() != nullptr ? sim::to_ns(checkpoint_time(*run_.resumed_from())) : 0;
+    next_checkpoint_ = (from / checkpoint_every_ + 1) * checkpoint_every_;
+  }
   while (!events_.empty() && !run_.stopping()) {
     if (events_.next().time > budget) {
       now_ = budget;
       run_.stop(RunStatus::kFinished, "time budget reached");
       break;
     }
+    maybe_checkpoint(events_.next().time);
     const sim::Event e = events_.pop();
     now_ = e.time;
     if (e.kind == EventKind::kEvaluate) {
@@ -245,6 +280,7 @@ RunResult SimRun::train() {
     }
     if ((handled_ & 63) == 0) run_.show_progress(sim::to_seconds(now_), wall_.seconds(), "(virtual)");
   }
+  if (checkpoint_every_ > 0 && !cut_short_) save_checkpoint(now_);  // a clean stop: resumable from here
   {
     Stopwatch eval_clock;  // the last snapshot is evaluated here, inline
     run_.end_training(sim::to_seconds(now_));
@@ -255,6 +291,105 @@ RunResult SimRun::train() {
     std::fprintf(run_.log(), "hsgd: simulated %.1fs in %.1fs real (%.1fs computing gradients, %.1fs evaluating)\n",
                  result.train_seconds, wall_.seconds(), compute_real_seconds_, eval_real_seconds_);
   return result;
+}
+
+// Called before the event at `next_event`: a checkpoint is due once every
+// event at or before its time is handled.
+void SimRun::maybe_checkpoint(sim::VirtualNs next_event) {
+  if (checkpoint_every_ <= 0 || next_checkpoint_ >= next_event) return;
+  save_checkpoint(next_checkpoint_);
+  // The next one: the first multiple of the period at or after the coming event.
+  next_checkpoint_ = (next_event + checkpoint_every_ - 1) / checkpoint_every_ * checkpoint_every_;
+}
+
+void SimRun::save_checkpoint(sim::VirtualNs t) {
+  run_.save_checkpoint(sim::to_seconds(t), [&](CheckpointFile& file) { add_state(file, t); });
+}
+
+namespace {
+// The "sim/clock" slots.
+enum ClockSlot : size_t { kCheckpointAt, kNow, kPsFreeAt, kDriverFreeAt, kNextDriverEval, kDispatched,
+                          kDriverEvaluations, kNextSeq, kClockSlots };
+constexpr size_t kEventWords = 4;  // time, kind, worker, seq
+}  // namespace
+
+void SimRun::add_state(CheckpointFile& file, sim::VirtualNs t) const {
+  const auto u = [](int64_t v) { return static_cast<uint64_t>(v); };
+  file.set_u64s("sim/clock", {u(t), u(now_), u(ps_free_at_), u(driver_free_at_), u(next_driver_eval_), dispatched_,
+                              driver_evaluations_, events_.next_seq()});
+  std::vector<uint64_t> events;
+  for (const sim::Event& e : events_.contents())
+    events.insert(events.end(), {u(e.time), u(static_cast<int>(e.kind)), u(e.worker), e.seq});
+  file.set_u64s("sim/events", events);
+  file.set_u64s("sim/base_version", base_version_);
+  file.set_f64s("sim/loss", loss_);
+  const size_t p = ps_.num_params();
+  std::vector<float> gradients(workers_.size() * p);
+  for (size_t w = 0; w < workers_.size(); ++w)
+    std::copy(workers_[w]->gradient().begin(), workers_[w]->gradient().end(), gradients.begin() + w * p);
+  file.set_floats("sim/gradients", gradients.data(), gradients.size());
+  save_samplers(file, "sim/samplers", workers_);
+  file.set_u64s("sim/waiting", std::vector<uint64_t>(waiting_.begin(), waiting_.end()));
+  file.set_u64s("sim/server_queue", std::vector<uint64_t>(server_queue_.begin(), server_queue_.end()));
+  file.set_f64s("sim/compute_ms", {cost_.compute_ms, calibrated_ms_});
+}
+
+// Everything is read and checked before anything is changed; a bad section
+// is a CheckpointError that names it.
+void SimRun::restore(const CheckpointFile& file) {
+  const std::string& where = file.where();
+  const auto bad = [&](const std::string& section, const std::string& what) {
+    return CheckpointError(where + ": section '" + section + "': " + what);
+  };
+  const int64_t n = config_.workers();
+  const std::vector<uint64_t> clock = file.u64s("sim/clock", kClockSlots);
+  const auto ns = [&](size_t slot) { return static_cast<sim::VirtualNs>(clock[slot]); };
+  if (ns(kNow) < 0 || ns(kCheckpointAt) < ns(kNow)) throw bad("sim/clock", "its times are out of order");
+  const std::vector<uint64_t> raw = file.u64s("sim/events", file.count8("sim/events"));
+  if (raw.size() % kEventWords != 0) throw bad("sim/events", "not a whole number of events");
+  std::vector<sim::Event> events;
+  for (size_t i = 0; i < raw.size(); i += kEventWords) {
+    const sim::Event e{static_cast<sim::VirtualNs>(raw[i]), static_cast<EventKind>(raw[i + 1]),
+                       static_cast<int>(static_cast<int64_t>(raw[i + 2])), raw[i + 3]};
+    if (e.time < ns(kNow) || raw[i + 1] > static_cast<uint64_t>(EventKind::kWorkerStarts) ||
+        static_cast<int64_t>(raw[i + 2]) < -1 || static_cast<int64_t>(raw[i + 2]) >= n || e.seq >= clock[kNextSeq])
+      throw bad("sim/events", "event " + std::to_string(i / kEventWords) + " is not a valid event of this run");
+    events.push_back(e);
+  }
+  std::vector<uint64_t> base_version = file.u64s("sim/base_version", n);
+  for (uint64_t v : base_version)
+    if (v > ps_.version()) throw bad("sim/base_version", "a version newer than the server's");
+  std::vector<double> loss = file.f64s("sim/loss", n);
+  const std::vector<float> gradients = file.floats("sim/gradients", n * ps_.num_params());
+  const auto worker_list = [&](const char* section) {
+    const std::vector<uint64_t> list = file.u64s(section, file.count8(section));
+    if (list.size() > static_cast<size_t>(n)) throw bad(section, "more entries than workers");
+    for (uint64_t w : list)
+      if (w >= static_cast<uint64_t>(n)) throw bad(section, "worker " + std::to_string(w) + " does not exist");
+    return list;
+  };
+  const std::vector<uint64_t> waiting = worker_list("sim/waiting");
+  const std::vector<uint64_t> queue = worker_list("sim/server_queue");
+  const std::vector<double> compute = file.f64s("sim/compute_ms", 2);
+  if (!(compute[0] > 0 && compute[0] < 3.6e6)) throw bad("sim/compute_ms", "compute time out of range");
+  restore_samplers(file, "sim/samplers", workers_);  // checked and restored (nothing else changed yet)
+  // Checked: now the state.
+  now_ = ns(kNow);
+  ps_free_at_ = ns(kPsFreeAt);
+  driver_free_at_ = ns(kDriverFreeAt);
+  next_driver_eval_ = ns(kNextDriverEval);
+  dispatched_ = clock[kDispatched];
+  driver_evaluations_ = clock[kDriverEvaluations];
+  events_.restore(events, clock[kNextSeq]);
+  base_version_ = std::move(base_version);
+  loss_ = std::move(loss);
+  const size_t p = ps_.num_params();
+  for (size_t w = 0; w < workers_.size(); ++w)
+    std::copy(gradients.begin() + w * p, gradients.begin() + (w + 1) * p, workers_[w]->gradient_data());
+  waiting_.assign(waiting.begin(), waiting.end());
+  server_queue_.assign(queue.begin(), queue.end());
+  cost_.compute_ms = compute[0];
+  calibrated_ms_ = compute[1];
 }
 
 nlohmann::json SimRun::summary_fields() const {

@@ -1,7 +1,15 @@
 // threads_runtime.cc: see threads_runtime.h.
+//
+// Checkpoints (--checkpoint-every): at every multiple of the period of
+// training time, and when the run stops without diverging, the monitor parks
+// every worker as for an evaluation pause (so no gradient is in flight: each
+// one computed has been pushed), waits for the evaluations, and saves the
+// harness's state and every worker's minibatch order. A resumed run starts its
+// clock at the checkpoint's time; the workers pull the checkpoint's parameters.
 #include "hsgd/runtime/threads_runtime.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -31,6 +39,12 @@ class ThreadsRun {
   void run_worker(GradientWorker& worker);
   void monitor_loop();
   void pause_for_evaluation(std::unique_lock<std::mutex>& lock);
+  void checkpoint(std::unique_lock<std::mutex>& lock);
+  void park_workers(std::unique_lock<std::mutex>& lock);
+  void unpark_workers();
+  // Training time: the checkpoint's time (for a resumed run) plus the clock.
+  double now() const { return start_time_ + clock_.seconds(); }
+  double next_multiple(double every) const { return (std::floor(now() / every + 1e-9) + 1) * every; }
   // Waits on changed_ until `done`, counted as idle (no gradient in flight).
   template <typename Pred>
   void idle_wait(std::unique_lock<std::mutex>& lock, Pred done);
@@ -46,7 +60,9 @@ class ThreadsRun {
   bool paused_ = false;  // workers park at their next pull
   int idle_ = 0;         // workers parked or waiting for their gradient to be applied
   std::exception_ptr error_;
-  Stopwatch clock_;  // training time; paused while evaluation catches up
+  const std::vector<std::unique_ptr<GradientWorker>>* workers_ = nullptr;
+  double start_time_ = 0;  // training time at the start: the checkpoint's, when resumed
+  Stopwatch clock_;  // training time since the start; paused while evaluation catches up
   Stopwatch wall_;
 };
 
@@ -82,9 +98,9 @@ void ThreadsRun::worker_loop(GradientWorker& worker) {
     std::unique_lock<std::mutex> lock(mu_);
     if (delay > 0) changed_.wait_for(lock, Seconds(delay), [&] { return stop_; });
     if (stop_) return;  // a gradient never pushed is never received: nothing is lost
-    const double now = clock_.seconds();
-    const PushOutcome out = run_.push(id, base_version, worker.gradient().data(), loss, now);
-    run_.check_time(now);
+    const double t = now();
+    const PushOutcome out = run_.push(id, base_version, worker.gradient().data(), loss, t);
+    run_.check_time(t);
     if (run_.stopping()) return stop_all_locked();
     if (out.status == PushOutcome::Status::kApplied) changed_.notify_all();
     if (waits_for_apply_ && out.status == PushOutcome::Status::kBuffered)
@@ -106,42 +122,72 @@ void ThreadsRun::run_worker(GradientWorker& worker) {
 // (gradients in flight land with the pause's time), waits for evaluation to
 // catch up, and lets the workers go on.
 void ThreadsRun::pause_for_evaluation(std::unique_lock<std::mutex>& lock) {
-  paused_ = true;
   Stopwatch paused;
-  clock_.pause();
-  const int workers = config_.workers();
-  while (!stop_ && idle_ < workers && !run_.stopping()) changed_.wait_for(lock, Seconds(0.05));
+  park_workers(lock);
   lock.unlock();
   run_.wait_for_evaluation();
   lock.lock();
   run_.note_pause(paused.seconds());
+  unpark_workers();
+}
+
+// Stops the clock and waits until every worker is parked or waiting for its
+// gradient to be applied (so every gradient computed has been pushed).
+void ThreadsRun::park_workers(std::unique_lock<std::mutex>& lock) {
+  paused_ = true;
+  clock_.pause();
+  const int workers = config_.workers();
+  while (!stop_ && idle_ < workers && !run_.stopping()) changed_.wait_for(lock, Seconds(0.05));
+}
+
+void ThreadsRun::unpark_workers() {
   if (!run_.stopping()) clock_.resume();  // a run stopped now ends at the pause's time
   paused_ = false;
   changed_.notify_all();
+}
+
+// A checkpoint at the current training time, the workers parked meanwhile
+// (off the clock, like an evaluation pause).
+void ThreadsRun::checkpoint(std::unique_lock<std::mutex>& lock) {
+  Stopwatch paused;
+  park_workers(lock);
+  if (!stop_ && !run_.stopping()) {
+    lock.unlock();
+    run_.save_checkpoint(now(), [this](CheckpointFile& file) { save_samplers(file, "threads/samplers", *workers_); });
+    lock.lock();
+  }
+  run_.note_pause(paused.seconds());
+  unpark_workers();
 }
 
 // Watches the budget and signals, takes a snapshot at every evaluation point
 // and prints progress, sleeping in between (at most 0.1 s, to notice signals
 // and the target accuracy).
 void ThreadsRun::monitor_loop() {
-  double next_eval = config_.eval.every_seconds;
+  double next_eval = next_multiple(config_.eval.every_seconds);
+  const double every = config_.checkpoint_every;
+  double next_checkpoint = every > 0 ? next_multiple(every) : INFINITY;
   double next_progress = 0;
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    double wake = std::min({next_eval, next_progress, clock_.seconds() + 0.1});
+    double wake = std::min({next_eval, next_checkpoint, next_progress, now() + 0.1});
     if (config_.budget.seconds > 0) wake = std::min(wake, config_.budget.seconds);
-    changed_.wait_for(lock, Seconds(std::max(0.0, wake - clock_.seconds())), [&] { return stop_; });
-    const double now = clock_.seconds();
-    run_.check_time(now);
+    changed_.wait_for(lock, Seconds(std::max(0.0, wake - now())), [&] { return stop_; });
+    const double t = now();
+    run_.check_time(t);
     if (stop_ || run_.stopping()) return stop_all_locked();
-    if (now >= next_eval) {
+    if (t >= next_eval) {
       run_.evaluate(next_eval);
       next_eval += config_.eval.every_seconds;
       if (run_.evaluation_lagging()) pause_for_evaluation(lock);
     }
-    if (now >= next_progress) {
-      next_progress = now + 0.5;
-      run_.show_progress(now, wall_.seconds());
+    if (now() >= next_checkpoint) {
+      checkpoint(lock);
+      next_checkpoint = next_multiple(every);
+    }
+    if (t >= next_progress) {
+      next_progress = t + 0.5;
+      run_.show_progress(t, wall_.seconds());
     }
   }
 }
@@ -157,7 +203,13 @@ RunResult ThreadsRun::train() {
     workers.push_back(std::make_unique<GradientWorker>(w, *replicas.back(), data, std::move(shards[w]),
                                                        config_.batch_size, config_.seed));
   }
-  run_.evaluate_start();
+  workers_ = &workers;
+  if (const CheckpointFile* from = run_.resumed_from(); from != nullptr) {
+    restore_samplers(*from, "threads/samplers", workers);
+    start_time_ = checkpoint_time(*from);
+  } else {
+    run_.evaluate_start();
+  }
   clock_ = Stopwatch();
   // Worker 0 runs on the main thread, the others and the monitor on their own.
   // The main thread is where LibTorch's OpenMP pool was set up, and where
@@ -179,7 +231,10 @@ RunResult ThreadsRun::train() {
   run_worker(*workers[0]);
   for (auto& t : threads) t.join();
   if (error_) std::rethrow_exception(error_);
-  return run_.finish(clock_.seconds(), {});
+  // A clean stop is a point to go on from (the workers have left; no gradient is in flight).
+  if (config_.checkpoint_every > 0 && !run_.diverged())
+    run_.save_checkpoint(now(), [&](CheckpointFile& file) { save_samplers(file, "threads/samplers", workers); });
+  return run_.finish(now(), {});
 }
 
 class ThreadsRuntime : public Runtime {

@@ -59,6 +59,21 @@ class EventQueue {
     return e;
   }
   size_t size() const { return queue_.size(); }
+  uint64_t next_seq() const { return next_seq_; }
+  // Every pending event, in the queue's order (for checkpoints).
+  std::vector<Event> contents() const {
+    auto copy = queue_;
+    std::vector<Event> out;
+    out.reserve(copy.size());
+    for (; !copy.empty(); copy.pop()) out.push_back(copy.top());
+    return out;
+  }
+  // Replaces the queue with saved events and the saved sequence counter.
+  void restore(const std::vector<Event>& events, uint64_t next_seq) {
+    queue_ = {};
+    for (const Event& e : events) queue_.push(e);
+    next_seq_ = next_seq;
+  }
 
  private:
   std::priority_queue<Event, std::vector<Event>, EventAfter> queue_;

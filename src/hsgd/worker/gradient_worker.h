@@ -35,6 +35,9 @@ class GradientWorker {
   uint64_t samples() const { return sampler_.samples_drawn(); }
   size_t num_params() const { return grad_.size(); }
   Model& model() { return model_; }
+  // Its minibatch order, for checkpoints.
+  BatchSampler& sampler() { return sampler_; }
+  const BatchSampler& sampler() const { return sampler_; }
 
  private:
   int id_;
