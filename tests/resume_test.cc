@@ -31,30 +31,32 @@ nlohmann::json summary(const std::string& run) { return nlohmann::json::parse(te
 // state: delays, a K schedule, several workers, an epoch boundary.
 std::string sim_run(const std::string& mode, const std::string& out) {
   return "train --runtime sim --model mlp --data synthetic:samples=600 --workers 5 --batch-size 16 --mode " + mode +
-         " --schedule step:S=40 --delay half-normal --delay-fraction 0.4 --delay-scale 0.05 --sim-compute-ms 20"
-         " --eval-every 0.25 --checkpoint-every 0.7 --out " + out;
+         " --schedule step:S=400 --delay half-normal --delay-fraction 0.4 --delay-scale 0.05 --sim-compute-ms 20"
+         " --eval-every 0.5 --checkpoint-every 3 --out " + out;
 }
 
 class Resume : public ::testing::TestWithParam<std::string> {};
 
+// The case: a checkpoint at t = 10 s of a 20-s run (the run stopped
+// there by its budget), resumed to 20 s.
 TEST_P(Resume, ARunStoppedAtItsBudgetAndExtendedEqualsTheUninterruptedRun) {
   testing::TempDir dir;
   const std::string whole = dir.file("whole"), part = dir.file("part");
-  CommandResult r = hsgd(sim_run(GetParam(), whole) + " --seconds 4");
+  CommandResult r = hsgd(sim_run(GetParam(), whole) + " --seconds 20");
   ASSERT_EQ(r.status, 0) << r.output;
-  r = hsgd(sim_run(GetParam(), part) + " --seconds 1.9");
+  r = hsgd(sim_run(GetParam(), part) + " --seconds 10");
   ASSERT_EQ(r.status, 0) << r.output;
   ASSERT_TRUE(std::filesystem::exists(part + "/checkpoint.bin"));
-  r = hsgd("train --resume " + part + " --seconds 4");
+  r = hsgd("train --resume " + part + " --seconds 20");
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_CONTAINS(r.output, "resuming " + part + " from its checkpoint at t = 1.90 s");
+  EXPECT_CONTAINS(r.output, "resuming " + part + " from its checkpoint at t = 10.00 s");
   EXPECT_EQ(text(part + "/metrics.csv"), text(whole + "/metrics.csv"));
   const auto a = summary(whole), b = summary(part);
   EXPECT_EQ(b["accounting"], a["accounting"]);
   EXPECT_TRUE(b["accounting"]["balances"].get<bool>());
   EXPECT_EQ(b["staleness_histogram"], a["staleness_histogram"]);
-  EXPECT_EQ(b["config"]["seconds"], 4);  // config.toml and the summary say what the run now is
-  EXPECT_CONTAINS(text(part + "/config.toml"), "seconds = 4");
+  EXPECT_EQ(b["config"]["seconds"], 20);  // config.toml and the summary say what the run now is
+  EXPECT_CONTAINS(text(part + "/config.toml"), "seconds = 20");
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, Resume, ::testing::Values("sync", "async", "hybrid"));
@@ -116,10 +118,39 @@ TEST(ResumeCli, AThreadsRunGoesOnFromItsCheckpoint) {
   EXPECT_GT(second["accounting"]["received"].get<uint64_t>(), first["accounting"]["received"].get<uint64_t>());
 }
 
+// The case: kill -9 after a checkpoint, then --resume: the run ends
+// at its budget, its accounting balances and its time axis has no gap.
+TEST(ResumeCli, AThreadsRunKilledAfterACheckpointResumesToItsBudget) {
+  testing::TempDir dir;
+  const std::string run = dir.file("run");
+  const std::string args = std::string(HSGD_BINARY) +
+                           " train --runtime threads --model mlp --data synthetic:samples=600 --workers 2 --threads 1"
+                           " --batch-size 16 --mode async --eval-every 0.25 --checkpoint-every 0.5 --seconds 3 --out " +
+                           run;
+  const CommandResult killed = testing::run_shell(
+      "(" + args + " > " + dir.file("log") + " 2>&1 & p=$!; for i in $(seq 600); do [ -s " + run +
+      ".partial/checkpoint.bin ] && break; sleep 0.01; done; sleep 0.4; kill -9 $p; wait $p; echo killed)");
+  ASSERT_NE(killed.output.find("killed"), std::string::npos) << killed.output;
+  ASSERT_TRUE(std::filesystem::exists(run + ".partial/checkpoint.bin")) << text(dir.file("log"));
+  const CommandResult r = hsgd("train --resume " + run);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto s = summary(run);
+  EXPECT_EQ(s["status"], "finished");
+  EXPECT_EQ(s["stop_reason"], "time budget reached");
+  EXPECT_GE(s["train_seconds"].get<double>(), 3.0);
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+  // One row per evaluation point from 0 to the budget: 0, 0.25, ..., 2.75, then the stop.
+  const std::vector<std::string> rows = lines(text(run + "/metrics.csv"));
+  ASSERT_EQ(rows.size(), 1u + 12u + 1u) << text(run + "/metrics.csv");
+  for (size_t i = 1; i + 1 < rows.size(); ++i)
+    EXPECT_DOUBLE_EQ(std::stod(rows[i].substr(0, rows[i].find(','))), 0.25 * (i - 1)) << rows[i];
+  EXPECT_GE(std::stod(rows.back().substr(0, rows.back().find(','))), 3.0);
+}
+
 TEST(ResumeCli, OptionsThatChangeTheRunAreRefused) {
   testing::TempDir dir;
   const std::string run = dir.file("run");
-  ASSERT_EQ(hsgd(sim_run("hybrid", run) + " --seconds 1").status, 0);
+  ASSERT_EQ(hsgd(sim_run("hybrid", run) + " --seconds 3").status, 0);
   const std::string metrics = text(run + "/metrics.csv");
   CommandResult r = hsgd("train --resume " + run + " --seconds 2 --lr 0.5");
   EXPECT_EQ(r.status, 1);
@@ -133,8 +164,8 @@ TEST(ResumeCli, OptionsThatChangeTheRunAreRefused) {
 
 TEST(ResumeCli, ACheckpointOfAnotherRunIsRefusedNamingTheOption) {
   testing::TempDir dir;
-  ASSERT_EQ(hsgd(sim_run("hybrid", dir.file("a")) + " --seconds 1").status, 0);
-  ASSERT_EQ(hsgd(sim_run("hybrid", dir.file("b")) + " --seconds 1 --lr 0.02").status, 0);
+  ASSERT_EQ(hsgd(sim_run("hybrid", dir.file("a")) + " --seconds 3").status, 0);
+  ASSERT_EQ(hsgd(sim_run("hybrid", dir.file("b")) + " --seconds 3 --lr 0.02").status, 0);
   std::filesystem::copy_file(dir.file("b/checkpoint.bin"), dir.file("a/checkpoint.bin"),
                              std::filesystem::copy_options::overwrite_existing);
   const CommandResult r = hsgd("train --resume " + dir.file("a") + " --seconds 2");
@@ -144,10 +175,28 @@ TEST(ResumeCli, ACheckpointOfAnotherRunIsRefusedNamingTheOption) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("a.partial")));
 }
 
+TEST(ResumeCli, ACheckpointOfAnotherModelIsRefusedNamingTheFile) {
+  testing::TempDir dir;
+  const std::string common = "train --runtime sim --data mnist --data-root " + std::string(HSGD_TEST_DATA_ROOT) +
+                             " --workers 2 --batch-size 16 --sim-compute-ms 50 --seconds 0.5 --eval-every 0.5"
+                             " --checkpoint-every 0.5 --model ";
+  CommandResult r = hsgd(common + "ray-tiny --out " + dir.file("a"));
+  if (r.output.find("cannot open") != std::string::npos) GTEST_SKIP() << "MNIST is not in data/: " << r.output;
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = hsgd(common + "mnist-cnn --out " + dir.file("b"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::filesystem::copy_file(dir.file("b/checkpoint.bin"), dir.file("a/checkpoint.bin"),
+                             std::filesystem::copy_options::overwrite_existing);
+  r = hsgd("train --resume " + dir.file("a") + " --seconds 1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, dir.file("a/checkpoint.bin") + ": this run's options differ from the checkpoint's: --model");
+  EXPECT_TRUE(std::filesystem::exists(dir.file("a/metrics.csv")));
+}
+
 TEST(ResumeCli, ACorruptOrTruncatedCheckpointIsRefusedAndTheRunKept) {
   testing::TempDir dir;
   const std::string run = dir.file("run");
-  ASSERT_EQ(hsgd(sim_run("async", run) + " --seconds 1").status, 0);
+  ASSERT_EQ(hsgd(sim_run("async", run) + " --seconds 3").status, 0);
   auto bytes = testing::read_bytes(run + "/checkpoint.bin");
   const auto good = bytes;
   bytes[bytes.size() / 2] ^= 0x40;
