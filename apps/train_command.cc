@@ -116,7 +116,9 @@ const std::vector<std::string> kResumeOptions = {"seconds",         "updates",  
 // `resume`: the run to continue (hsgd train --resume), or nullptr for a new run.
 int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config,
                const RunFolder::Resumable* resume) {
-  prepare_config(runtime, config, table.given("workers"), machine_cores());
+  // A resumed MPI run takes its worker count from mpirun (it may differ).
+  const bool workers_given = table.given("workers") && !(resume != nullptr && config.runtime == RuntimeKind::kMpi);
+  prepare_config(runtime, config, workers_given, machine_cores());
   const ModelFactory factory = model_factory(config);
   check_model(config, factory);
   if (!runtime.writes_results()) {  // an MPI worker rank
@@ -162,9 +164,8 @@ int run_resume(OptionTable& table, TrainConfig& config, const std::string& dir) 
   table.apply();
   config.out_dir = run.out;
   config.overwrite = false;
-  if (config.runtime != RuntimeKind::kSim && config.runtime != RuntimeKind::kThreads)
-    throw ConfigError("--resume " + dir + ": a --runtime " + name_of(config.runtime) +
-                      " run cannot be resumed yet; only --runtime sim and threads runs can");
+  if (config.runtime == RuntimeKind::kSingle)
+    throw ConfigError("--resume " + dir + ": a --runtime single run has no checkpoints to resume from");
   const auto runtime = make_runtime(config.runtime);
   return run_or_abandon(*runtime, [&] { return train_with(*runtime, table, config, &run); });
 }

@@ -8,8 +8,10 @@
 // (exit 5), and a run is never overwritten by accident.
 // Skipped, with a message, only where mpirun is missing.
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "tests/test_util.h"
 
@@ -199,6 +201,51 @@ TEST_P(MpiFaults, TheWorkersOfAKilledServerLeaveWithinTheServerTimeout) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, MpiFaults, ::testing::Values("sync", "async", "hybrid"));
+
+// A checkpointed MPI run (1 server + 2 workers) resumed under mpirun with 3
+// workers: rank 0 goes on from its checkpoint's parameters, version, rows and
+// time; the new workers start afresh; the accounting still balances.
+TEST(Mpi, ACheckpointedRunResumesWithAnotherNumberOfWorkerRanks) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const std::string run = dir.file("run");
+  ASSERT_EQ(mpirun(3,
+                   "--model ray-tiny --data idx:" + dir.str() +
+                       " --mode hybrid --schedule step:S=40 --batch-size 16 --seconds 2 --delay none --eval-every 0.5"
+                       " --checkpoint-every 0.5 --out " + run,
+                   dir.file("log")),
+            0)
+      << text(dir.file("log"));
+  ASSERT_TRUE(std::filesystem::exists(run + "/checkpoint.bin")) << text(dir.file("log"));
+  const auto first = summary(run);
+  const std::string rows_before = text(run + "/metrics.csv");
+  const int rc = testing::shell(std::string(HSGD_SOURCE_DIR) + "/scripts/mpirun.sh -np 4 " + HSGD_BINARY +
+                                " train --resume " + run + " --seconds 4 > " + dir.file("log2") + " 2>&1");
+  ASSERT_EQ(rc, 0) << text(dir.file("log2"));
+  EXPECT_NE(text(dir.file("log2")).find("resuming " + run + " from its checkpoint at t = 2."), std::string::npos)
+      << text(dir.file("log2"));
+  const auto second = summary(run);
+  EXPECT_EQ(second["status"], "finished");
+  EXPECT_EQ(second["config"]["workers"], 3);
+  EXPECT_EQ(second["ranks"].size(), 3u);
+  EXPECT_GE(second["train_seconds"].get<double>(), 4.0);
+  EXPECT_TRUE(second["accounting"]["balances"].get<bool>());
+  EXPECT_GT(second["accounting"]["received"].get<uint64_t>(), first["accounting"]["received"].get<uint64_t>());
+  EXPECT_GE(second["accounting"]["updates"].get<uint64_t>(), first["accounting"]["updates"].get<uint64_t>());
+  // The rows up to the checkpoint are kept (the first run's last row, taken at its stop, is replaced).
+  const std::string rows_after = text(run + "/metrics.csv");
+  const std::string kept = rows_before.substr(0, rows_before.rfind('\n', rows_before.size() - 2) + 1);
+  EXPECT_EQ(rows_after.substr(0, kept.size()), kept);
+  // A row at every evaluation point from 0 to the budget, none missing at the seam.
+  std::istringstream rows(rows_after);
+  std::string line;
+  std::getline(rows, line);  // header
+  std::vector<double> times;
+  while (std::getline(rows, line)) times.push_back(std::stod(line.substr(0, line.find(','))));
+  ASSERT_EQ(times.size(), 9u) << rows_after;  // 0, 0.5, ..., 3.5 and the stop at 4
+  for (size_t i = 0; i + 1 < times.size(); ++i) EXPECT_DOUBLE_EQ(times[i], 0.5 * i) << rows_after;
+}
 
 TEST(Mpi, DivergenceStopsEveryRankWithExitStatus5) {
   if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";

@@ -84,5 +84,27 @@ TEST(PsCheckpoint, ACheckpointOfAnotherModelOrWorkerCountIsRefused) {
   EXPECT_EQ(more_workers.version(), 0u);
 }
 
+// MPI's resumed run: new worker ranks, maybe another number of them. The
+// model's state and the accounting carry over; every new worker is alive and
+// in no round.
+TEST(PsCheckpoint, FreshWorkersTakeTheStateWithAnotherWorkerCount) {
+  ParameterServer original = make_ps();
+  push_some(original, 1, 23, 0);
+  original.set_alive(2, false, 23);
+  CheckpointFile file;
+  original.save_state(file);
+  ParameterServer five = make_ps(5);
+  five.restore_state(CheckpointFile::parse(file.serialize(), "ckpt"), /*fresh_workers=*/true);
+  EXPECT_EQ(five.params(), original.params());
+  EXPECT_EQ(five.version(), original.version());
+  EXPECT_EQ(five.accounting().received, original.accounting().received);
+  EXPECT_EQ(five.accounting().buffered, original.accounting().buffered);
+  EXPECT_EQ(five.live_workers(), 5);
+  for (int w = 0; w < 5; ++w) EXPECT_FALSE(five.contributed_this_round(w)) << w;
+  const std::vector<float> g(kParams, 0.5f);
+  for (int w = 0; w < 5; ++w) five.push(w, five.version(), g.data(), 30);
+  EXPECT_TRUE(five.accounting().balances());
+}
+
 }  // namespace
 }  // namespace hsgd

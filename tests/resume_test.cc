@@ -105,12 +105,15 @@ TEST(ResumeCli, AThreadsRunGoesOnFromItsCheckpoint) {
   const std::vector<std::string> before = lines(text(run + "/metrics.csv"));
   r = hsgd("train --resume " + run + " --seconds 3");
   ASSERT_EQ(r.status, 0) << r.output;
-  const auto second = summary(run);
+  const auto second = summary(run);  // a checkpoint at the stop (1.5 s), resumed to 3 s
   const std::vector<std::string> after = lines(text(run + "/metrics.csv"));
   // Every row of the first part but its last (taken at the stop, after the checkpoint) is kept as it was.
   ASSERT_GT(before.size(), 4u);
   ASSERT_GT(after.size(), before.size());
   for (size_t i = 0; i + 1 < before.size(); ++i) EXPECT_EQ(after[i], before[i]) << "row " << i;
+  ASSERT_EQ(after.size(), 1u + 12u + 1u);  // 0, 0.25, ..., 2.75 and the stop at 3: none missing at the seam
+  for (size_t i = 1; i + 1 < after.size(); ++i)
+    EXPECT_DOUBLE_EQ(std::stod(after[i].substr(0, after[i].find(','))), 0.25 * (i - 1)) << after[i];
   EXPECT_EQ(second["status"], "finished");
   EXPECT_GE(second["train_seconds"].get<double>(), 3.0);
   EXPECT_TRUE(second["accounting"]["balances"].get<bool>());
@@ -231,7 +234,7 @@ TEST(ResumeCli, WhatCannotBeResumedSaysWhy) {
   r = hsgd("train --runtime single --model mlp --data synthetic:samples=300 --seconds 1 "
            "--checkpoint-every 1 --out " + dir.file("t"));
   EXPECT_EQ(r.status, 1);
-  EXPECT_CONTAINS(r.output, "--checkpoint-every: only --runtime sim and threads write checkpoints so far");
+  EXPECT_CONTAINS(r.output, "--checkpoint-every: --runtime single writes no checkpoints");
   EXPECT_FALSE(std::filesystem::exists(dir.file("t.partial")));
 }
 

@@ -9,6 +9,10 @@ class Stopwatch {
  public:
   using Clock = std::chrono::steady_clock;
   Stopwatch() : start_(Clock::now()) {}
+  // Starts at `start_seconds` (a run resumed at that training time).
+  explicit Stopwatch(double start_seconds)
+      : start_(Clock::now()),
+        accumulated_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(start_seconds))) {}
 
   double seconds() const {
     const auto run = running_ ? Clock::now() - start_ : Clock::duration::zero();

@@ -123,7 +123,7 @@ void visit_train_options(Config& c, Visitor& v) {
   v.number("target-accuracy", c.eval.target_accuracy, Range::closed(0, 1).with("0 = off"),
            "stop when the test accuracy first reaches this fraction; exit status 4 if never");
   v.number("checkpoint-every", c.checkpoint_every, Range::closed(0, 1e9).with("0 = never"),
-           "sim, threads: seconds of training between checkpoints (checkpoint.bin; also one at a clean stop); "
+           "sim, threads, mpi: seconds of training between checkpoints (checkpoint.bin; also one at a clean stop); "
            "hsgd train --resume RUN continues from the last");
   v.integer("threads", c.threads, Range::closed(0, 256).with("0 = cores / workers, at least 1"),
             "compute threads per worker");

@@ -83,9 +83,8 @@ void check_between_options(const TrainConfig& c) {
     throw ConfigError("--workers = " + std::to_string(c.workers()) +
                       " is out of range for --runtime threads: must be in [1, 256] (one thread and one model per "
                       "worker); use --runtime sim for larger clusters");
-  if (c.checkpoint_every > 0 && c.runtime != RuntimeKind::kSim && c.runtime != RuntimeKind::kThreads)
-    throw ConfigError("--checkpoint-every: only --runtime sim and threads write checkpoints so far (not " +
-                      std::string(name_of(c.runtime)) + ")");
+  if (c.checkpoint_every > 0 && c.runtime == RuntimeKind::kSingle)
+    throw ConfigError("--checkpoint-every: --runtime single writes no checkpoints (use --runtime sim, threads or mpi)");
   if (c.budget.seconds > 0 && c.budget.seconds / c.eval.every_seconds > 1e6)
     throw ConfigError("--eval-every = " + fmt_value(c.eval.every_seconds) + " with --seconds = " +
                       fmt_value(c.budget.seconds) + " makes more than 1000000 evaluations; evaluate less often");

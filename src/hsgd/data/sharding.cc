@@ -61,6 +61,13 @@ const std::vector<size_t>& BatchSampler::next() {
   return batch_;
 }
 
+void BatchSampler::reseed(uint64_t seed) {
+  rng_ = Rng(seed);
+  std::sort(indices_.begin(), indices_.end());
+  rng_.shuffle(indices_);
+  cursor_ = 0;
+}
+
 void BatchSampler::save_state(uint64_t* out) const {
   out[0] = cursor_;
   out[1] = samples_drawn_;

@@ -34,6 +34,10 @@ class BatchSampler {
   uint64_t samples_drawn() const { return samples_drawn_; }
   double epochs() const { return static_cast<double>(samples_drawn_) / indices_.size(); }
 
+  // A new order of the shard from `seed`, from its start (an MPI worker rank
+  // of a resumed run, whose old order is not in the checkpoint).
+  void reseed(uint64_t seed);
+
   // The sampler's state for a checkpoint: cursor, samples drawn, the RNG's
   // words and this epoch's order of the shard (state_words() values).
   size_t state_words() const { return 2 + Rng::kStateWords + indices_.size(); }

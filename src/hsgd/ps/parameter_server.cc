@@ -179,7 +179,7 @@ void ParameterServer::save_state(CheckpointFile& file) const {
   file.set("ps/alive", std::string(alive_.begin(), alive_.end()));
 }
 
-void ParameterServer::restore_state(const CheckpointFile& file) {
+void ParameterServer::restore_state(const CheckpointFile& file, bool fresh_workers) {
   const size_t n = params_.size(), reasons = accounting_.dropped.size();
   // Everything is read (and so checked) before anything changes.
   std::vector<float> params = file.floats("ps/params", n);
@@ -187,9 +187,10 @@ void ParameterServer::restore_state(const CheckpointFile& file) {
   std::vector<float> momentum = file.floats("ps/momentum", sgd_.momentum_buffer().size());
   const std::vector<uint64_t> counters = file.u64s("ps/counters", kCounterSlots + reasons);
   std::vector<uint64_t> histogram = file.u64s("ps/staleness_histogram", kHistogramBins);
-  std::vector<uint64_t> last_round = file.u64s("ps/last_round", alive_.size());
-  const std::string& alive = file.get("ps/alive");
-  if (alive.size() != alive_.size())
+  const size_t workers = fresh_workers ? file.get("ps/alive").size() : alive_.size();
+  std::vector<uint64_t> last_round = file.u64s("ps/last_round", workers);
+  std::string alive = file.get("ps/alive");
+  if (alive.size() != workers)
     throw CheckpointError(file.where() + ": section 'ps/alive' has " + std::to_string(alive.size()) +
                           " workers, this run " + std::to_string(alive_.size()));
   params_ = std::move(params);
@@ -204,6 +205,10 @@ void ParameterServer::restore_state(const CheckpointFile& file) {
   window_ = {counters[kWindowCount], counters[kWindowSum], counters[kWindowMax]};
   params_finite_ = counters[kParamsFinite] != 0;
   histogram_ = std::move(histogram);
+  if (fresh_workers) {
+    last_round.assign(alive_.size(), kNoRound);
+    alive.assign(alive_.size(), 1);
+  }
   last_round_ = std::move(last_round);
   alive_.assign(alive.begin(), alive.end());
   live_workers_ = static_cast<int>(std::count_if(alive_.begin(), alive_.end(), [](char a) { return a != 0; }));

@@ -100,8 +100,11 @@ class ParameterServer {
   // the accounting and the time, which the caller keeps.) restore_state
   // checks every section's size against this server (its model and worker
   // count) and throws CheckpointError, naming the file, on a mismatch.
+  // With `fresh_workers` (MPI: the worker ranks of a resumed run are new
+  // processes, maybe another number of them), every worker of this server
+  // starts alive and in no round, whatever the checkpoint's workers were.
   void save_state(CheckpointFile& file) const;
-  void restore_state(const CheckpointFile& file);
+  void restore_state(const CheckpointFile& file, bool fresh_workers = false);
 
  private:
   bool maybe_apply(double now);  // applies the buffer when it holds >= K gradients

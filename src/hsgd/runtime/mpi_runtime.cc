@@ -23,6 +23,7 @@
 #include <atomic>
 #include <cstdio>
 #include <chrono>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <thread>
@@ -257,6 +258,7 @@ class ServerRank {
     for (double& heard : last_heard_) heard = std::max(heard, now);
   }
   void send_alive();
+  void save_checkpoint(double t);
   void find_ranks_to_kill();
   void kill_silent_ranks() const;
   std::string rank_state(int w) const;
@@ -284,6 +286,7 @@ class ServerRank {
   std::vector<int> local_pids_;  // by world rank: its process id on this node, 0 elsewhere
   std::vector<char> to_kill_;    // never said bye, and still there on this node: killed at the end
   double next_alive_ = 0;        // wall time of the next round of alive messages
+  bool checkpoint_due_ = false;  // a checkpoint is taken once every worker waits (like an evaluation pause)
 };
 
 // How often a worker kept waiting hears that rank 0 is alive: often enough
@@ -343,9 +346,20 @@ void ServerRank::release_waiting() {
     }
 }
 
+// Rank 0's state at training time t: the PS and the harness (the workers'
+// minibatch orders stay in their ranks: a resumed run's workers draw new ones).
+// The workers hear that rank 0 is alive while evaluation catches up.
+void ServerRank::save_checkpoint(double t) {
+  run_.wait_for_evaluation([this] { send_alive(); }, 0);
+  run_.save_checkpoint(t, [](CheckpointFile&) {});
+}
+
 void ServerRank::begin_stop(double now) {
   if (stop_time_ >= 0) return;
   stop_time_ = now;
+  // A clean stop is a point to go on from: gradients still in flight are not
+  // in it (they are dropped as run-ended in this run, and never were in the resumed one).
+  if (config_.checkpoint_every > 0 && !run_.ended_badly()) save_checkpoint(now);
   run_.end_training(now);
   for (int w = 0; w < workers_; ++w)
     if (waiting_[w] || held_[w]) {  // blocked in a receive: tell them now
@@ -448,11 +462,17 @@ bool ServerRank::finished() const {
 }
 
 RunResult ServerRank::run() {
-  run_.evaluate_start();
-  clock_ = Stopwatch();
+  const CheckpointFile* resumed = run_.resumed_from();
+  if (resumed == nullptr) run_.evaluate_start();
+  const double start = resumed != nullptr ? checkpoint_time(*resumed) : 0.0;
+  clock_ = Stopwatch(start);  // training time goes on from the checkpoint's
+  std::fill(last_heard_.begin(), last_heard_.end(), start);
+  const auto after_start = [start](double every) { return (std::floor(start / every + 1e-9) + 1) * every; };
   for (int w = 0; w < workers_; ++w) send_params(w);
   std::vector<float> payload;  // a push's gradient is received straight into this
-  double next_eval = config_.eval.every_seconds, next_progress = 0;
+  const double every = config_.eval.every_seconds;
+  double next_eval = (std::floor(run_.last_snapshot_time() / every + 1e-9) + 1) * every, next_progress = 0;
+  double next_checkpoint = config_.checkpoint_every > 0 ? after_start(config_.checkpoint_every) : INFINITY;
   while (true) {
     MPI_Status status;
     if (poll_header(MPI_ANY_SOURCE, status, /*spin_first=*/false)) {
@@ -474,7 +494,16 @@ RunResult ServerRank::run() {
       next_eval += config_.eval.every_seconds;
       if (run_.evaluation_lagging()) begin_pause();
     }
-    if (paused_ && all_idle()) pause_for_evaluation();
+    if (stop_time_ < 0 && config_.checkpoint_every > 0 && now >= next_checkpoint) {
+      checkpoint_due_ = true;  // once every worker waits: no gradient in flight
+      begin_pause();
+      next_checkpoint = (std::floor(now / config_.checkpoint_every + 1e-9) + 1) * config_.checkpoint_every;
+    }
+    if (paused_ && all_idle()) {
+      if (checkpoint_due_ && stop_time_ < 0) save_checkpoint(clock_.seconds());
+      checkpoint_due_ = false;
+      pause_for_evaluation();
+    }
     check_liveness(clock_.seconds());
     send_alive();
     if (stop_time_ >= 0 && (finished() || clock_.seconds() - stop_time_ > config_.mpi.worker_timeout)) break;

@@ -76,6 +76,7 @@ void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, c
   double compute_s = 0, wait_s = 0, comm_s = 0, delay_s = 0;
   std::vector<float> params;  // received straight from the server
   int64_t pushes = 0;
+  bool first_params = true;
   while (true) {
     Stopwatch waiting;
     const MessageHeader m = receive_from_server(rank, timeout, worker.num_params(), params);
@@ -87,6 +88,11 @@ void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, c
     if (m.type != MessageType::kParams)
       throw TransportError("rank " + std::to_string(rank) + ": unexpected " + std::string(to_string(m.type)) +
                            " message from rank 0");
+    // A first version above 0 is a resumed run: this rank's old minibatch
+    // order is not in the checkpoint, so it draws a new one (not the first
+    // run's again).
+    if (first_params && m.version > 0) worker.sampler().reseed(derive_seed(config.seed, m.version));
+    first_params = false;
     if (hang && pushes >= config.mpi.hang_after) {
       // Fault injection for tests: stop answering, but leave when told to stop.
       MessageHeader next;

@@ -34,6 +34,7 @@ const char* const kResumableOptions[] = {"seconds", "updates",    "gradients",  
 nlohmann::json meaning_of(const TrainConfig& config) {
   nlohmann::json j = config;
   for (const char* key : kResumableOptions) j.erase(key);
+  if (config.runtime == RuntimeKind::kMpi) j.erase("workers");  // a resumed MPI run may have other ranks
   return j;
 }
 
@@ -91,14 +92,17 @@ void RunHarness::restore_checkpoint(const CheckpointFile& file) {
     throw ConfigError(where + ": this run's options differ from the checkpoint's: " + first_difference(saved, now) +
                       "; a resumed run keeps every option but the budgets, --target-accuracy, --data-root and "
                       "--checkpoint-every");
-  ps_->restore_state(file);
+  // MPI's worker ranks of a resumed run are new processes (maybe another
+  // number of them) that draw their own delays: they start afresh.
+  const bool fresh_workers = config_.runtime == RuntimeKind::kMpi;
+  ps_->restore_state(file, fresh_workers);
   const size_t rows = file.count8("harness/rows_f64") / kRowDoubles;
   const std::vector<double> doubles = file.f64s("harness/rows_f64", rows * kRowDoubles);
   const std::vector<uint64_t> counts = file.u64s("harness/rows_u64", rows * kRowCounts);
   const std::vector<double> state = file.f64s("harness/state", 5);
   const std::vector<uint64_t> counters = file.u64s("harness/counters", 5);
-  if (const std::string bad = delays_.restore_state(file.u64s("harness/delays", file.count8("harness/delays")));
-      !bad.empty())
+  const std::vector<uint64_t> delays = file.u64s("harness/delays", file.count8("harness/delays"));
+  if (const std::string bad = fresh_workers ? "" : delays_.restore_state(delays); !bad.empty())
     throw CheckpointError(where + ": section 'harness/delays': " + bad);
   for (size_t i = 0; i < rows; ++i) {
     const double* d = &doubles[i * kRowDoubles];

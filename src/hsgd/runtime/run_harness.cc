@@ -142,8 +142,8 @@ void RunHarness::evaluate(double t) {
 
 bool RunHarness::evaluation_lagging() const { return evaluator_->unfinished() > 1; }
 
-void RunHarness::wait_for_evaluation(const std::function<void()>& while_waiting) {
-  evaluator_->wait_until_unfinished_at_most(1, [&] {
+void RunHarness::wait_for_evaluation(const std::function<void()>& while_waiting, size_t at_most) {
+  evaluator_->wait_until_unfinished_at_most(at_most, [&] {
     if (while_waiting) while_waiting();
     return stopping();
   });
@@ -172,9 +172,9 @@ void RunHarness::check_divergence(const PushOutcome& out, double loss, double no
 
 bool RunHarness::stopping() const { return stop_.load() || StopSignals::received() != 0; }
 
-bool RunHarness::diverged() const {
+bool RunHarness::ended_badly() const {
   std::lock_guard<std::mutex> lock(end_mu_);
-  return stop_.load() && status_ == RunStatus::kDiverged;
+  return stop_.load() && (status_ == RunStatus::kDiverged || status_ == RunStatus::kFailed);
 }
 
 void RunHarness::stop(RunStatus status, const std::string& reason) {

@@ -101,16 +101,21 @@ class RunHarness {
   // Background evaluation is more than one snapshot behind: the runtime
   // should pause training (off the clock) and call wait_for_evaluation().
   bool evaluation_lagging() const;
-  // `while_waiting` (if any) is called about every 50 ms meanwhile (the MPI
-  // server tells the workers it waits with that it is still alive).
-  void wait_for_evaluation(const std::function<void()>& while_waiting = {});
+  // Waits until at most `at_most` snapshots are unfinished. `while_waiting`
+  // (if any) is called about every 50 ms meanwhile (the MPI server tells the
+  // workers it waits with that it is still alive).
+  void wait_for_evaluation(const std::function<void()>& while_waiting = {}, size_t at_most = 1);
   // Training was paused (off the clock) for this long while evaluation caught up.
   void note_pause(double seconds) { paused_seconds_ += seconds; }
   size_t evaluations_done() const { return evaluator_->done(); }
+  // Training time of the last snapshot taken (-1 before the first). A
+  // resumed run's next evaluation point is the first one after it, so that
+  // its rows go on at every point.
+  double last_snapshot_time() const { return last_snapshot_time_; }
 
   bool stopping() const;
-  // The run was stopped because it diverged.
-  bool diverged() const;
+  // The run was stopped because it diverged or failed: not a state to go on from.
+  bool ended_badly() const;
   // The first call decides how the run ends; later calls change nothing.
   void stop(RunStatus status, const std::string& reason);
   bool time_is_up(double now) const { return config_.budget.seconds > 0 && now >= config_.budget.seconds; }

@@ -164,7 +164,8 @@ void ThreadsRun::checkpoint(std::unique_lock<std::mutex>& lock) {
 // and prints progress, sleeping in between (at most 0.1 s, to notice signals
 // and the target accuracy).
 void ThreadsRun::monitor_loop() {
-  double next_eval = next_multiple(config_.eval.every_seconds);
+  const double eval_every = config_.eval.every_seconds;
+  double next_eval = (std::floor(run_.last_snapshot_time() / eval_every + 1e-9) + 1) * eval_every;
   const double every = config_.checkpoint_every;
   double next_checkpoint = every > 0 ? next_multiple(every) : INFINITY;
   double next_progress = 0;
@@ -232,7 +233,7 @@ RunResult ThreadsRun::train() {
   for (auto& t : threads) t.join();
   if (error_) std::rethrow_exception(error_);
   // A clean stop is a point to go on from (the workers have left; no gradient is in flight).
-  if (config_.checkpoint_every > 0 && !run_.diverged())
+  if (config_.checkpoint_every > 0 && !run_.ended_badly())
     run_.save_checkpoint(now(), [&](CheckpointFile& file) { save_samplers(file, "threads/samplers", workers); });
   return run_.finish(now(), {});
 }
