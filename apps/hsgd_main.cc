@@ -6,6 +6,7 @@
 //   hsgd report DIR    rebuild the report of an experiment's results folder
 //   hsgd data SPEC     load a data set and describe it
 //   hsgd info          models, data sets and the compute back end
+//   hsgd --version     version, git commit, LibTorch and MPI
 //
 // Every hsgd::Error becomes "hsgd: error: <what and where>" and exit status 1;
 // command-line mistakes are reported by CLI11, with exit status 1 as well. A
@@ -17,13 +18,27 @@
 #include "apps/commands.h"
 #include "hsgd/common/error.h"
 #include "hsgd/common/process_setup.h"
+#include "hsgd/model/model.h"
+#include "hsgd/runtime/mpi_runtime.h"
 #include "hsgd/runtime/run.h"
+#include "hsgd_version.h"  // generated at build time (cmake/version.cmake)
+
+namespace {
+
+// hsgd --version: what was built, from which commit, with what.
+std::string version_text() {
+  return std::string("hsgd ") + HSGD_VERSION + " (commit " + HSGD_GIT_COMMIT + ")\n" +
+         hsgd::compute_backend_summary() + "\n" + hsgd::mpi_library_version();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   hsgd::tune_malloc_for_training();
   CLI::App app{"hsgd: data-parallel SGD with a parameter server, from asynchronous to synchronous"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "print help for every command");
+  app.set_version_flag("--version", version_text, "print the version, the git commit, LibTorch and MPI, and exit");
   const std::vector<hsgd::cli::Command> commands = {hsgd::cli::add_train_command(app),
                                                     hsgd::cli::add_compare_command(app),
                                                     hsgd::cli::add_experiment_command(app),

@@ -18,7 +18,8 @@ struct OptionBinder {
     table.command_->add_option("--" + name, table.values_[name], help)
         ->type_name(type)
         ->default_str(option_text(table.config_, name))
-        ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+        ->multi_option_policy(CLI::MultiOptionPolicy::Throw)
+        ->group(option_group(name));
   }
   void text(const std::string& name, const std::string&, const std::string& help) { value(name, "TEXT", help); }
   template <typename E>
@@ -36,17 +37,18 @@ struct OptionBinder {
     value(name, "LIST", help + "; each " + range.text());
   }
   void flag(const std::string& name, bool, const std::string& help) {
-    table.command_->add_flag("--" + name, table.flags_[name], help);
+    table.command_->add_flag("--" + name, table.flags_[name], help)->group(option_group(name));
   }
 };
 
 OptionTable::OptionTable(CLI::App* command, TrainConfig& config, bool with_mode)
     : command_(command), config_(config) {
-  command_->add_option("--config", config_path_,
-                       "read options from a TOML file (a run's saved config.toml); options on the command line "
-                       "override it");
   OptionBinder binder{*this, with_mode};
   visit_train_options(std::as_const(config_), binder);
+  command_->add_option("--config", config_path_,
+                       "read options from a TOML file (a run's saved config.toml); options on the command line "
+                       "override it")
+      ->group("Output");
 }
 
 void OptionTable::add_extra(const std::string& name, std::string& field, const std::string& help) {

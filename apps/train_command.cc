@@ -181,7 +181,8 @@ Command add_train_command(CLI::App& app) {
                   "RUN: continue the run in folder RUN (or RUN.partial) from its last checkpoint (--checkpoint-every), "
                   "in that folder and with its options; --seconds, --updates, --gradients, --epochs, "
                   "--target-accuracy, --data-root and --checkpoint-every may be given (e.g. a longer budget)")
-      ->type_name("RUN");
+      ->type_name("RUN")
+      ->group("Output");
   return {cmd, [config, table, resume] {
             if (!resume->empty()) return run_resume(*table, *config, *resume);
             table->apply();

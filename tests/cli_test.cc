@@ -21,6 +21,35 @@ TEST(Cli, HelpListsCommandsAndDataSyntax) {
   EXPECT_CONTAINS(r.output, "mnist-cnn");
 }
 
+TEST(Cli, HelpGroupsTheOptionsAndHidesTheTestOnlyOnes) {
+  const CommandResult r = hsgd("train --help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* group : {"Data:", "Model and compute:", "Parameter server:", "K schedule (hybrid):",
+                            "Injected delays:", "Optimizer:", "Budget:", "Evaluation:", "Simulator (--runtime sim):",
+                            "MPI (--runtime mpi):", "Output:"})
+    EXPECT_CONTAINS(r.output, group);
+  EXPECT_EQ(r.output.find("--mpi-hang"), std::string::npos) << r.output;
+}
+
+TEST(Cli, VersionSaysWhatWasBuiltAndWith) {
+  const CommandResult r = hsgd("--version");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "hsgd 0.1.0 (commit ");
+  EXPECT_CONTAINS(r.output, "LibTorch ");
+  EXPECT_CONTAINS(r.output, "MPI");
+}
+
+TEST(Cli, TestOnlyOptionsAreNotSavedInConfigToml) {
+  testing::TempDir dir;
+  const CommandResult r =
+      hsgd("train --runtime sim --model mlp --data synthetic:samples=200 --workers 2 --updates 3 --out " + dir.file("o"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream in(dir.file("o/config.toml"));
+  const std::string config((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_CONTAINS(config, "worker-timeout = ");
+  EXPECT_EQ(config.find("mpi-hang"), std::string::npos) << config;
+}
+
 TEST(Cli, NoCommandIsAnError) { EXPECT_NE(hsgd("").status, 0); }
 
 TEST(Cli, UnknownOptionIsAnError) {

@@ -183,7 +183,7 @@ struct TomlReader {
 struct TomlWriter {
   std::string out;
   void line(const std::string& name, const std::string& value) {
-    if (!is_location_option(name)) out += name + " = " + value + "\n";
+    if (!is_location_option(name) && !is_test_option(name)) out += name + " = " + value + "\n";
   }
   void text(const std::string& name, const std::string& v, const std::string&) { line(name, toml_string(v)); }
   template <typename E>

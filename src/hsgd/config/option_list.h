@@ -135,4 +135,29 @@ void visit_train_options(Config& c, Visitor& v) {
 // Options that say where a run goes, not what it computes: not saved in config.toml.
 inline bool is_location_option(const std::string& name) { return name == "out" || name == "overwrite"; }
 
+// Fault injection for the MPI tests: hidden from --help and not saved in config.toml.
+inline bool is_test_option(const std::string& name) { return name == "mpi-hang-rank" || name == "mpi-hang-after"; }
+
+// The group an option is listed under in `hsgd train --help` ("" for none).
+inline const char* option_group(const std::string& name) {
+  const auto starts = [&](const char* prefix) { return name.rfind(prefix, 0) == 0; };
+  if (is_test_option(name)) return "";
+  if (starts("data")) return "Data";
+  if (name == "model" || name == "backend" || name == "threads") return "Model and compute";
+  if (name == "runtime" || name == "mode" || name == "workers" || name == "wait" || name == "aggregation" ||
+      name == "staleness-lr" || name == "max-staleness")
+    return "Parameter server";
+  if (name == "schedule") return "K schedule (hybrid)";
+  if (starts("delay")) return "Injected delays";
+  if (name == "batch-size" || name == "lr" || name == "momentum" || name == "weight-decay" || name == "nesterov")
+    return "Optimizer";
+  if (name == "epochs" || name == "seconds" || name == "updates" || name == "gradients" ||
+      name == "target-accuracy")
+    return "Budget";
+  if (starts("eval")) return "Evaluation";
+  if (starts("sim-")) return "Simulator (--runtime sim)";
+  if (name == "worker-timeout" || name == "server-timeout") return "MPI (--runtime mpi)";
+  return "Output";  // seed, checkpoint-every, out, overwrite
+}
+
 }  // namespace hsgd

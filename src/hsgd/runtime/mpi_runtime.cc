@@ -130,6 +130,14 @@ MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::
   return h;
 }
 
+std::string mpi_library_version() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int length = 0;
+  MPI_Get_library_version(text, &length);  // one of the few calls allowed before MPI_Init
+  std::string version(text, static_cast<size_t>(std::max(0, length)));
+  return version.substr(0, version.find_first_of(",\n"));
+}
+
 bool poll_header(int source, MPI_Status& status, bool spin_first) {
   for (int i = 0; i < (spin_first ? 200 : 1); ++i) {
     int flag = 0;

@@ -16,6 +16,7 @@
 #include <mpi.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "hsgd/runtime/runtime.h"
@@ -55,6 +56,9 @@ MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::
 // Initialises MPI (MPI_Init_thread, errors returned rather than fatal) on
 // first use and finalises it at exit.
 std::unique_ptr<Runtime> make_mpi_runtime();
+
+// The MPI library's name and version ("Open MPI v4.1.4"), without starting MPI.
+std::string mpi_library_version();
 
 // ---- shared by the server (mpi_runtime.cc) and the workers (mpi_worker.cc)
 
