@@ -5,8 +5,9 @@ and async baselines, from the results of a calibration suite.
   python3 scripts/calibrate.py results/calibrate-mnist mnist
 
 Reads RESULTS/modes.csv (written by `hsgd experiment`/`hsgd report`): for every
-grid point (U = sim-ps-update-ms, G = sim-ps-gradient-ms, C = sim-compute-ms)
-and batch size, the final (t = 100 s) test accuracy and test loss of sync and
+grid point (the cost axes the suite varies, of U = sim-ps-update-ms,
+G = sim-ps-gradient-ms, C = sim-compute-ms, D = sim-dispatch-ms,
+E = sim-driver-eval-ms, N = sim-driver-eval-every) and batch size, the final (t = 100 s) test accuracy and test loss of sync and
 async, mean over the seeds. The fit loss of a grid point is
 
   sum over batch in {32, 64}, mode in {sync, async} of
@@ -41,7 +42,13 @@ READINGS = {
     },
 }
 ACCURACY_SCALE, LOSS_SCALE = 1.5, 0.03
-AXES = {"sim-ps-update-ms": "U", "sim-ps-gradient-ms": "G", "sim-compute-ms": "C", "batch-size": "batch"}
+# The cost axes a calibration suite may vary (short name, option, JSON name); a
+# point is the values of those its grid varies, in this order.
+FIT_AXES = [("U", "sim-ps-update-ms", "ps_update_ms"), ("G", "sim-ps-gradient-ms", "ps_gradient_ms"),
+            ("C", "sim-compute-ms", "compute_ms"), ("D", "sim-dispatch-ms", "dispatch_ms"),
+            ("E", "sim-driver-eval-ms", "driver_eval_ms"), ("N", "sim-driver-eval-every", "driver_eval_every")]
+AXES = {option: short for short, option, _ in FIT_AXES}
+AXES["batch-size"] = "batch"
 
 
 def paper_targets(dataset):
@@ -65,17 +72,20 @@ def parse_cell(cell):
 
 
 def read_finals(results):
-    """(U, G, C) -> {(batch, mode): (accuracy, loss, n, cell)} from modes.csv."""
+    """The grid's axes, and point -> {(batch, mode): (accuracy, loss, n, cell)} from modes.csv."""
     finals = defaultdict(dict)
+    axes = None
     with open(os.path.join(results, "modes.csv")) as f:
         for row in csv.DictReader(f):
             if row["over"] != "final" or row["metric"] not in ("test_accuracy", "test_loss"):
                 continue
             v = parse_cell(row["cell"])
-            point, key = (v["U"], v["G"], v["C"]), (int(v["batch"]), row["mode"])
+            if axes is None:
+                axes = [a for a in FIT_AXES if a[0] in v]
+            point, key = tuple(v[a[0]] for a in axes), (int(v["batch"]), row["mode"])
             entry = finals[point].setdefault(key, {"cell": row["cell"], "n": int(row["n"])})
             entry[row["metric"]] = float(row["mean"])
-    return finals
+    return axes or [], finals
 
 
 def fit(finals, targets):
@@ -125,45 +135,71 @@ def plot(results, best_residuals, targets, name):
         subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
 
+def unit(axis):
+    return " ms" if axis[1].endswith("-ms") else ""
+
+
+def grid_ranges(finals):
+    """Final accuracy of each mode over the whole grid, and how often sync ends above async."""
+    acc = defaultdict(list)
+    sync_above = cells = 0
+    for point, entries in finals.items():
+        for (batch, mode), e in entries.items():
+            acc[mode].append(e["test_accuracy"])
+        for batch in {b for b, _ in entries}:
+            if (batch, "sync") in entries and (batch, "async") in entries:
+                cells += 1
+                sync_above += entries[(batch, "sync")]["test_accuracy"] > entries[(batch, "async")]["test_accuracy"]
+    return {"accuracy_range": {m: [min(v), max(v)] for m, v in sorted(acc.items())},
+            "sync_above_async": [sync_above, cells]}
+
+
 def main(results, dataset):
     if dataset not in READINGS:
         raise SystemExit(f"calibrate.py: dataset '{dataset}' unknown; expected one of {sorted(READINGS)}")
     targets = paper_targets(dataset)
-    finals = read_finals(results)
+    axes, finals = read_finals(results)
     ranked = fit(finals, targets)
     if not ranked:
         raise SystemExit(f"calibrate.py: {results}/modes.csv has no grid point with sync and async at batch 32 and 64")
     best_loss, best, residuals = ranked[0]
     space = defaultdict(set)
     for point in finals:
-        for axis, value in zip(("U", "G", "C"), point):
-            space[axis].add(value)
+        for (short, _, _), value in zip(axes, point):
+            space[short].add(value)
+    named = lambda point: {f"{short}_{name}": value for (short, _, name), value in zip(axes, point)}
     out = {
         "dataset": dataset,
         "loss": "sum over batch 32/64 and sync/async of ((acc - paper)/1.5)^2 + ((test loss - paper)/0.03)^2",
-        "search_space": {
-            "U_ps_update_ms": sorted(space["U"]), "G_ps_gradient_ms": sorted(space["G"]),
-            "C_compute_ms": sorted(space["C"])},
-        "best": {"U_ps_update_ms": best[0], "G_ps_gradient_ms": best[1], "C_compute_ms": best[2], "loss": best_loss},
+        "search_space": {f"{short}_{name}": sorted(space[short]) for short, _, name in axes},
+        "best": {**named(best), "loss": best_loss},
         "residuals": residuals,
-        "ranking": [{"U": p[0], "G": p[1], "C": p[2], "loss": l} for l, p, _ in ranked[:10]],
+        "ranking": [{**{a[0]: v for a, v in zip(axes, p)}, "loss": l} for l, p, _ in ranked[:10]],
         "points": len(ranked),
+        "grid": grid_ranges(finals),
     }
     with open(os.path.join(results, "calibration.json"), "w") as f:
         json.dump(out, f, indent=2)
     lines = [f"# Calibration: {dataset}", "",
              f"Generated by `scripts/calibrate.py` from `modes.csv` (final values at t = 100 s, mean over seeds).",
              f"Fit loss: {out['loss']}. Hybrid is not used in the fit.", "",
-             f"Search space: U (`sim-ps-update-ms`) {sorted(space['U'])}, G (`sim-ps-gradient-ms`) "
-             f"{sorted(space['G'])}, C (`sim-compute-ms`) {sorted(space['C'])}; {len(ranked)} points.", "",
-             f"**Best: U = {best[0]:g} ms, G = {best[1]:g} ms, C = {best[2]:g} ms** (loss {best_loss:.2f}).", "",
+             "Search space: " + ", ".join(f"{short} (`{option}`) {sorted(space[short])}" for short, option, _ in axes) +
+             f"; {len(ranked)} points.", "",
+             "**Best: " + ", ".join(f"{a[0]} = {v:g}{unit(a)}" for a, v in zip(axes, best)) +
+             f"** (loss {best_loss:.2f}).", "",
              "| target | hsgd accuracy | paper | residual | hsgd test loss | paper | residual |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for label, r in sorted(residuals.items()):
         lines.append(f"| {label} | {r['accuracy']:.2f} | {r['paper_accuracy']:.2f} | {r['accuracy_residual']:+.2f} | "
                      f"{r['test_loss']:.3f} | {r['paper_test_loss']:.3f} | {r['test_loss_residual']:+.3f} |")
-    lines += ["", "Ten best points:", "", "| U (ms) | G (ms) | C (ms) | loss |", "|---:|---:|---:|---:|"]
-    lines += [f"| {p[0]:g} | {p[1]:g} | {p[2]:g} | {l:.2f} |" for l, p, _ in ranked[:10]]
+    g = out["grid"]
+    lines += ["", "Over the whole grid: final accuracy " + ", ".join(
+        f"{m} {lo:.2f}-{hi:.2f}%" for m, (lo, hi) in g["accuracy_range"].items()) +
+        f"; sync ends above async in {g['sync_above_async'][0]} of {g['sync_above_async'][1]} cells."]
+    lines += ["", "Ten best points:", "",
+              "| " + " | ".join(f"{a[0]}{' (ms)' if unit(a) else ''}" for a in axes) + " | loss |",
+              "|" + "---:|" * (len(axes) + 1)]
+    lines += ["| " + " | ".join(f"{v:g}" for v in p) + f" | {l:.2f} |" for l, p, _ in ranked[:10]]
     plot(results, residuals, targets, dataset)
     lines += ["", "![fitted curves](figures/calibration.png)"]
     with open(os.path.join(results, "CALIBRATION.md"), "w") as f:
