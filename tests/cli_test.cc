@@ -50,6 +50,15 @@ TEST(Cli, TestOnlyOptionsAreNotSavedInConfigToml) {
   EXPECT_EQ(config.find("mpi-hang"), std::string::npos) << config;
 }
 
+TEST(Cli, BackupWorkersNeedSyncAndFewerThanTheWorkers) {
+  CommandResult r = hsgd("train --runtime sim --model mlp --data synthetic --mode async --backup-workers 1 --updates 3");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--backup-workers 1 needs --mode sync (now async)");
+  r = hsgd("train --runtime sim --model mlp --data synthetic --mode sync --workers 2 --backup-workers 2 --updates 3");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--backup-workers 2 must be below --workers 2");
+}
+
 TEST(Cli, NoCommandIsAnError) { EXPECT_NE(hsgd("").status, 0); }
 
 TEST(Cli, UnknownOptionIsAnError) {

@@ -83,6 +83,37 @@ TEST(ParameterServer, SyncAppliesOncePerRoundWithOneGradientFromEachWorker) {
   EXPECT_TRUE(a.balances());
 }
 
+// Sync with b backup workers (Chen et al. 2016): a round goes through with
+// the first N - b gradients; the late ones of that round are dropped with
+// their own reason, and their workers join the next round.
+TEST(ParameterServer, SyncWithBackupWorkersAppliesTheFirstNMinusBAndDropsTheLate) {
+  PsOptions o = options(Mode::kSync, 4);
+  o.backup_workers = 1;
+  ParameterServer ps(std::vector<float>(2, 0.0f), o);
+  const float g[2] = {1, 1};
+  EXPECT_EQ(ps.current_k(0), 3);
+  EXPECT_EQ(ps.push(2, 0, g, 0).status, PushOutcome::Status::kBuffered);
+  EXPECT_EQ(ps.push(0, 0, g, 0).status, PushOutcome::Status::kBuffered);
+  EXPECT_EQ(ps.push(3, 0, g, 0).status, PushOutcome::Status::kApplied);  // 3 of 4: the round is applied
+  const PushOutcome late = ps.push(1, 0, g, 0);                           // computed on version 0
+  EXPECT_EQ(late.status, PushOutcome::Status::kDropped);
+  EXPECT_EQ(late.reason, DropReason::kLateBackup);
+  EXPECT_EQ(std::string(to_string(DropReason::kLateBackup)), "late-backup");
+  // The late worker takes part in the next round on the new version.
+  EXPECT_EQ(ps.push(1, 1, g, 1).status, PushOutcome::Status::kBuffered);
+  EXPECT_EQ(ps.push(2, 1, g, 1).status, PushOutcome::Status::kBuffered);
+  EXPECT_EQ(ps.push(2, 1, g, 1).reason, DropReason::kDuplicateInRound);
+  EXPECT_EQ(ps.push(0, 1, g, 1).status, PushOutcome::Status::kApplied);
+  EXPECT_EQ(ps.version(), 2u);
+  EXPECT_EQ(ps.accounting().dropped[static_cast<size_t>(DropReason::kLateBackup)], 1u);
+  EXPECT_TRUE(ps.accounting().balances());
+  // A dead worker lowers K as in plain sync; K never falls below 1.
+  ps.set_alive(0, false, 2);
+  ps.set_alive(1, false, 2);
+  ps.set_alive(2, false, 2);
+  EXPECT_EQ(ps.current_k(2), 1);
+}
+
 TEST(ParameterServer, HybridFollowsItsScheduleCappedAtLiveWorkers) {
   PsOptions o = options(Mode::kHybrid, 3);
   o.wait = WaitPolicy::kApplied;  // waiting workers: K at most 3

@@ -145,6 +145,26 @@ TEST(Sim, DelaysOnHalfTheWorkersSlowSyncToTheSlowestButNotAsync) {
   EXPECT_EQ(async_run.final_row().updates, 3u * 20 + 3u * 10);
 }
 
+// Backup workers cut a round's wait for the slowest: with 3 of 6 workers
+// delayed by 100 ms and 3 backups, a round is the 3 fast workers' 100 ms, and
+// the slow ones' gradients arrive late and are dropped. Deterministic.
+TEST(Sim, BackupWorkersTakeTheSlowestOutOfTheRound) {
+  testing::TempDir a, b;
+  TrainConfig c = sim_config(a.str(), "sync");
+  c.delay.distribution = DelayDistribution::kFixed;
+  c.delay.scale = 0.1;
+  c.ps.backup_workers = 3;
+  const RunResult backup = run(c);
+  EXPECT_EQ(backup.final_row().updates, 20u);  // 100 ms per round, as without delays
+  const auto s = summary_of(a.str());
+  EXPECT_GT(s["accounting"]["dropped"]["late-backup"].get<uint64_t>(), 0u);
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+  EXPECT_NE(s["schedule"].get<std::string>().find("3 backup worker(s)"), std::string::npos);
+  c.out_dir = b.str();
+  run(c);
+  EXPECT_EQ(file_text(a.file("metrics.csv")), file_text(b.file("metrics.csv")));
+}
+
 TEST(Sim, HybridWithKOneIsExactlyAsync) {
   testing::TempDir a, h;
   TrainConfig ca = sim_config(a.str(), "async"), ch = sim_config(h.str(), "hybrid");

@@ -71,6 +71,9 @@ void visit_train_options(Config& c, Visitor& v) {
            "applied: K-sync)");
   v.choice("aggregation", c.ps.aggregation, "mean or sum of the buffered gradients");
   v.flag("staleness-lr", c.ps.staleness_aware_lr, "weight each gradient by 1/staleness (Zhang et al. 2016)");
+  v.integer("backup-workers", c.ps.backup_workers, Range::closed(0, 99999),
+            "sync: b backup workers: each round is applied with the first (live workers - b) gradients, and the late "
+            "ones are dropped as late-backup (Chen et al. 2016)");
   v.integer("max-staleness", c.ps.max_staleness, Range::closed(-1, 1e9).with("-1 = never"),
             "drop gradients staler than this");
   v.choice("delay", c.delay.distribution, "injected delay before each push: none, half-normal, exponential or fixed");
@@ -145,7 +148,7 @@ inline const char* option_group(const std::string& name) {
   if (starts("data")) return "Data";
   if (name == "model" || name == "backend" || name == "threads") return "Model and compute";
   if (name == "runtime" || name == "mode" || name == "workers" || name == "wait" || name == "aggregation" ||
-      name == "staleness-lr" || name == "max-staleness")
+      name == "staleness-lr" || name == "max-staleness" || name == "backup-workers")
     return "Parameter server";
   if (name == "schedule") return "K schedule (hybrid)";
   if (starts("delay")) return "Injected delays";

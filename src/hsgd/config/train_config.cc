@@ -83,6 +83,12 @@ void check_between_options(const TrainConfig& c) {
     throw ConfigError("--workers = " + std::to_string(c.workers()) +
                       " is out of range for --runtime threads: must be in [1, 256] (one thread and one model per "
                       "worker); use --runtime sim for larger clusters");
+  if (c.ps.backup_workers > 0 && c.ps.mode != Mode::kSync)
+    throw ConfigError("--backup-workers " + std::to_string(c.ps.backup_workers) + " needs --mode sync (now " +
+                      name_of(c.ps.mode) + ")");
+  if (c.ps.backup_workers >= c.workers())
+    throw ConfigError("--backup-workers " + std::to_string(c.ps.backup_workers) + " must be below --workers " +
+                      std::to_string(c.workers()) + ": a round needs at least one gradient");
   if (c.checkpoint_every > 0 && c.runtime == RuntimeKind::kSingle)
     throw ConfigError("--checkpoint-every: --runtime single writes no checkpoints (use --runtime sim, threads or mpi)");
   if (c.budget.seconds > 0 && c.budget.seconds / c.eval.every_seconds > 1e6)

@@ -44,13 +44,15 @@ ParameterServer::ParameterServer(std::vector<float> initial_params, PsOptions op
                         options_.schedule->max_k() > options_.num_workers) {
   HSGD_CHECK(options_.num_workers >= 1, "workers ", options_.num_workers);
   HSGD_CHECK(options_.mode != Mode::kHybrid || options_.schedule != nullptr, "hybrid mode needs a K schedule");
+  HSGD_CHECK(options_.backup_workers >= 0 && options_.backup_workers < options_.num_workers, "backup workers ",
+             options_.backup_workers, " of ", options_.num_workers);
 }
 
 int ParameterServer::current_k(double now) const {
   int k = 1;
   switch (options_.mode) {
     case Mode::kAsync: k = 1; break;
-    case Mode::kSync: k = live_workers_; break;
+    case Mode::kSync: k = live_workers_ - options_.backup_workers; break;
     case Mode::kHybrid: k = options_.schedule->k({accounting_.received, accounting_.updates, now}); break;
   }
   if (!k_beyond_workers_) k = std::min(k, live_workers_);
@@ -60,7 +62,11 @@ int ParameterServer::current_k(double now) const {
 std::string ParameterServer::schedule_description() const {
   switch (options_.mode) {
     case Mode::kAsync: return "async: K = 1";
-    case Mode::kSync: return "sync: K = live workers, one gradient from each per round";
+    case Mode::kSync:
+      if (options_.backup_workers > 0)
+        return "sync with " + std::to_string(options_.backup_workers) +
+               " backup worker(s): K = live workers - b, the late gradients of a round dropped";
+      return "sync: K = live workers, one gradient from each per round";
     case Mode::kHybrid: return options_.schedule->describe();
   }
   return "?";
@@ -89,6 +95,8 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
     drop(out, DropReason::kNonFinite);
   } else if (options_.max_staleness >= 0 && out.staleness > static_cast<uint64_t>(options_.max_staleness)) {
     drop(out, DropReason::kTooStale);
+  } else if (options_.mode == Mode::kSync && options_.backup_workers > 0 && out.staleness > 0) {
+    drop(out, DropReason::kLateBackup);  // its round went through with the first live - b
   } else if (options_.mode == Mode::kSync && contributed_this_round(worker)) {
     drop(out, DropReason::kDuplicateInRound);
   } else {

@@ -10,6 +10,7 @@ const char* to_string(DropReason r) {
     case DropReason::kDuplicateInRound: return "duplicate-in-round";
     case DropReason::kDeadWorker: return "dead-worker";
     case DropReason::kRunEnded: return "run-ended";
+    case DropReason::kLateBackup: return "late-backup";
     case DropReason::kCount: break;
   }
   return "?";

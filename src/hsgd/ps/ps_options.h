@@ -55,6 +55,7 @@ enum class DropReason {
   kDuplicateInRound,  // sync mode: a second gradient from one worker in one round
   kDeadWorker,      // arrived from a worker already declared dead
   kRunEnded,        // arrived after the budget was reached (process runtimes: a worker's last push)
+  kLateBackup,      // sync with backup workers: arrived after its round was applied (Chen et al. 2016)
   kCount
 };
 
@@ -68,6 +69,11 @@ struct PsOptions {
   int num_workers = 25;
   bool staleness_aware_lr = false;  // weight each gradient by 1 / max(1, staleness) (Zhang et al. 2016)
   int64_t max_staleness = -1;       // drop gradients staler than this; -1 = never drop
+  // Sync only: b backup workers (Chen et al. 2016; TF SyncReplicas with
+  // total_num_replicas > replicas_to_aggregate): a round is applied with the
+  // first live - b gradients, and a gradient of a round already applied is
+  // dropped as late-backup. 0 = plain sync.
+  int backup_workers = 0;
   std::shared_ptr<const KSchedule> schedule;  // hybrid: K(t) (async: K = 1, sync: K = live workers)
 
   // Whether a worker waits after a push until its gradient is applied: the
