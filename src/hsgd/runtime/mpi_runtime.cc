@@ -475,12 +475,10 @@ RunResult ServerRank::run() {
   const double start = resumed != nullptr ? checkpoint_time(*resumed) : 0.0;
   clock_ = Stopwatch(start);  // training time goes on from the checkpoint's
   std::fill(last_heard_.begin(), last_heard_.end(), start);
-  const auto after_start = [start](double every) { return (std::floor(start / every + 1e-9) + 1) * every; };
   for (int w = 0; w < workers_; ++w) send_params(w);
   std::vector<float> payload;  // a push's gradient is received straight into this
-  const double every = config_.eval.every_seconds;
-  double next_eval = (std::floor(run_.last_snapshot_time() / every + 1e-9) + 1) * every, next_progress = 0;
-  double next_checkpoint = config_.checkpoint_every > 0 ? after_start(config_.checkpoint_every) : INFINITY;
+  double next_eval = next_multiple_after(run_.last_snapshot_time(), config_.eval.every_seconds), next_progress = 0;
+  double next_checkpoint = config_.checkpoint_every > 0 ? next_multiple_after(start, config_.checkpoint_every) : INFINITY;
   while (true) {
     MPI_Status status;
     if (poll_header(MPI_ANY_SOURCE, status, /*spin_first=*/false)) {
@@ -505,7 +503,7 @@ RunResult ServerRank::run() {
     if (stop_time_ < 0 && config_.checkpoint_every > 0 && now >= next_checkpoint) {
       checkpoint_due_ = true;  // once every worker waits: no gradient in flight
       begin_pause();
-      next_checkpoint = (std::floor(now / config_.checkpoint_every + 1e-9) + 1) * config_.checkpoint_every;
+      next_checkpoint = next_multiple_after(now, config_.checkpoint_every);
     }
     if (paused_ && all_idle()) {
       if (checkpoint_due_ && stop_time_ < 0) save_checkpoint(clock_.seconds());

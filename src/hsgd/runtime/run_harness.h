@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -65,6 +66,12 @@ enum class EvaluationMode { kInline, kBackground };
 
 // The training time at which a checkpoint was taken.
 double checkpoint_time(const CheckpointFile& file);
+
+// The first multiple of `period` after time t (t itself, by rounding, counts
+// as passed): the next evaluation point or checkpoint of the real-time runtimes.
+inline double next_multiple_after(double t, double period) {
+  return (std::floor(t / period + 1e-9) + 1) * period;
+}
 
 // Every worker's minibatch order (its shard's order this epoch, its cursor
 // and its generator) in `section` of a checkpoint, and back: each worker

@@ -44,7 +44,6 @@ class ThreadsRun {
   void unpark_workers();
   // Training time: the checkpoint's time (for a resumed run) plus the clock.
   double now() const { return start_time_ + clock_.seconds(); }
-  double next_multiple(double every) const { return (std::floor(now() / every + 1e-9) + 1) * every; }
   // Waits on changed_ until `done`, counted as idle (no gradient in flight).
   template <typename Pred>
   void idle_wait(std::unique_lock<std::mutex>& lock, Pred done);
@@ -164,10 +163,9 @@ void ThreadsRun::checkpoint(std::unique_lock<std::mutex>& lock) {
 // and prints progress, sleeping in between (at most 0.1 s, to notice signals
 // and the target accuracy).
 void ThreadsRun::monitor_loop() {
-  const double eval_every = config_.eval.every_seconds;
-  double next_eval = (std::floor(run_.last_snapshot_time() / eval_every + 1e-9) + 1) * eval_every;
+  double next_eval = next_multiple_after(run_.last_snapshot_time(), config_.eval.every_seconds);
   const double every = config_.checkpoint_every;
-  double next_checkpoint = every > 0 ? next_multiple(every) : INFINITY;
+  double next_checkpoint = every > 0 ? next_multiple_after(now(), every) : INFINITY;
   double next_progress = 0;
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
@@ -184,7 +182,7 @@ void ThreadsRun::monitor_loop() {
     }
     if (now() >= next_checkpoint) {
       checkpoint(lock);
-      next_checkpoint = next_multiple(every);
+      next_checkpoint = next_multiple_after(now(), every);
     }
     if (t >= next_progress) {
       next_progress = t + 0.5;
