@@ -1,8 +1,6 @@
 // option_table.cc: see option_table.h.
 #include "apps/option_table.h"
 
-#include <algorithm>
-
 #include "hsgd/common/error.h"
 #include "hsgd/config/option_list.h"
 
@@ -63,11 +61,12 @@ bool OptionTable::on_command_line(const std::string& name) const {
 
 bool OptionTable::given(const std::string& name) const { return on_command_line(name) || from_file_.count(name) > 0; }
 
-void OptionTable::resume_from(const std::string& path, const std::vector<std::string>& allowed) {
+void OptionTable::resume_from(const std::string& path) {
   std::string list;
-  for (const std::string& name : allowed) list += (list.empty() ? "--" : ", --") + name;
+  for (const auto& entry : values_)
+    if (is_resumable_option(entry.first)) list += (list.empty() ? "--" : ", --") + entry.first;
   const auto check = [&](const std::string& name) {
-    if (!on_command_line(name) || std::find(allowed.begin(), allowed.end(), name) != allowed.end()) return;
+    if (!on_command_line(name) || is_resumable_option(name)) return;
     throw hsgd::ConfigError("--" + name + " cannot be given with --resume: a resumed run keeps its options (they are in " +
                       path + "); only " + list + " may change");
   };

@@ -36,9 +36,10 @@ class OptionTable {
   bool given(const std::string& name) const;
 
   // For --resume: throws ConfigError when the command line gives an option
-  // other than `allowed` (or --config), then reads the run's own config file
-  // `path` under the options given (apply() does that).
-  void resume_from(const std::string& path, const std::vector<std::string>& allowed);
+  // that is not resumable (config/option_list.h), --config included, then
+  // reads the run's own config file `path` under the options given (apply()
+  // does that).
+  void resume_from(const std::string& path);
 
  private:
   friend struct OptionBinder;

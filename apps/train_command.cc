@@ -109,10 +109,6 @@ void print_outcome(const RunResult& r, const TrainConfig& config) {
 
 namespace {
 
-// The options a resumed run may change (run_checkpoint.cc checks the checkpoint's).
-const std::vector<std::string> kResumeOptions = {"seconds",         "updates",   "gradients",       "epochs",
-                                                 "target-accuracy", "data-root", "checkpoint-every"};
-
 // `resume`: the run to continue (hsgd train --resume), or nullptr for a new run.
 int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config,
                const RunFolder::Resumable* resume) {
@@ -160,7 +156,7 @@ int run_train(const OptionTable& table, TrainConfig& config) {
 // hsgd train --resume DIR: the run's own config.toml, the budgets given now.
 int run_resume(OptionTable& table, TrainConfig& config, const std::string& dir) {
   const RunFolder::Resumable run = RunFolder::find_resumable(dir);
-  table.resume_from(run.current + "/config.toml", kResumeOptions);
+  table.resume_from(run.current + "/config.toml");
   table.apply();
   config.out_dir = run.out;
   config.overwrite = false;

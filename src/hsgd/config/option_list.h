@@ -138,6 +138,14 @@ void visit_train_options(Config& c, Visitor& v) {
 // Options that say where a run goes, not what it computes: not saved in config.toml.
 inline bool is_location_option(const std::string& name) { return name == "out" || name == "overwrite"; }
 
+// Options a resumed run may change (hsgd train --resume): how long it goes on,
+// where its data lies, how often it checkpoints. Every other option but the
+// location ones is the run's meaning, kept from its config.toml.
+inline bool is_resumable_option(const std::string& name) {
+  return name == "seconds" || name == "updates" || name == "gradients" || name == "epochs" ||
+         name == "target-accuracy" || name == "data-root" || name == "checkpoint-every";
+}
+
 // Fault injection for the MPI tests: hidden from --help and not saved in config.toml.
 inline bool is_test_option(const std::string& name) { return name == "mpi-hang-rank" || name == "mpi-hang-after"; }
 

@@ -9,10 +9,12 @@
 //   harness/...       rows so far, worker progress, evaluation counters,
 //                     the delay streams
 //   sim/... etc.      the runtime's own state (sim_runtime.cc)
+#include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "hsgd/common/error.h"
+#include "hsgd/config/option_list.h"
 #include "hsgd/config/train_config.h"
 #include "hsgd/runtime/run_harness.h"
 
@@ -25,15 +27,16 @@ constexpr size_t kRowDoubles = 6;
 // ... and gradients, updates, k, staleness_max, dropped, samples.
 constexpr size_t kRowCounts = 6;
 
-// The options a resumed run may change: how long it goes on, where its data
-// lies, and how often it checkpoints. Every other option is the run's meaning.
-const char* const kResumableOptions[] = {"seconds", "updates",    "gradients",        "epochs",
-                                         "target_accuracy", "data_root", "checkpoint_every", "out",
-                                         "overwrite"};
-
+// The options that give a run its meaning (config/option_list.h), under
+// their JSON keys (dashes become underscores).
 nlohmann::json meaning_of(const TrainConfig& config) {
-  nlohmann::json j = config;
-  for (const char* key : kResumableOptions) j.erase(key);
+  const nlohmann::json all = config;
+  nlohmann::json j;
+  for (const auto& [key, value] : all.items()) {
+    std::string name = key;
+    std::replace(name.begin(), name.end(), '_', '-');
+    if (!is_resumable_option(name) && !is_location_option(name)) j[key] = value;
+  }
   if (config.runtime == RuntimeKind::kMpi) j.erase("workers");  // a resumed MPI run may have other ranks
   return j;
 }
