@@ -26,6 +26,9 @@ constexpr const char* kKind = "hsgd run checkpoint";
 constexpr size_t kRowDoubles = 6;
 // ... and gradients, updates, k, staleness_max, dropped, samples.
 constexpr size_t kRowCounts = 6;
+// The slots of "harness/state" (doubles) and "harness/counters".
+enum StateSlot : size_t { kLastSnapshot, kPaused, kTargetReached, kLossSum, kLastWindowLoss, kStateSlots };
+enum CounterSlot : size_t { kSamples, kLossCount, kPoints, kMostUnfinished, kEvaluatedDuring, kCounterSlots };
 
 // The options that give a run its meaning (config/option_list.h), under
 // their JSON keys (dashes become underscores).
@@ -74,10 +77,20 @@ void RunHarness::save_checkpoint(double t, const std::function<void(CheckpointFi
   }
   file.set_f64s("harness/rows_f64", doubles);
   file.set_u64s("harness/rows_u64", counts);
-  file.set_f64s("harness/state", {last_snapshot_time_, paused_seconds_, result_.target_reached_seconds,
-                                  progress_.loss_sum, progress_.last_window_loss});
-  file.set_u64s("harness/counters", {progress_.samples, progress_.loss_count, points_, most_unfinished_,
-                                     evaluated_during_training_.load()});
+  std::vector<double> state(kStateSlots);
+  state[kLastSnapshot] = last_snapshot_time_;
+  state[kPaused] = paused_seconds_;
+  state[kTargetReached] = result_.target_reached_seconds;
+  state[kLossSum] = progress_.loss_sum;
+  state[kLastWindowLoss] = progress_.last_window_loss;
+  file.set_f64s("harness/state", state);
+  std::vector<uint64_t> counters(kCounterSlots);
+  counters[kSamples] = progress_.samples;
+  counters[kLossCount] = progress_.loss_count;
+  counters[kPoints] = points_;
+  counters[kMostUnfinished] = most_unfinished_;
+  counters[kEvaluatedDuring] = evaluated_during_training_.load();
+  file.set_u64s("harness/counters", counters);
   file.set_u64s("harness/delays", delays_.save_state());
   add_runtime_state(file);
   file.write_atomically(dir_ + "/checkpoint.bin");
@@ -102,8 +115,8 @@ void RunHarness::restore_checkpoint(const CheckpointFile& file) {
   const size_t rows = file.count8("harness/rows_f64") / kRowDoubles;
   const std::vector<double> doubles = file.f64s("harness/rows_f64", rows * kRowDoubles);
   const std::vector<uint64_t> counts = file.u64s("harness/rows_u64", rows * kRowCounts);
-  const std::vector<double> state = file.f64s("harness/state", 5);
-  const std::vector<uint64_t> counters = file.u64s("harness/counters", 5);
+  const std::vector<double> state = file.f64s("harness/state", kStateSlots);
+  const std::vector<uint64_t> counters = file.u64s("harness/counters", kCounterSlots);
   const std::vector<uint64_t> delays = file.u64s("harness/delays", file.count8("harness/delays"));
   if (const std::string bad = fresh_workers ? "" : delays_.restore_state(delays); !bad.empty())
     throw CheckpointError(where + ": section 'harness/delays': " + bad);
@@ -120,16 +133,16 @@ void RunHarness::restore_checkpoint(const CheckpointFile& file) {
     metrics_.write(r);
     result_.rows.push_back(r);
   }
-  last_snapshot_time_ = state[0];
-  paused_seconds_ = state[1];
-  result_.target_reached_seconds = state[2];
-  progress_.loss_sum = state[3];
-  progress_.last_window_loss = state[4];
-  progress_.samples = counters[0];
-  progress_.loss_count = counters[1];
-  points_ = counters[2];
-  most_unfinished_ = counters[3];
-  evaluated_during_training_ = counters[4];
+  last_snapshot_time_ = state[kLastSnapshot];
+  paused_seconds_ = state[kPaused];
+  result_.target_reached_seconds = state[kTargetReached];
+  progress_.loss_sum = state[kLossSum];
+  progress_.last_window_loss = state[kLastWindowLoss];
+  progress_.samples = counters[kSamples];
+  progress_.loss_count = counters[kLossCount];
+  points_ = counters[kPoints];
+  most_unfinished_ = counters[kMostUnfinished];
+  evaluated_during_training_ = counters[kEvaluatedDuring];
 }
 
 double checkpoint_time(const CheckpointFile& file) { return file.f64s("meta/time", 1)[0]; }
