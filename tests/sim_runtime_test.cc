@@ -230,6 +230,28 @@ TEST(Sim, DriverEvaluationsBlockEveryNUpdatesOrSeconds) {
   EXPECT_EQ(run(timed).final_row().updates, 27u);  // 10 + 9 + 9, less the one held past the budget at 3 s
 }
 
+// Ray's loop counts iterations: one round in sync. Two sync workers of 100 ms,
+// an evaluation of 100 ms every 2 updates: 2 rounds take 300 ms, the next
+// round starting after the evaluation (20 updates in 3 s). Counting gradients
+// instead, the driver evaluates every round: 200 ms per round (15 updates).
+TEST(Sim, DriverEvaluationsCanCountUpdates) {
+  auto updates_with = [](sim::DriverEvalUnit unit) {
+    testing::TempDir d;
+    TrainConfig c = sim_config(d.str(), "sync");
+    c.ps.num_workers = 2;
+    c.budget.seconds = 3.0;
+    c.sim.driver_eval_ms = 100;
+    c.sim.driver_eval_every = 2;
+    c.sim.driver_eval_unit = unit;
+    const RunResult r = run(c);
+    return std::make_pair(r.final_row().updates, summary_of(d.str())["simulator"]["driver_evaluations"].get<int>());
+  };
+  const auto [by_updates, evaluations] = updates_with(sim::DriverEvalUnit::kUpdates);
+  EXPECT_EQ(by_updates, 20u);
+  EXPECT_EQ(evaluations, 10);
+  EXPECT_EQ(updates_with(sim::DriverEvalUnit::kGradients).first, 15u);
+}
+
 // Workers start one after another: nothing arrives before the first start,
 // and the last worker's first gradient comes after its own start.
 TEST(Sim, StaggeredStartDelaysEachWorker) {

@@ -97,7 +97,11 @@ void visit_train_options(Config& c, Visitor& v) {
            "sim: an evaluation blocking the driver, ms each (every --sim-driver-eval-every gradients and/or "
            "--sim-driver-eval-seconds)");
   v.integer("sim-driver-eval-every", c.sim.driver_eval_every, Range::closed(0, 1e12).with("0 = never"),
-            "sim: gradients the driver dispatches between two of its evaluations (Ray's loop: i % N)");
+            "sim: gradients the driver dispatches (or updates applied: --sim-driver-eval-unit) between two of its "
+            "evaluations (Ray's loop: i % N)");
+  v.choice("sim-driver-eval-unit", c.sim.driver_eval_unit,
+           "sim: what --sim-driver-eval-every counts: gradients dispatched, or updates applied (Ray's loop: one "
+           "iteration is one gradient in async and one round in sync, one update in both)");
   v.number("sim-driver-eval-seconds", c.sim.driver_eval_seconds, Range::closed(0, 1e9).with("0 = never"),
            "sim: virtual seconds between two driver evaluations");
   v.number("sim-start-s", c.sim.start_s, Range::closed(0, 1e9), "sim: virtual second the first worker starts");

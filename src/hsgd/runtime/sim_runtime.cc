@@ -64,6 +64,7 @@ class SimRun {
   void on_server_free(sim::VirtualNs t);
   void serve_queue(sim::VirtualNs t);
   void handle_push(int w, sim::VirtualNs start);
+  sim::VirtualNs release_time(sim::VirtualNs done);
   void evaluate_at(sim::VirtualNs t);
   void start_fresh();
   void maybe_checkpoint(sim::VirtualNs next_event);
@@ -153,8 +154,9 @@ sim::VirtualNs SimRun::through_driver(sim::VirtualNs t) {
   }
   driver_free_at_ = std::max(t, driver_free_at_) + sim::to_ns(cost_.dispatch_ms * 1e-3);
   ++dispatched_;
-  // Ray's driver loop evaluates after every N-th gradient it dispatches.
-  if (cost_.driver_eval_every > 0 && dispatched_ % static_cast<uint64_t>(cost_.driver_eval_every) == 0)
+  // Ray's driver loop evaluates after every N-th gradient it dispatches (unit = gradients).
+  if (cost_.evaluates_every(sim::DriverEvalUnit::kGradients) &&
+      dispatched_ % static_cast<uint64_t>(cost_.driver_eval_every) == 0)
     block_driver(driver_free_at_);
   return driver_free_at_;
 }
@@ -198,16 +200,30 @@ void SimRun::handle_push(int w, sim::VirtualNs start) {
     cut_short_ = true;
     return;
   }
+  const sim::VirtualNs released = applied ? release_time(done) : done;
   if (applied) {  // in worker order, so that events tie-break as they always have
     std::sort(waiting_.begin(), waiting_.end());
-    for (int other : waiting_) serve(other, done);
+    for (int other : waiting_) serve(other, released);
     waiting_.clear();
   }
   if (waits_for_apply_ && out.status == PushOutcome::Status::kBuffered) {
     waiting_.push_back(w);
   } else {
-    serve(w, done);
+    serve(w, waits_for_apply_ ? released : done);
   }
+}
+
+// When the workers that waited for the update applied at `done` pull again.
+// With driver evaluations every N updates (unit = updates), the N-th update
+// is followed by an evaluation in the driver, as in Ray's loop: in sync the
+// next round's tasks start after it; in async the pushing worker's next task
+// was already dispatched, and the gradients behind it wait in the driver.
+sim::VirtualNs SimRun::release_time(sim::VirtualNs done) {
+  if (!cost_.evaluates_every(sim::DriverEvalUnit::kUpdates) ||
+      ps_.version() % static_cast<uint64_t>(cost_.driver_eval_every) != 0)
+    return done;
+  block_driver(done);
+  return driver_free_at_;
 }
 
 void SimRun::evaluate_at(sim::VirtualNs t) {

@@ -10,8 +10,8 @@
 //             driver loop of Ray's parameter-server example: wait for a
 //             gradient, hand it to the PS, start the worker's next task);
 //             driver_eval_ms: an evaluation that blocks the driver after
-//             every driver_eval_every gradients it dispatches and/or every
-//             driver_eval_seconds
+//             every driver_eval_every gradients it dispatches (or updates the
+//             PS applies: driver_eval_unit) and/or every driver_eval_seconds
 //   PS        ps_gradient_ms per gradient received, ps_update_ms per update;
 //             the PS serves one message at a time, in arrival order
 //   start-up  worker w first pulls at start_s + start_spread_s * w / (N - 1)
@@ -27,6 +27,11 @@ namespace hsgd::sim {
 
 enum class ComputeCost { kFixed, kCalibrated, kMeasured };
 
+// What the driver's evaluation period counts. Ray's example loop evaluates
+// when `i % 10 == 0`, where i is one gradient in async and one round in sync:
+// one update in both, so `updates` is its faithful reading.
+enum class DriverEvalUnit { kGradients, kUpdates };
+
 struct CostModel {
   ComputeCost compute = ComputeCost::kFixed;
   double compute_ms = 50;         // per minibatch (fixed; calibrated overwrites it)
@@ -38,11 +43,15 @@ struct CostModel {
   double dispatch_ms = 0;          // driver, per gradient
   double driver_eval_ms = 0;       // driver blocked by an evaluation, per evaluation
   int64_t driver_eval_every = 0;   // ... after every this many gradients dispatched (0: never)
+  DriverEvalUnit driver_eval_unit = DriverEvalUnit::kGradients;  // ... or this many updates applied
   double driver_eval_seconds = 0;  // ... every this many virtual seconds (0: never)
   double start_s = 0;              // the first worker's start
   double start_spread_s = 0;       // the last worker starts this much later
 
   bool has_driver_eval() const { return driver_eval_ms > 0 && (driver_eval_every > 0 || driver_eval_seconds > 0); }
+  bool evaluates_every(DriverEvalUnit unit) const {
+    return driver_eval_ms > 0 && driver_eval_every > 0 && driver_eval_unit == unit;
+  }
   double start_of(int worker, int workers) const {
     return start_s + (workers > 1 ? start_spread_s * worker / (workers - 1) : 0.0);
   }
@@ -62,5 +71,11 @@ struct EnumNames<sim::ComputeCost> {
   static constexpr std::pair<sim::ComputeCost, const char*> values[] = {{sim::ComputeCost::kFixed, "fixed"},
                                                                        {sim::ComputeCost::kCalibrated, "calibrated"},
                                                                        {sim::ComputeCost::kMeasured, "measured"}};
+};
+template <>
+struct EnumNames<sim::DriverEvalUnit> {
+  static constexpr const char* kind = "driver evaluation unit";
+  static constexpr std::pair<sim::DriverEvalUnit, const char*> values[] = {
+      {sim::DriverEvalUnit::kGradients, "gradients"}, {sim::DriverEvalUnit::kUpdates, "updates"}};
 };
 }  // namespace hsgd
