@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -50,7 +51,12 @@ void check_request(const Suite& suite, const SuiteRun& run) {
   const std::string where = "suite " + suite.name + " (" + suite.origin + "), run " + run.dir;
   TrainConfig config;
   try {
-    read_config_text(run.request, "its options", config, [](const std::string&) { return false; });
+    std::set<std::string> given;
+    read_config_text(run.request, "its options", config, [&given](const std::string& name) {
+      given.insert(name);
+      return false;
+    });
+    apply_sim_profile(config, [&given](const std::string& name) { return given.count(name) > 0; });
     if (config.threads == 0) config.threads = 1;
     config.validate();
   } catch (const Error& e) {

@@ -87,6 +87,7 @@ void OptionTable::apply() {
     if (on_command_line(name)) set_option(config_, name, text);
   for (const auto& [name, value] : flags_)
     if (on_command_line(name)) set_option(config_, name, value ? "true" : "false");
+  apply_sim_profile(config_, [this](const std::string& name) { return given(name); });
 }
 
 }  // namespace hsgd::cli

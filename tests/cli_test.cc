@@ -59,6 +59,23 @@ TEST(Cli, BackupWorkersNeedSyncAndFewerThanTheWorkers) {
   EXPECT_CONTAINS(r.output, "--backup-workers 2 must be below --workers 2");
 }
 
+// --sim-profile sets the simulator options it names, unless they are given.
+TEST(Cli, SimProfileSetsItsOptionsUnlessGiven) {
+  testing::TempDir d;
+  const std::string base =
+      "train --runtime sim --model mlp --data synthetic:samples=200 --mode async --workers 2 --updates 3 ";
+  CommandResult r = hsgd(base + "--sim-profile paper-ray-mnist --sim-start-s 0 --out " + d.file("a"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream in(d.file("a/config.toml"));
+  const std::string saved((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_CONTAINS(saved, "sim-profile = \"paper-ray-mnist\"");
+  EXPECT_CONTAINS(saved, "sim-start-s = 0\n");  // given: it wins
+  EXPECT_CONTAINS(saved, "sim-start-spread-s = 5\n");  // from the profile
+  r = hsgd(base + "--sim-profile nonesuch");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--sim-profile: unknown profile 'nonesuch' (known: paper-ray-mnist | paper-ray-cifar10)");
+}
+
 TEST(Cli, NoCommandIsAnError) { EXPECT_NE(hsgd("").status, 0); }
 
 TEST(Cli, UnknownOptionIsAnError) {

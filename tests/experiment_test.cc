@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -243,7 +244,7 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
       for (const auto& [metric, values] : t.paper) EXPECT_EQ(values.size(), t.cells.size()) << name << " " << metric;
   }
   EXPECT_EQ(names, (std::set<std::string>{"quick", "paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions",
-                                          "calibrate-mnist"}));
+                                          "calibrate-mnist", "calibrate-mnist-wide"}));
   const Suite mnist = load_suite("paper-mnist");
   EXPECT_EQ(mnist.seeds.size(), 5u);
   // hybrid per (S, batch, seed); sync and async read no S: per (batch, seed).

@@ -264,6 +264,12 @@ void read_config_text(const std::string& text, const std::string& path, TrainCon
   }
 }
 
+void apply_sim_profile(TrainConfig& c, const std::function<bool(const std::string&)>& given) {
+  if (c.sim_profile.empty()) return;
+  for (const auto& [name, text] : sim::find_profile(c.sim_profile).options)
+    if (!given(name)) set_option(c, name, text);
+}
+
 std::string config_toml(const TrainConfig& c, const std::string& command) {
   TomlWriter writer;
   visit_train_options(c, writer);

@@ -36,6 +36,10 @@ void read_config_file(const std::string& path, TrainConfig& c, const std::functi
 void read_config_text(const std::string& text, const std::string& origin, TrainConfig& c,
                       const std::function<bool(const std::string&)>& skip, const ExtraOptions& extra = {});
 
+// Sets the options of c.sim_profile (sim/profiles.h), if any, that given(name)
+// says were not given explicitly; throws ConfigError for an unknown profile.
+void apply_sim_profile(TrainConfig& c, const std::function<bool(const std::string&)>& given);
+
 // The run's configuration as TOML: every option but out and overwrite, so
 // that `hsgd COMMAND --config FILE` repeats the run in a new folder.
 std::string config_toml(const TrainConfig& c, const std::string& command);

@@ -19,6 +19,7 @@
 #include "hsgd/config/train_config.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/model/model_catalog.h"
+#include "hsgd/sim/profiles.h"
 
 namespace hsgd {
 
@@ -80,6 +81,9 @@ void visit_train_options(Config& c, Visitor& v) {
   v.number("delay-fraction", c.delay.fraction, Range::closed(0, 1), "share of workers that are delayed");
   v.number("delay-scale", c.delay.scale, Range::closed(0, 3600),
            "seconds: sigma (half-normal), mean (exponential) or value (fixed)");
+  v.text("sim-profile", c.sim_profile,
+         "sim: a named set of simulator costs fitted to a real system (docs/calibration.md): " + sim::profile_names() +
+             "; sets every --sim-* option it names that is not given (on the command line or in --config)");
   v.choice("sim-compute", c.sim.compute,
            "sim: compute time per minibatch: fixed (--sim-compute-ms), calibrated (measured once at start) or "
            "measured (each computation's CPU time; not reproducible)");

@@ -34,6 +34,7 @@ struct TrainConfig {
   RuntimeKind runtime = RuntimeKind::kThreads;
   DelayOptions delay;
   sim::CostModel sim;  // --runtime sim
+  std::string sim_profile;  // --sim-profile: its values are set at the boundary (apply_sim_profile)
   MpiOptions mpi;      // --runtime mpi
   Budget budget;
   EvalOptions eval;
