@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""hybrid_map.py: the map of where hybrid pays, from the results of a map suite.
+
+  python3 scripts/hybrid_map.py results/map-mnist [--mark NAME:U_MS:C_MS ...]
+
+A map suite (suites/map-*.toml) runs async and hybrid over a grid of the
+server's cost per update U (sim-ps-update-ms) and the workers' compute time
+per minibatch C (sim-compute-ms). `hsgd experiment` writes tables.csv: per
+cell, hybrid - async of the run-average test accuracy over the seeds (mean,
+95% CI, paired p-value). This script reads it and the suite's options
+(suite.toml) and writes
+
+  RESULTS/map.csv            U, C, n, mean, CI, p, significant, and the server's
+                             load under async, N (U + G) / (C + mean delay + 2 latency)
+  RESULTS/MAP.md             the same as a table, and how many cells go each way
+  RESULTS/figures/map.{png,svg}
+                             the heat map (points of accuracy; * = significant at
+                             0.05), the line where async saturates the server
+                             (load = 1), and the marked points (--mark: a fitted
+                             profile, a measured real system)
+
+Every number comes from tables.csv and suite.toml; nothing is typed in.
+"""
+import argparse
+import csv
+import math
+import os
+import subprocess
+import tomllib
+
+AXIS_U, AXIS_C = "sim-ps-update-ms", "sim-compute-ms"
+
+
+def read_options(results):
+    with open(os.path.join(results, "suite.toml"), "rb") as f:
+        suite = tomllib.load(f)
+    return suite, suite.get("options", {})
+
+
+def mean_delay_s(options):
+    """Mean injected delay per push over all workers (the suite's distribution)."""
+    kind, share, scale = options.get("delay", "half-normal"), options.get("delay-fraction", 0.5), options.get(
+        "delay-scale", 0.25)
+    per_delayed = {"half-normal": scale * math.sqrt(2 / math.pi), "exponential": scale, "fixed": scale, "none": 0.0}
+    return share * per_delayed[kind]
+
+
+def parse_cell(cell):
+    values = {}
+    for part in cell.split("_"):
+        name, _, value = part.partition("=")
+        values[name] = value
+    return values
+
+
+def read_map(results, metric):
+    rows = []
+    with open(os.path.join(results, "tables.csv")) as f:
+        for row in csv.DictReader(f):
+            if row["comparison"] != "hybrid-async" or row["metric"] != metric or row["over"] != "run":
+                continue
+            cell = parse_cell(row["cell"])
+            if AXIS_U not in cell or AXIS_C not in cell:
+                raise SystemExit(f"hybrid_map.py: cell '{row['cell']}' does not vary {AXIS_U} and {AXIS_C}")
+            rows.append({"U_ms": float(cell[AXIS_U]), "C_ms": float(cell[AXIS_C]), "n": int(row["n"]),
+                         "mean": float(row["mean"]), "ci95_low": float(row["ci95_low"]),
+                         "ci95_high": float(row["ci95_high"]),
+                         "p_value": float(row["p_value"]) if row["p_value"] not in ("", "nan") else float("nan"),
+                         "significant": row["significant"] == "yes"})
+    if not rows:
+        raise SystemExit(f"hybrid_map.py: {results}/tables.csv has no hybrid-async {metric} rows")
+    return rows
+
+
+def with_load(rows, options):
+    n = options.get("workers", 25)
+    g = options.get("sim-ps-gradient-ms", 0.0)
+    busy = mean_delay_s(options) * 1e3 + 2 * options.get("sim-latency-ms", 0.1)
+    for r in rows:
+        r["async_server_load"] = n * (r["U_ms"] + g) / (r["C_ms"] + busy)
+    return n, g, busy
+
+
+def position(value, grid):
+    """Where `value` falls on the categorical axis of `grid` (linear between neighbours), or None outside."""
+    if value < grid[0] or value > grid[-1]:
+        return None
+    for i in range(len(grid) - 1):
+        if grid[i] <= value <= grid[i + 1]:
+            return i + (value - grid[i]) / (grid[i + 1] - grid[i])
+    return float(len(grid) - 1)
+
+
+def write_csv(results, rows):
+    path = os.path.join(results, "map.csv")
+    fields = ["U_ms", "C_ms", "n", "mean", "ci95_low", "ci95_high", "p_value", "significant", "async_server_load"]
+    with open(path, "w") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        for r in sorted(rows, key=lambda r: (r["C_ms"], r["U_ms"])):
+            w.writerow({k: (f"{r[k]:.6g}" if isinstance(r[k], float) else r[k]) for k in fields})
+    return path
+
+
+def plot(results, rows, marks, n, g, busy, title):
+    us, cs = sorted({r["U_ms"] for r in rows}), sorted({r["C_ms"] for r in rows})
+    figures = os.path.join(results, "figures")
+    os.makedirs(figures, exist_ok=True)
+    data = os.path.join(figures, "map-cells.dat")
+    with open(data, "w") as f:
+        for r in rows:
+            label = f"{r['mean']:+.2f}{'*' if r['significant'] else ''}"
+            f.write(f"{us.index(r['U_ms'])} {cs.index(r['C_ms'])} {r['mean']:.6g} \"{label}\"\n")
+    line = os.path.join(figures, "map-saturation.dat")
+    with open(line, "w") as f:  # async's load = 1: U = (C + busy) / N - G, at fine steps of C
+        steps = 200
+        for k in range(steps + 1):
+            c = cs[0] + (cs[-1] - cs[0]) * k / steps
+            x, y = position((c + busy) / n - g, us), position(c, cs)
+            if x is not None and y is not None:
+                f.write(f"{x:.4f} {y:.4f}\n")
+    points = os.path.join(figures, "map-marks.dat")
+    with open(points, "w") as f:
+        for name, u, c in marks:
+            x, y = position(u, us), position(c, cs)
+            if x is not None and y is not None:
+                f.write(f"{x:.4f} {y:.4f} \"{name}\"\n")
+    span = max(0.5, max(abs(r["mean"]) for r in rows))
+    layers = [f"'{data}' using 1:2:3 with image notitle",
+              f"'{data}' using 1:2:4 with labels font ',10' notitle",
+              f"'{line}' using 1:2 with lines lw 3 lc rgb 'black' dt 2 "
+              f"title 'async saturates the server: N (U + G) = C + mean delay'"]
+    if os.path.getsize(points) > 0:
+        layers.append(f"'{points}' using 1:2 with points pt 7 ps 2 lc rgb '#006400' title 'marked points'")
+        layers.append(f"'{points}' using 1:2:3 with labels offset 0,1.2 font ',10' tc rgb '#006400' notitle")
+    for term, ext in (("pngcairo size 960,640", "png"), ("svg size 960,640", "svg")):
+        script = "\n".join([
+            f"set terminal {term}",
+            f"set output '{os.path.join(figures, 'map.' + ext)}'",
+            f"set title \"{title}\"",
+            "set xlabel 'server cost per update U (ms of virtual time)'",
+            "set ylabel 'compute time per minibatch C (ms of virtual time)'",
+            "set cblabel 'hybrid - async, run-average test accuracy (points)'",
+            "set xtics (" + ", ".join(f"'{u:g}' {i}" for i, u in enumerate(us)) + ")",
+            "set ytics (" + ", ".join(f"'{c:g}' {i}" for i, c in enumerate(cs)) + ")",
+            f"set xrange [-0.5:{len(us) - 0.5}]",
+            f"set yrange [-0.5:{len(cs) - 0.5}]",
+            "set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')",
+            f"set cbrange [-{span:.3f}:{span:.3f}]",
+            "set key outside bottom center horizontal",
+            "set bmargin 7",
+            "plot " + ", ".join(layers), ""])
+        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def write_markdown(results, rows, marks, title):
+    """MAP.md: the table behind the figure, and how many cells go each way."""
+    us, cs = sorted({r["U_ms"] for r in rows}), sorted({r["C_ms"] for r in rows})
+    cell = {(r["U_ms"], r["C_ms"]): r for r in rows}
+    lines = [f"# {title}", "",
+             "Generated by `scripts/hybrid_map.py` from `tables.csv` (hybrid - async, run-average test accuracy, "
+             "points; mean over seeds [95% CI], * = paired p < 0.05) and `suite.toml`. Times are virtual.", "",
+             "| C (ms) \\ U (ms) | " + " | ".join(f"{u:g}" for u in us) + " |",
+             "|---|" + "---:|" * len(us)]
+    for c in cs:
+        entries = []
+        for u in us:
+            r = cell.get((u, c))
+            entries.append("" if r is None else
+                           f"{r['mean']:+.2f}{'*' if r['significant'] else ''} [{r['ci95_low']:+.2f}, {r['ci95_high']:+.2f}]")
+        lines.append(f"| {c:g} | " + " | ".join(entries) + " |")
+    better = [r for r in rows if r["significant"] and r["mean"] > 0]
+    worse = [r for r in rows if r["significant"] and r["mean"] < 0]
+    saturated = [r for r in rows if r["async_server_load"] >= 1]
+    lines += ["", f"{len(rows)} cells, {rows[0]['n']} seeds each: hybrid significantly better in {len(better)}, "
+              f"significantly worse in {len(worse)}, no significant difference in {len(rows) - len(better) - len(worse)}.",
+              f"Async saturates the server (load N (U + G) / (C + mean delay + 2 latency) >= 1) in {len(saturated)} cells; "
+              f"hybrid is significantly better in {sum(r in better for r in saturated)} of them and in "
+              f"{sum(r in better for r in rows if r not in saturated)} of the {len(rows) - len(saturated)} others."]
+    if marks:
+        lines += ["", "Marked points: " + "; ".join(f"{name} (U = {u:g} ms, C = {c:g} ms)" for name, u, c in marks) + "."]
+    lines += ["", "![map](figures/map.png)", ""]
+    with open(os.path.join(results, "MAP.md"), "w") as f:
+        f.write("\n".join(lines))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("results")
+    ap.add_argument("--metric", default="test_accuracy")
+    ap.add_argument("--mark", action="append", default=[], metavar="NAME:U_MS:C_MS",
+                    help="a point to mark on the map (a fitted profile, a measured system)")
+    args = ap.parse_args()
+    suite, options = read_options(args.results)
+    rows = read_map(args.results, args.metric)
+    n, g, busy = with_load(rows, options)
+    marks = []
+    for m in args.mark:
+        name, u, c = m.rsplit(":", 2)
+        marks.append((name, float(u), float(c)))
+    path = write_csv(args.results, rows)
+    title = (f"{suite.get('name', args.results)}: where hybrid pays ({options.get('data', '?')}, "
+             f"{options.get('model', '?')}, {n} workers, * = p < 0.05)")
+    plot(args.results, rows, marks, n, g, busy, title)
+    write_markdown(args.results, rows, marks, title)
+    sig_plus = sum(r["significant"] and r["mean"] > 0 for r in rows)
+    sig_minus = sum(r["significant"] and r["mean"] < 0 for r in rows)
+    print(f"{path}: {len(rows)} cells; hybrid significantly better in {sig_plus}, worse in {sig_minus}")
+
+
+if __name__ == "__main__":
+    main()
