@@ -244,7 +244,11 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
       for (const auto& [metric, values] : t.paper) EXPECT_EQ(values.size(), t.cells.size()) << name << " " << metric;
   }
   EXPECT_EQ(names, (std::set<std::string>{"quick", "paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions",
-                                          "calibrate-mnist", "calibrate-mnist-wide"}));
+                                          "calibrate-mnist", "calibrate-mnist-wide", "paper-mnist-fitted"}));
+  {  // the fitted tables take the simulator's costs from a profile
+    const SuiteOptions options = load_suite("paper-mnist-fitted").options;
+    EXPECT_TRUE(std::any_of(options.begin(), options.end(), [](const SuiteOption& o) { return o.name == "sim-profile"; }));
+  }
   const Suite mnist = load_suite("paper-mnist");
   EXPECT_EQ(mnist.seeds.size(), 5u);
   // hybrid per (S, batch, seed); sync and async read no S: per (batch, seed).
