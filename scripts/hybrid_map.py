@@ -127,12 +127,12 @@ def plot(results, rows, marks, n, g, busy, title):
                 f.write(f"{x:.4f} {y:.4f} \"{name}\"\n")
     span = max(0.5, max(abs(r["mean"]) for r in rows))
     layers = [f"'{data}' using 1:2:3 with image notitle",
-              f"'{data}' using 1:2:4 with labels font ',10' notitle",
+              f"'{data}' using 1:($2 + 0.22):4 with labels font ',10' notitle",
               f"'{line}' using 1:2 with lines lw 3 lc rgb 'black' dt 2 "
               f"title 'async saturates the server: N (U + G) = C + mean delay'"]
     if os.path.getsize(points) > 0:
         layers.append(f"'{points}' using 1:2 with points pt 7 ps 2 lc rgb '#006400' title 'marked points'")
-        layers.append(f"'{points}' using 1:2:3 with labels offset 0,1.2 font ',10' tc rgb '#006400' notitle")
+        layers.append(f"'{points}' using 1:2:3 with labels offset 0,-1.2 font ',9' tc rgb '#006400' notitle")
     for term, ext in (("pngcairo size 960,640", "png"), ("svg size 960,640", "svg")):
         script = "\n".join([
             f"set terminal {term}",
@@ -153,7 +153,7 @@ def plot(results, rows, marks, n, g, busy, title):
         subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
 
-def write_markdown(results, rows, marks, title):
+def write_markdown(results, rows, marks, title, n, g, busy):
     """MAP.md: the table behind the figure, and how many cells go each way."""
     us, cs = sorted({r["U_ms"] for r in rows}), sorted({r["C_ms"] for r in rows})
     cell = {(r["U_ms"], r["C_ms"]): r for r in rows}
@@ -178,7 +178,12 @@ def write_markdown(results, rows, marks, title):
               f"hybrid is significantly better in {sum(r in better for r in saturated)} of them and in "
               f"{sum(r in better for r in rows if r not in saturated)} of the {len(rows) - len(saturated)} others."]
     if marks:
-        lines += ["", "Marked points: " + "; ".join(f"{name} (U = {u:g} ms, C = {c:g} ms)" for name, u, c in marks) + "."]
+        inside = lambda u, c: us[0] <= u <= us[-1] and cs[0] <= c <= cs[-1]
+        lines += ["", "Marked points (async's server load as above):", ""]
+        for name, u, c in marks:
+            load = n * (u + g) / (c + busy)
+            where = "on the map" if inside(u, c) else "outside the grid, not drawn"
+            lines.append(f"- {name}: U = {u:g} ms, C = {c:g} ms, load {load:.3g} ({where})")
     lines += ["", "![map](figures/map.png)", ""]
     with open(os.path.join(results, "MAP.md"), "w") as f:
         f.write("\n".join(lines))
@@ -202,7 +207,7 @@ def main():
     title = (f"{suite.get('name', args.results)}: where hybrid pays ({options.get('data', '?')}, "
              f"{options.get('model', '?')}, {n} workers, * = p < 0.05)")
     plot(args.results, rows, marks, n, g, busy, title)
-    write_markdown(args.results, rows, marks, title)
+    write_markdown(args.results, rows, marks, title, n, g, busy)
     sig_plus = sum(r["significant"] and r["mean"] > 0 for r in rows)
     sig_minus = sum(r["significant"] and r["mean"] < 0 for r in rows)
     print(f"{path}: {len(rows)} cells; hybrid significantly better in {sig_plus}, worse in {sig_minus}")

@@ -244,7 +244,8 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
       for (const auto& [metric, values] : t.paper) EXPECT_EQ(values.size(), t.cells.size()) << name << " " << metric;
   }
   EXPECT_EQ(names, (std::set<std::string>{"quick", "paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions",
-                                          "calibrate-mnist", "calibrate-mnist-wide", "paper-mnist-fitted"}));
+                                          "calibrate-mnist", "calibrate-mnist-wide", "calibrate-cifar10-wide", "paper-mnist-fitted",
+                                          "map-mnist"}));
   {  // the fitted tables take the simulator's costs from a profile
     const SuiteOptions options = load_suite("paper-mnist-fitted").options;
     EXPECT_TRUE(std::any_of(options.begin(), options.end(), [](const SuiteOption& o) { return o.name == "sim-profile"; }));
