@@ -53,6 +53,19 @@ class Model {
   virtual void get_params(float* flat) const = 0;
   virtual void set_params(const float* flat) = 0;
 
+  // Why this model cannot train on images of `shape` with `classes` classes
+  // (a phrase following "model NAME "), or "" if it can. A model whose shapes
+  // are only known by running it (TorchScript) probes itself here.
+  virtual std::string fit_problem(const ImageShape& shape, int classes, const std::string& data_name) {
+    if (!(input_shape() == shape))
+      return "takes " + input_shape().to_string() + " images but data set " + data_name + " has " + shape.to_string() +
+             " images";
+    if (classes > num_classes())
+      return "scores " + std::to_string(num_classes()) + " classes but data set " + data_name + " has " +
+             std::to_string(classes);
+    return "";
+  }
+
   // Forward + backward on `batch` at the current parameters. Writes the
   // gradient of the mean loss to `grad` (num_params() floats) and returns the
   // mean loss.
@@ -72,7 +85,8 @@ using ModelFactory = std::function<std::unique_ptr<Model>(uint64_t seed)>;
 
 // Builds a model by name with weights initialised from `seed` (LibTorch's
 // initialisation, whatever the back end); throws ConfigError for an unknown
-// name. Implemented in torch_model.cc.
+// name. "torchscript:FILE" loads the user's module (its weights are the
+// file's, whatever the seed; LibTorch only). Implemented in torch_model.cc.
 std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed,
                                   ModelBackend backend = ModelBackend::kAuto);
 

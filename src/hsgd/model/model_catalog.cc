@@ -51,7 +51,12 @@ const ModelInfo* find_model(const std::string& name) {
   return nullptr;
 }
 
-bool is_known_model(const std::string& name) { return find_model(name) != nullptr; }
+bool is_torchscript_model(const std::string& name) {
+  const std::string prefix = kTorchScriptPrefix;
+  return name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool is_known_model(const std::string& name) { return find_model(name) != nullptr || is_torchscript_model(name); }
 
 ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend) {
   if (backend != ModelBackend::kAuto) return backend;
@@ -61,12 +66,14 @@ ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend) {
 std::string model_names() {
   std::string names;
   for (const auto& m : model_catalog()) names += (names.empty() ? "" : ", ") + std::string(m.name);
-  return names;
+  return names + ", torchscript:FILE.pt";
 }
 
 std::string model_names_help() {
   std::string s;
   for (const auto& m : model_catalog()) s += std::string("\n  ") + m.name + ": " + m.description;
+  s += "\n  torchscript:FILE.pt: your own TorchScript module, images (N x C x H x W) to logits; its weights are "
+       "the file's (docs/models.md)";
   return s;
 }
 

@@ -53,6 +53,10 @@ struct EnumNames<ModelBackend> {
 const std::vector<ModelInfo>& model_catalog();
 // The model of that name, or nullptr.
 const ModelInfo* find_model(const std::string& name);
+// "torchscript:FILE": the user's own TorchScript module (model/torchscript_model.h).
+constexpr const char* kTorchScriptPrefix = "torchscript:";
+bool is_torchscript_model(const std::string& name);
+// A catalog name, or torchscript:FILE with a non-empty FILE.
 bool is_known_model(const std::string& name);
 // kFast or kTorch: what `backend` means for this model.
 ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend);

@@ -16,6 +16,7 @@
 #include "hsgd/model/model.h"
 #include "hsgd/model/model_catalog.h"
 #include "hsgd/model/networks.h"
+#include "hsgd/model/torchscript_model.h"
 
 namespace hsgd {
 namespace {
@@ -182,6 +183,11 @@ std::unique_ptr<Model> make_torch_model(const std::string& name, uint64_t seed, 
 }
 
 std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed, ModelBackend backend) {
+  if (is_torchscript_model(name)) {
+    if (backend == ModelBackend::kFast)
+      throw ConfigError("--backend fast: --model " + name + " runs on LibTorch only (--backend auto or torch)");
+    return make_torchscript_model(name.substr(std::string(kTorchScriptPrefix).size()));
+  }
   const ModelInfo& info = known_model(name);
   auto reference = make_torch_network_model(info, seed, TorchLayout::kContiguous);
   if (resolve_backend(info, backend) == ModelBackend::kTorch) return reference;

@@ -61,13 +61,9 @@ void check_model(const TrainConfig& config, const ModelFactory& factory) {
                       "than half of this machine's memory");
 }
 
-void check_model_fits_data(const Model& model, const Dataset& data) {
-  if (!(model.input_shape() == data.train.shape))
-    throw ConfigError("model " + model.name() + " takes " + model.input_shape().to_string() +
-                      " images but data set " + data.name + " has " + data.train.shape.to_string() + " images");
-  if (data.num_classes > model.num_classes())
-    throw ConfigError("model " + model.name() + " scores " + std::to_string(model.num_classes()) +
-                      " classes but data set " + data.name + " has " + std::to_string(data.num_classes));
+void check_model_fits_data(Model& model, const Dataset& data) {
+  const std::string problem = model.fit_problem(data.train.shape, data.num_classes, data.name);
+  if (!problem.empty()) throw ConfigError("model " + model.name() + " " + problem);
 }
 
 RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Dataset& data,

@@ -64,6 +64,6 @@ int exit_status(const RunResult& result, const TrainConfig& config);
 
 // Throws ConfigError when the model cannot take the data set's images or
 // does not score all its classes.
-void check_model_fits_data(const Model& model, const Dataset& data);
+void check_model_fits_data(Model& model, const Dataset& data);
 
 }  // namespace hsgd
