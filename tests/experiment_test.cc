@@ -54,8 +54,10 @@ TEST(Stats, SummaryOfAPairedSample) {
 TEST(Stats, DegenerateSamples) {
   const auto one = stats::summarize({2.5});
   EXPECT_EQ(one.n, 1);
-  EXPECT_EQ(one.ci95_low, 2.5);
-  EXPECT_EQ(one.p_value, 1);
+  EXPECT_EQ(one.mean, 2.5);
+  EXPECT_TRUE(std::isnan(one.ci95_low) && std::isnan(one.ci95_high));  // never a zero-width interval
+  EXPECT_TRUE(std::isnan(one.p_value));                                // never p = 1 from one value
+  EXPECT_TRUE(std::isnan(one.stddev));
   const auto constant = stats::summarize({0.5, 0.5, 0.5});
   EXPECT_EQ(constant.stddev, 0);
   EXPECT_EQ(constant.p_value, 0);  // no variance, non-zero mean
@@ -437,6 +439,33 @@ TEST(Report, TablesAreComputedFromTheMetricsFiles) {
   EXPECT_NE(md.find("| lr=0.5 | +1.000 | +15.00 [-48.53, +78.53] | 0.205 |"), std::string::npos) << md;
   EXPECT_NE(md.find("Test accuracy: sign reproduced (paper +1.000, hsgd +15.00), not significant (p = 0.205)"),
             std::string::npos) << md;
+
+  // The paired difference over time: per seed hybrid - async is 0, 10, 20 and 10, 20, 30 points at t = 0, 1, 2.
+  std::ifstream curve(dir.file("curves/" + cell + "-hybrid-minus-async.csv"));
+  std::vector<std::vector<double>> points;
+  std::string line;
+  std::getline(curve, line);
+  EXPECT_EQ(line, "time_s,n,test_accuracy_mean,test_accuracy_low,test_accuracy_high,test_loss_mean,test_loss_low,"
+                  "test_loss_high");
+  while (std::getline(curve, line)) {
+    std::vector<double> v;
+    std::stringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');) v.push_back(std::stod(x));
+    points.push_back(v);
+  }
+  ASSERT_EQ(points.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_DOUBLE_EQ(points[i][0], static_cast<double>(i));
+    EXPECT_EQ(points[i][1], 2);
+    EXPECT_NEAR(points[i][2], 5 + 10.0 * i, 1e-9);
+    EXPECT_NEAR(points[i][4] - points[i][2], 12.706205 * 5, 1e-3);  // the paired band: t(0.975, 1) * sd / sqrt(2)
+    EXPECT_NEAR(points[i][5], -0.05 - 0.1 * i, 1e-9);
+  }
+  std::ifstream script(dir.file("figures/" + cell + "-differences.gp"));
+  const std::string gp((std::istreambuf_iterator<char>(script)), std::istreambuf_iterator<char>());
+  EXPECT_NE(gp.find("set xlabel 'time (s)'"), std::string::npos) << gp;  // no runtime = sim: real time
+  EXPECT_NE(gp.find("hybrid - sync"), std::string::npos) << gp;
+  EXPECT_NE(md.find("figures/" + cell + "-differences.png"), std::string::npos) << md;
 
   // A missing run is named.
   std::filesystem::remove_all(dir.file(run_dir(cell, "sync", 2)));

@@ -13,11 +13,13 @@
 //   tables.csv    the differences, with the paper's value and the verdicts
 //   modes.csv     the per-mode values
 //   curves/<cell>-<mode>.csv   mean and 95% band over seeds at each evaluation time
+//   curves/<cell>-hybrid-minus-<mode>.csv   the paired difference over time, its 95% band
 //   figures/<cell>.png|svg     test accuracy and test loss against time
+//   figures/<cell>-differences.png|svg   hybrid - async and hybrid - sync against time
 //   figures/<table>-k-staleness.png|svg   K(t) and mean staleness of hybrid
 //   REPORT.md
 // The code is split by output: report_data.{h,cc} (runs and statistics),
-// report_tables.cc, report_figures.cc and report_markdown.cc
+// report_tables.cc, report_figures.cc, report_differences.cc and report_markdown.cc
 // (report_writers.h declares them); report.cc puts them together.
 #pragma once
 
