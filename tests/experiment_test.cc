@@ -19,6 +19,7 @@
 #include "hsgd/data/synthetic.h"
 #include "hsgd/experiment/report.h"
 #include "hsgd/experiment/stats.h"
+#include "hsgd/experiment/throughput_check.h"
 #include "hsgd/experiment/suite.h"
 #include "hsgd/metrics/csv_writer.h"
 #include "hsgd/metrics/metrics_reader.h"
@@ -761,6 +762,62 @@ TEST(Report, ARunServedToSeveralCellsShowsTheSameValuesInEach) {
   EXPECT_EQ(async_values.at(cells[1]), async_values.at(cells[0]));
   EXPECT_EQ(async_values.at(cells[2]), async_values.at(cells[0]));
   EXPECT_FALSE(std::filesystem::exists(dir.file(run_dir(cells[1], "async", 1))));
+}
+
+}  // namespace
+}  // namespace hsgd
+
+// ---------------------------------------------------------------- throughput check
+
+namespace hsgd {
+namespace {
+
+// Rows every second: `rate` gradients per second, K from `k` (one per row).
+std::vector<MetricsRow> counted_rows(double rate, const std::vector<int>& k) {
+  std::vector<MetricsRow> rows;
+  for (size_t i = 0; i < k.size(); ++i) {
+    MetricsRow r;
+    r.time_s = static_cast<double>(i);
+    r.gradients = static_cast<uint64_t>(rate * static_cast<double>(i));
+    r.k = k[i];
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+TEST(ThroughputCheck, WarnsWhenTheSameKGetsGradientsAtRatesMoreThanTheShareApart) {
+  report::CellResult cell;
+  // Seed 1: hybrid at K = 1 for 3 s gets 40 gradients/s, async 20/s: 100% apart. Then hybrid's K grows.
+  cell.modes["hybrid"][1].rows = counted_rows(40, {1, 1, 1, 1, 2, 3});
+  cell.modes["async"][1].rows = counted_rows(20, {1, 1, 1, 1, 1, 1});
+  // Seed 2: 22 and 20 gradients/s: 10% apart, within 20%.
+  cell.modes["hybrid"][2].rows = counted_rows(22, {1, 1, 2, 2, 3, 3});
+  cell.modes["async"][2].rows = counted_rows(20, {1, 1, 1, 1, 1, 1});
+  // Sync's K (4 workers) is never hybrid's in the window from the start: no check.
+  cell.modes["sync"][1].rows = counted_rows(5, {4, 4, 4, 4, 4, 4});
+  cell.modes["sync"][2].rows = counted_rows(5, {4, 4, 4, 4, 4, 4});
+  const std::vector<ThroughputCheck> checks = check_throughput(cell);
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].seed, 1u);
+  EXPECT_EQ(checks[0].other, "async");
+  EXPECT_EQ(checks[0].k, 1u);
+  EXPECT_DOUBLE_EQ(checks[0].window_s, 3);
+  EXPECT_DOUBLE_EQ(checks[0].hybrid_rate, 40);
+  EXPECT_DOUBLE_EQ(checks[0].other_rate, 20);
+  EXPECT_DOUBLE_EQ(checks[0].share, 1);
+  EXPECT_TRUE(checks[0].exceeds);
+  EXPECT_NE(checks[0].message.find("scheduling noise"), std::string::npos) << checks[0].message;
+  EXPECT_NE(checks[0].message.find("same K = 1 for the first 3.0 s"), std::string::npos) << checks[0].message;
+  EXPECT_DOUBLE_EQ(checks[1].window_s, 1);
+  EXPECT_NEAR(checks[1].share, 0.1, 1e-12);
+  EXPECT_FALSE(checks[1].exceeds);
+}
+
+TEST(ThroughputCheck, NoWindowOfTheSameKNoCheck) {
+  report::CellResult cell;
+  cell.modes["hybrid"][1].rows = counted_rows(40, {2, 2, 3});
+  cell.modes["async"][1].rows = counted_rows(20, {1, 1, 1});
+  EXPECT_TRUE(check_throughput(cell).empty());
 }
 
 }  // namespace

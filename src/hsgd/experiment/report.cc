@@ -47,10 +47,11 @@ ReportOutcome build_report(const Suite& suite, const ReportOptions& opt) {
   report::write_tables_csv(suite, cells, root / "tables.csv");
   report::write_modes_csv(suite, cells, root / "modes.csv");
   const std::vector<std::string> scripts = report::write_curves_and_scripts(suite, cells, root);
-  const report::FiguresDrawn figures = report::draw_figures(root, scripts, opt.figures, opt.results_dir);
+  const std::string shown_dir = opt.shown_dir.empty() ? opt.results_dir : opt.shown_dir;
+  const report::FiguresDrawn figures = report::draw_figures(root, scripts, opt.figures, shown_dir);
 
   report::MarkdownContext context;
-  context.results_dir = opt.results_dir;
+  context.results_dir = shown_dir;
   context.real_seconds = opt.real_seconds;
   context.figures_drawn = figures.all;
   read_timing(root, context);

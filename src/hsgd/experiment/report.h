@@ -37,6 +37,7 @@ constexpr size_t kMaxExperimentFileBytes = size_t{1} << 20;
 
 struct ReportOptions {
   std::string results_dir;
+  std::string shown_dir;     // the folder REPORT.md names (compare: OUT while it writes OUT.partial); empty: results_dir
   bool figures = true;       // run gnuplot
   double real_seconds = -1;  // the suite's real time, for the report; <0 = read experiment.json
   std::FILE* log = stderr;
