@@ -71,6 +71,18 @@ std::string verdict_on(const std::string& other, const stats::Summary& s) {
          fmt(high, kAccuracyDecimals) + ", " + tail;
 }
 
+// What the throughput checks found, in one line (the warnings follow it).
+std::string throughput_line(size_t checks, size_t warnings) {
+  const std::string share = std::to_string(static_cast<int>(100 * kThroughputWarningShare + 0.5)) + "%";
+  if (checks == 0)
+    return "throughput check: no window from the start in which hybrid and another mode had the same K\n";
+  if (warnings == 0)
+    return "throughput check: under the same K, hybrid and the other mode received gradients within " + share +
+           " of each other (" + std::to_string(checks) + " checks, in compare.json)\n";
+  return "throughput check: " + std::to_string(warnings) + " of " + std::to_string(checks) +
+         " checks found rates more than " + share + " apart under the same K\n";
+}
+
 }  // namespace
 
 CompareSummary summarize_compare(const Suite& suite, const std::filesystem::path& root, bool with_throughput) {
@@ -96,6 +108,7 @@ CompareSummary summarize_compare(const Suite& suite, const std::filesystem::path
                                                {"exceeds", c.exceeds}, {"message", c.message}});
       if (c.exceeds) out.warnings.push_back(c.message);
     }
+  if (with_throughput) out.text += throughput_line(out.json["throughput_checks"].size(), out.warnings.size());
   for (const auto& w : out.warnings) out.text += "warning: " + w + "\n";
   out.text += "verdict: " + out.verdict + "\n";
   out.json["verdict"] = out.verdict;

@@ -8,8 +8,8 @@
 //     run and final: mean of the per-seed differences [95% CI], paired t-test p;
 //     "n/a" where there are fewer than 2 seeds;
 //   - a one-line verdict on the run-averaged test accuracy (the paper's measure);
-//   - with `check_throughput` (real-time runtimes), the throughput checks of
-//     throughput_check.h, warnings first.
+//   - with `check_throughput` (real-time runtimes), a line on the throughput
+//     checks of throughput_check.h and a warning per check over the share.
 #pragma once
 
 #include <filesystem>
