@@ -142,6 +142,7 @@ nlohmann::json summarize_and_report(const TrainConfig& config, const RunFolder& 
                                     bool figures) {
   const Suite suite = parse_suite(suite_text, config.out_dir + "/suite.toml");
   const bool real_time = config.runtime == RuntimeKind::kThreads || config.runtime == RuntimeKind::kMpi;
+  write_compare_requests(suite, folder.path());
   const CompareSummary summary = summarize_compare(suite, folder.path(), real_time);
   std::fputs(summary.text.c_str(), stdout);
   ReportOptions options;
@@ -180,7 +181,8 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
     print_runs(runs, results);
     nlohmann::json statistics;
     if (results.size() == configs.size()) {
-      write_compare_experiment_json(folder.path(), args.seeds, static_cast<int>(results.size()), clock.seconds());
+      write_compare_experiment_json(folder.path(), config.out_dir, args.seeds, static_cast<int>(results.size()),
+                                    clock.seconds());
       statistics = summarize_and_report(config, folder, suite_text, !args.no_figures);
     } else {
       std::printf("a run was terminated: no statistics and no report\n");

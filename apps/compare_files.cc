@@ -54,14 +54,19 @@ std::string compare_suite_toml(const OptionTable& table, const TrainConfig& conf
          "seeds = [" + seed_list + "]\nmodes = [" + mode_list + "]\n\n[options]\n" + given_option_lines(table, config);
 }
 
-void write_compare_experiment_json(const std::string& dir, const std::vector<uint64_t>& seeds, int runs,
-                                   double real_seconds) {
+void write_compare_experiment_json(const std::string& dir, const std::string& dir_shown,
+                                   const std::vector<uint64_t>& seeds, int runs, double real_seconds) {
   const nlohmann::json j = {
       {"suite", "compare"}, {"origin", "hsgd compare"}, {"runs", runs}, {"seeds", seeds},
+      {"reproduce", "hsgd compare --config " + dir_shown + "/config.toml --out NEW_FOLDER"},
       {"real_seconds_total", real_seconds},
       {"invocations", {{{"real_seconds", real_seconds}, {"runs_run", runs}, {"jobs", 1},
                         {"machine", machine_description()}}}}};
   write_text(dir + "/experiment.json", j.dump(2) + "\n");
+}
+
+void write_compare_requests(const Suite& suite, const std::string& dir) {
+  for (const SuiteRun& run : plan_runs(suite)) write_text(dir + "/" + run.dir + "/request.toml", run.request);
 }
 
 void write_compare_csv(const std::string& dir, const std::vector<CompareRun>& runs,

@@ -122,6 +122,12 @@ TEST(Compare, PrintsTheNumbersTheReportComputesFromTheSameRuns) {
   EXPECT_TRUE(fs::exists(out + "/curves/base-hybrid-minus-sync.csv"));
   EXPECT_CONTAINS(read(out + "/figures/base-differences.gp"), "set xlabel 'virtual time (s)'");
   EXPECT_CONTAINS(read(out + "/figures/base.gp"), "set xlabel 'virtual time (s)'");
+  EXPECT_CONTAINS(md, "Reproduce: `hsgd compare --config " + out + "/config.toml --out NEW_FOLDER`");
+
+  // A results folder of its one-cell suite: the suite runner finds every run done.
+  const CommandResult resumed = hsgd("experiment " + out + "/suite.toml --out " + out + " --no-figures");
+  ASSERT_EQ(resumed.status, 0) << resumed.output;
+  EXPECT_CONTAINS(resumed.output, "0 runs done now, 9 before");
 }
 
 TEST(Compare, OneSeedHasNoIntervalAndNoPValue) {

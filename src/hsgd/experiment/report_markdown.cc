@@ -102,8 +102,12 @@ void write_setup(std::ostream& md, const Suite& suite, const MarkdownContext& co
   else md << "not recorded";
   if (context.jobs > 0) md << " (" << context.jobs << " runs at a time)";
   md << "; machine: " << (context.machine.empty() ? "not recorded" : context.machine) << ".\n";
-  md << "- Reproduce: `hsgd experiment " << (suite.origin == "built-in" ? suite.name : suite.origin)
-     << "` (finished runs are skipped); rebuild this report: `hsgd report " << context.results_dir << "`.\n\n";
+  if (!context.reproduce.empty())
+    md << "- Reproduce: `" << context.reproduce << "`";
+  else
+    md << "- Reproduce: `hsgd experiment " << (suite.origin == "built-in" ? suite.name : suite.origin)
+       << "` (finished runs are skipped)";
+  md << "; rebuild this report: `hsgd report " << context.results_dir << "`.\n\n";
 }
 
 // "| cell |" then `columns` per metric, and the alignment row with `align` per metric.

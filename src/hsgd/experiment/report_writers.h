@@ -63,6 +63,7 @@ struct MarkdownContext {
   double real_seconds = -1;  // the suite's real time; <0 = not recorded
   int jobs = 0;              // runs at a time; 0 = not recorded
   std::string machine;       // where the runs ran; empty = not recorded
+  std::string reproduce;     // the command that repeats the runs; empty: hsgd experiment SUITE
   bool figures_drawn = true;
 };
 std::string report_markdown(const Suite& suite, const CellResults& cells, const MarkdownContext& context);
