@@ -14,7 +14,6 @@
 // OUT` rebuilds the report. A terminated run ends the comparison (without a
 // report); a diverged one does not.
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "apps/commands.h"
@@ -154,6 +153,23 @@ nlohmann::json summarize_and_report(const TrainConfig& config, const RunFolder& 
   return summary.json;
 }
 
+// compare.csv and the table of runs; when every run ran, experiment.json, the
+// statistics and the report; then compare.json.
+void write_results(const TrainConfig& config, const CompareArgs& args, const RunFolder& folder,
+                   const std::string& suite_text, const std::vector<CompareRun>& runs,
+                   const std::vector<RunResult>& results, double seconds) {
+  write_compare_csv(folder.path(), runs, results);
+  print_runs(runs, results);
+  nlohmann::json statistics;
+  if (results.size() == runs.size()) {
+    write_compare_experiment_json(folder.path(), config.out_dir, args.seeds, static_cast<int>(results.size()), seconds);
+    statistics = summarize_and_report(config, folder, suite_text, !args.no_figures);
+  } else {
+    std::printf("a run was terminated: no statistics and no report\n");
+  }
+  write_compare_json(folder.path(), config, runs, results, statistics);
+}
+
 int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config, const CompareArgs& args) {
   std::vector<CompareRun> runs;
   const std::vector<TrainConfig> configs = run_configs(runtime, table, config, args, runs);
@@ -170,24 +186,14 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
   const Stopwatch clock;
   RunFolder folder(config.out_dir, config.overwrite);
   const Dataset data = load_run_data(runtime, config, factory, folder);
-  write_config_file(folder, config, "compare",
-                    "modes = " + toml_string(args.modes_text) + "\nseeds = " + toml_string(args.seeds_text) + "\n");
-  const std::string suite_text = compare_suite_toml(table, config, args.modes, args.seeds);
-  std::ofstream(folder.file("suite.toml")) << suite_text;
   std::vector<RunResult> results;
   try {
+    write_config_file(folder, config, "compare",
+                      "modes = " + toml_string(args.modes_text) + "\nseeds = " + toml_string(args.seeds_text) + "\n");
+    const std::string suite_text = compare_suite_toml(table, config, args.modes, args.seeds);
+    write_compare_suite_toml(folder.path(), suite_text);
     results = run_all(runtime, configs, runs, data, factory, folder);
-    write_compare_csv(folder.path(), runs, results);
-    print_runs(runs, results);
-    nlohmann::json statistics;
-    if (results.size() == configs.size()) {
-      write_compare_experiment_json(folder.path(), config.out_dir, args.seeds, static_cast<int>(results.size()),
-                                    clock.seconds());
-      statistics = summarize_and_report(config, folder, suite_text, !args.no_figures);
-    } else {
-      std::printf("a run was terminated: no statistics and no report\n");
-    }
-    write_compare_json(folder.path(), config, runs, results, statistics);
+    write_results(config, args, folder, suite_text, runs, results, clock.seconds());
   } catch (...) {
     folder.commit_after_failure();
     throw;
@@ -196,7 +202,7 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
   std::printf("results: %s/ (REPORT.md, figures/, compare.json, compare.csv, runs/base/<mode>-seed<N>/); "
               "hsgd report %s rebuilds the report\n",
               config.out_dir.c_str(), config.out_dir.c_str());
-  std::vector<TrainConfig> ran(configs.begin(), configs.begin() + static_cast<long>(results.size()));
+  const std::vector<TrainConfig> ran(configs.begin(), configs.begin() + static_cast<long>(results.size()));
   return compare_exit_status(results, ran);
 }
 

@@ -54,6 +54,8 @@ std::string compare_suite_toml(const OptionTable& table, const TrainConfig& conf
          "seeds = [" + seed_list + "]\nmodes = [" + mode_list + "]\n\n[options]\n" + given_option_lines(table, config);
 }
 
+void write_compare_suite_toml(const std::string& dir, const std::string& text) { write_text(dir + "/suite.toml", text); }
+
 void write_compare_experiment_json(const std::string& dir, const std::string& dir_shown,
                                    const std::vector<uint64_t>& seeds, int runs, double real_seconds) {
   const nlohmann::json j = {

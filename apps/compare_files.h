@@ -35,6 +35,9 @@ std::string compare_run_dir(Mode mode, uint64_t seed);
 std::string compare_suite_toml(const OptionTable& table, const TrainConfig& config, const std::vector<Mode>& modes,
                                const std::vector<uint64_t>& seeds);
 
+// Writes dir/suite.toml; throws Error when it cannot.
+void write_compare_suite_toml(const std::string& dir, const std::string& text);
+
 // `dir_shown`: the folder as the user named it (dir is OUT.partial while it is written).
 void write_compare_experiment_json(const std::string& dir, const std::string& dir_shown,
                                    const std::vector<uint64_t>& seeds, int runs, double real_seconds);

@@ -136,7 +136,7 @@ TEST(Compare, OneSeedHasNoIntervalAndNoPValue) {
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_CONTAINS(r.output, "over 1 seed:");
   EXPECT_CONTAINS(r.output, "[n/a] points averaged over the run, p = n/a");
-  EXPECT_CONTAINS(r.output, "points from 1 seed: no interval or p-value");
+  EXPECT_CONTAINS(r.output, "verdict: none from 1 seed, which gives no interval or p-value (hybrid - async ");
   EXPECT_EQ(r.output.find("p = 1.000"), std::string::npos) << r.output;
   EXPECT_CONTAINS(read(dir.file("c/REPORT.md")), "[n/a] | n/a |");
   EXPECT_TRUE(fs::exists(dir.file("c/runs/base/hybrid-seed1/metrics.csv")));

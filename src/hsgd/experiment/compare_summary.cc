@@ -54,11 +54,9 @@ std::string difference_line(const std::string& other, const report::Summaries& d
 }
 
 // "hybrid beats async by 0.12 points (95% CI 0.05..0.19, p = 0.004, 5 seeds)": the interval of the winner's
-// lead; "no significant difference ..." with hybrid - other's; or why one seed gives no verdict.
+// lead; "no significant difference ..." with hybrid - other's; from one seed, only the difference.
 std::string verdict_on(const std::string& other, const stats::Summary& s) {
-  if (s.n < 2)
-    return "hybrid - " + other + " = " + fmt(s.mean, kAccuracyDecimals, true) +
-           " points from 1 seed: no interval or p-value (use --seeds 2 or more; 5 for a verdict you can trust)";
+  if (s.n < 2) return "hybrid - " + other + " " + fmt(s.mean, kAccuracyDecimals, true) + " points";
   const std::string tail = report::p_clause(s.p_value) + ", " + std::to_string(s.n) + " seeds)";
   if (!report::significant(s))
     return "no significant difference between hybrid and " + other + " (hybrid - " + other + " " +
@@ -99,6 +97,9 @@ CompareSummary summarize_compare(const Suite& suite, const std::filesystem::path
     out.verdict += (out.verdict.empty() ? "" : "; ") + verdict_on(other, d(Over::kRun, Metric::kTestAccuracy));
   }
   if (out.verdict.empty()) out.verdict = "no verdict: hybrid and async or sync are needed (--modes)";
+  else if (suite.seeds.size() < 2)
+    out.verdict = "none from 1 seed, which gives no interval or p-value (" + out.verdict +
+                  "); use --seeds 2 or more, 5 for a verdict you can trust";
   out.json["throughput_checks"] = nlohmann::json::array();
   if (with_throughput)
     for (const ThroughputCheck& c : check_throughput(cell)) {
