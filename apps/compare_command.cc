@@ -1,23 +1,43 @@
 // compare_command.cc: `hsgd compare` runs sync, async and hybrid on one
-// configuration (the same seed, so the same initial weights, shards and
-// delays) and prints final and run-averaged metrics side by side, plus
-// hybrid - async and hybrid - sync in the paper's form (averaged over the run).
+// configuration over --seeds N seeds (--seed, --seed + 1, ...; within a seed
+// the modes share initial weights, shards and delays, so their differences
+// are paired by seed) and prints, from the runs' metrics files, per mode the
+// test accuracy with a 95% CI, hybrid - async and hybrid - sync with a 95% CI
+// and a paired p-value, and a one-line verdict (compare_summary.h). In the
+// real-time runtimes it warns when hybrid and another mode received gradients
+// at rates more than 20% apart under the same K (throughput_check.h).
 //
-// Writes OUT/<mode>/ for each run and OUT/compare.csv, OUT/compare.json; OUT
-// is OUT.partial/ until the last run has ended. A terminated run ends the
-// comparison; a diverged one does not.
-#include <nlohmann/json.hpp>
+// OUT (OUT.partial/ until the last run has ended) is a results folder of
+// `hsgd experiment` too (compare_files.h): runs/base/<mode>-seed<N>/ per run,
+// suite.toml, experiment.json, the report (REPORT.md, tables.csv, modes.csv,
+// curves/, figures/), config.toml, compare.csv and compare.json; `hsgd report
+// OUT` rebuilds the report. A terminated run ends the comparison (without a
+// report); a diverged one does not.
+#include <filesystem>
 #include <sstream>
 
 #include "apps/commands.h"
+#include "apps/compare_files.h"
 #include "hsgd/common/error.h"
+#include "hsgd/common/stopwatch.h"
 #include "hsgd/common/toml_text.h"
-#include "hsgd/metrics/csv_writer.h"
+#include "hsgd/experiment/compare_summary.h"
+#include "hsgd/experiment/report.h"
 #include "hsgd/runtime/run.h"
-#include "hsgd/runtime/run_folder.h"
 
 namespace hsgd::cli {
 namespace {
+
+constexpr int kMaxSeeds = 1000;
+constexpr uint64_t kMaxSeed = 9200000000000000000ull;  // --seed's range
+
+struct CompareArgs {
+  std::string modes_text = "sync,async,hybrid";
+  std::string seeds_text = "1";
+  bool no_figures = false;
+  std::vector<Mode> modes;
+  std::vector<uint64_t> seeds;
+};
 
 std::vector<Mode> parse_modes(const std::string& text) {
   std::vector<Mode> modes;
@@ -33,45 +53,42 @@ std::vector<Mode> parse_modes(const std::string& text) {
   return modes;
 }
 
-void write_comparison(const std::string& dir, const TrainConfig& config, const std::vector<Mode>& modes,
-                      const std::vector<RunResult>& results) {
-  CsvWriter csv(dir + "/compare.csv",
-                {"mode", "status", "final_test_accuracy", "mean_test_accuracy", "final_test_loss", "mean_test_loss",
-                 "final_train_loss", "mean_train_loss", "gradients", "updates", "train_seconds"});
-  nlohmann::json summary = {{"config", config}, {"modes", nlohmann::json::object()}};
-  std::printf("\n%-7s %-10s %10s %10s %10s %10s %10s %10s %10s %8s\n", "mode", "status", "final acc", "avg acc",
-              "final tl", "avg tl", "final trl", "avg trl", "gradients", "updates");
-  for (size_t i = 0; i < results.size(); ++i) {
-    const RunResult& r = results[i];
-    const char* mode = name_of(modes[i]);
-    const MetricsRow f = r.rows.empty() ? MetricsRow{} : r.final_row();
-    std::printf("%-7s %-10s %9.2f%% %9.2f%% %10.4f %10.4f %10.4f %10.4f %10llu %8llu\n", mode, name_of(r.status),
-                100 * f.test_accuracy, 100 * r.mean_test_accuracy(), f.test_loss, r.mean_test_loss(), f.train_loss,
-                r.mean_train_loss(), (unsigned long long)f.gradients, (unsigned long long)f.updates);
-    csv.row({mode, name_of(r.status), CsvWriter::num(f.test_accuracy), CsvWriter::num(r.mean_test_accuracy()),
-             CsvWriter::num(f.test_loss), CsvWriter::num(r.mean_test_loss()), CsvWriter::num(f.train_loss),
-             CsvWriter::num(r.mean_train_loss()), CsvWriter::num((long long)f.gradients),
-             CsvWriter::num((long long)f.updates), CsvWriter::num(r.train_seconds)});
-    summary["modes"][mode] = r;
+// --seeds N: seeds first, first + 1, ..., first + N - 1.
+std::vector<uint64_t> parse_seeds(const std::string& text, uint64_t first) {
+  const std::string range = "must be a whole number in [1, " + std::to_string(kMaxSeeds) + "]";
+  size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    throw ConfigError("--seeds = " + text + ": " + range);
   }
-  auto result_of = [&](Mode m) -> const RunResult* {
-    for (size_t i = 0; i < results.size(); ++i)
-      if (modes[i] == m) return &results[i];
-    return nullptr;
-  };
-  const RunResult* hybrid = result_of(Mode::kHybrid);
-  for (Mode other : {Mode::kAsync, Mode::kSync}) {
-    const RunResult* b = result_of(other);
-    if (hybrid == nullptr || b == nullptr) continue;
-    const double acc = 100 * (hybrid->mean_test_accuracy() - b->mean_test_accuracy());
-    const double tl = hybrid->mean_test_loss() - b->mean_test_loss();
-    const double trl = hybrid->mean_train_loss() - b->mean_train_loss();
-    std::printf("hybrid - %-5s (averaged over the run): test accuracy %+.3f points, test loss %+.4f, train loss %+.4f\n",
-                name_of(other), acc, tl, trl);
-    summary[std::string("hybrid_minus_") + name_of(other)] = {
-        {"test_accuracy_points", acc}, {"test_loss", tl}, {"train_loss", trl}};
+  if (used != text.size()) throw ConfigError("--seeds = " + text + ": " + range);
+  if (n < 1 || n > kMaxSeeds) throw ConfigError("--seeds = " + text + " is out of range: " + range);
+  if (first > kMaxSeed - static_cast<uint64_t>(n - 1))
+    throw ConfigError("--seeds = " + text + " with --seed " + std::to_string(first) + ": the last seed would be above " +
+                      std::to_string(kMaxSeed));
+  std::vector<uint64_t> seeds;
+  for (long long i = 0; i < n; ++i) seeds.push_back(first + static_cast<uint64_t>(i));
+  return seeds;
+}
+
+// The configuration of every run, seed by seed and mode by mode in each; every one checked.
+std::vector<TrainConfig> run_configs(const Runtime& runtime, const OptionTable& table, const TrainConfig& config,
+                                     const CompareArgs& args, std::vector<CompareRun>& runs) {
+  std::vector<TrainConfig> by_mode(args.modes.size(), config);
+  for (size_t i = 0; i < args.modes.size(); ++i) {
+    by_mode[i].ps.mode = args.modes[i];
+    prepare_config(runtime, by_mode[i], table.given("workers"), machine_cores());
   }
-  write_json_file(dir + "/compare.json", summary);
+  std::vector<TrainConfig> configs;
+  for (uint64_t seed : args.seeds)
+    for (size_t i = 0; i < args.modes.size(); ++i) {
+      configs.push_back(by_mode[i]);
+      configs.back().seed = seed;
+      runs.push_back({args.modes[i], seed, compare_run_dir(args.modes[i], seed)});
+    }
+  return configs;
 }
 
 // The worst way a run ended decides the exit status: terminated, then
@@ -86,14 +103,77 @@ int compare_exit_status(const std::vector<RunResult>& results, const std::vector
   return status;
 }
 
-int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config, const std::vector<Mode>& modes,
-                 const std::string& modes_text) {
-  std::vector<TrainConfig> configs(modes.size(), config);
-  for (size_t i = 0; i < modes.size(); ++i) {
-    configs[i].ps.mode = modes[i];
-    prepare_config(runtime, configs[i], table.given("workers"), machine_cores());
+void print_runs(const std::vector<CompareRun>& runs, const std::vector<RunResult>& results) {
+  std::printf("\n%-7s %6s %-10s %10s %10s %10s %10s %10s %8s\n", "mode", "seed", "status", "final acc", "avg acc",
+              "final tl", "avg tl", "gradients", "updates");
+  for (size_t i = 0; i < results.size(); ++i) {
+    const RunResult& r = results[i];
+    const MetricsRow f = r.rows.empty() ? MetricsRow{} : r.final_row();
+    std::printf("%-7s %6llu %-10s %9.2f%% %9.2f%% %10.4f %10.4f %10llu %8llu\n", name_of(runs[i].mode),
+                static_cast<unsigned long long>(runs[i].seed), name_of(r.status), 100 * f.test_accuracy,
+                100 * r.mean_test_accuracy(), f.test_loss, r.mean_test_loss(),
+                static_cast<unsigned long long>(f.gradients), static_cast<unsigned long long>(f.updates));
   }
-  config = configs.back();
+  std::printf("\n");
+}
+
+// Runs every run into folder/runs/base/; stops after a terminated run.
+std::vector<RunResult> run_all(Runtime& runtime, const std::vector<TrainConfig>& configs,
+                               const std::vector<CompareRun>& runs, const Dataset& data, const ModelFactory& factory,
+                               const RunFolder& folder) {
+  std::filesystem::create_directories(folder.path() + "/runs/base");
+  std::vector<RunResult> results;
+  for (size_t i = 0; i < configs.size(); ++i) {
+    TrainConfig run = configs[i];
+    run.out_dir = folder.path() + "/" + runs[i].dir;
+    run.overwrite = false;
+    std::fprintf(stderr, "hsgd compare: %s, seed %llu (%zu of %zu)\n", name_of(runs[i].mode),
+                 static_cast<unsigned long long>(runs[i].seed), i + 1, configs.size());
+    RunFolder run_folder(run.out_dir, false);
+    results.push_back(run_training(runtime, run, data, factory, run_folder, "train", stderr));
+    if (results.back().status == RunStatus::kTerminated) break;
+  }
+  return results;
+}
+
+// The statistics and the report, from the runs' metrics files; prints the summary.
+nlohmann::json summarize_and_report(const TrainConfig& config, const RunFolder& folder, const std::string& suite_text,
+                                    bool figures) {
+  const Suite suite = parse_suite(suite_text, config.out_dir + "/suite.toml");
+  const bool real_time = config.runtime == RuntimeKind::kThreads || config.runtime == RuntimeKind::kMpi;
+  write_compare_requests(suite, folder.path());
+  const CompareSummary summary = summarize_compare(suite, folder.path(), real_time);
+  std::fputs(summary.text.c_str(), stdout);
+  ReportOptions options;
+  options.results_dir = folder.path();
+  options.shown_dir = config.out_dir;
+  options.figures = figures;
+  const ReportOutcome report = build_report(suite, options);
+  for (const auto& w : report.warnings) std::fprintf(stderr, "hsgd compare: warning: %s\n", w.c_str());
+  return summary.json;
+}
+
+// compare.csv and the table of runs; when every run ran, experiment.json, the
+// statistics and the report; then compare.json.
+void write_results(const TrainConfig& config, const CompareArgs& args, const RunFolder& folder,
+                   const std::string& suite_text, const std::vector<CompareRun>& runs,
+                   const std::vector<RunResult>& results, double seconds) {
+  write_compare_csv(folder.path(), runs, results);
+  print_runs(runs, results);
+  nlohmann::json statistics;
+  if (results.size() == runs.size()) {
+    write_compare_experiment_json(folder.path(), config.out_dir, args.seeds, static_cast<int>(results.size()), seconds);
+    statistics = summarize_and_report(config, folder, suite_text, !args.no_figures);
+  } else {
+    std::printf("a run was terminated: no statistics and no report\n");
+  }
+  write_compare_json(folder.path(), config, runs, results, statistics);
+}
+
+int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config, const CompareArgs& args) {
+  std::vector<CompareRun> runs;
+  const std::vector<TrainConfig> configs = run_configs(runtime, table, config, args, runs);
+  config = configs[args.modes.size() - 1];  // the last mode of the first seed: data, model, config.toml
   const ModelFactory factory = model_factory(config);
   check_model(config, factory);
   set_compute_threads(config.threads);
@@ -103,49 +183,53 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
     return 0;
   }
   if (config.out_dir.empty()) config.out_dir = default_out_dir("compare");
+  const Stopwatch clock;
   RunFolder folder(config.out_dir, config.overwrite);
   const Dataset data = load_run_data(runtime, config, factory, folder);
-  write_config_file(folder, config, "compare", "modes = " + toml_string(modes_text) + "\n");
   std::vector<RunResult> results;
   try {
-    for (size_t i = 0; i < modes.size(); ++i) {
-      TrainConfig& run = configs[i];
-      run.out_dir = folder.path() + "/" + name_of(modes[i]);
-      run.overwrite = false;
-      std::fprintf(stderr, "hsgd compare: %s (%zu of %zu)\n", name_of(modes[i]), i + 1, modes.size());
-      RunFolder mode_folder(run.out_dir, false);
-      results.push_back(run_training(runtime, run, data, factory, mode_folder, "train", stderr));
-      if (results.back().status == RunStatus::kTerminated) break;
-    }
-    write_comparison(folder.path(), config, modes, results);
+    write_config_file(folder, config, "compare",
+                      "modes = " + toml_string(args.modes_text) + "\nseeds = " + toml_string(args.seeds_text) + "\n");
+    const std::string suite_text = compare_suite_toml(table, config, args.modes, args.seeds);
+    write_compare_suite_toml(folder.path(), suite_text);
+    results = run_all(runtime, configs, runs, data, factory, folder);
+    write_results(config, args, folder, suite_text, runs, results, clock.seconds());
   } catch (...) {
     folder.commit_after_failure();
     throw;
   }
   folder.commit();
-  std::printf("results: %s/compare.csv, compare.json, and one folder per mode\n", config.out_dir.c_str());
-  configs.resize(results.size());
-  return compare_exit_status(results, configs);
+  std::printf("results: %s/ (REPORT.md, figures/, compare.json, compare.csv, runs/base/<mode>-seed<N>/); "
+              "hsgd report %s rebuilds the report\n",
+              config.out_dir.c_str(), config.out_dir.c_str());
+  const std::vector<TrainConfig> ran(configs.begin(), configs.begin() + static_cast<long>(results.size()));
+  return compare_exit_status(results, ran);
 }
 
-int run_compare(const OptionTable& table, TrainConfig& config, const std::string& modes_text) {
-  const std::vector<Mode> modes = parse_modes(modes_text);
+int run_compare(const OptionTable& table, TrainConfig& config, CompareArgs& args) {
+  args.modes = parse_modes(args.modes_text);
+  args.seeds = parse_seeds(args.seeds_text, config.seed);
   if (config.runtime == RuntimeKind::kSingle) throw ConfigError("--runtime single has no modes to compare; use threads");
   const auto runtime = make_runtime(config.runtime);
-  return run_or_abandon(*runtime, [&] { return compare_with(*runtime, table, config, modes, modes_text); });
+  return run_or_abandon(*runtime, [&] { return compare_with(*runtime, table, config, args); });
 }
 
 }  // namespace
 
 Command add_compare_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("compare", "run sync, async and hybrid on the same configuration and compare them");
+  auto* cmd = app.add_subcommand("compare", "run sync, async and hybrid on the same configuration over seeds and "
+                                            "compare them (95% CIs, paired tests, a verdict)");
   auto config = std::make_shared<TrainConfig>();
-  auto modes = std::make_shared<std::string>("sync,async,hybrid");
+  auto args = std::make_shared<CompareArgs>();
   auto table = std::make_shared<OptionTable>(cmd, *config, /*with_mode=*/false);
-  table->add_extra("modes", *modes, "modes to run, comma-separated: sync, async, hybrid");
-  return {cmd, [config, table, modes] {
+  table->add_extra("modes", args->modes_text, "modes to run, comma-separated: sync, async, hybrid");
+  table->add_extra("seeds", args->seeds_text,
+                   "run each mode with seeds --seed, --seed + 1, ..., N of them; N in [1, 1000] (2 or more for "
+                   "confidence intervals and p-values, 5 for a verdict)");
+  cmd->add_flag("--no-figures", args->no_figures, "skip the gnuplot figures of the report");
+  return {cmd, [config, table, args] {
             table->apply();
-            return run_compare(*table, *config, *modes);
+            return run_compare(*table, *config, *args);
           }};
 }
 

@@ -18,10 +18,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   hsgd::TrainConfig config;
-  std::string modes;  // `hsgd compare`'s extra option
+  std::string modes, seeds;  // `hsgd compare`'s extra options
   try {
     hsgd::read_config_text(text, "fuzz.toml", config, [](const std::string&) { return false; },
-                           {{"modes", &modes}});
+                           {{"modes", &modes}, {"seeds", &seeds}});
     config.validate();
     hsgd::config_toml(config, "train");  // written back as the run's config.toml
   } catch (const hsgd::ConfigError&) {

@@ -20,6 +20,7 @@
 #include "hsgd/data/synthetic.h"
 #include "hsgd/experiment/report.h"
 #include "hsgd/experiment/stats.h"
+#include "hsgd/experiment/throughput_check.h"
 #include "hsgd/experiment/suite.h"
 #include "hsgd/metrics/csv_writer.h"
 #include "hsgd/metrics/metrics_reader.h"
@@ -55,8 +56,10 @@ TEST(Stats, SummaryOfAPairedSample) {
 TEST(Stats, DegenerateSamples) {
   const auto one = stats::summarize({2.5});
   EXPECT_EQ(one.n, 1);
-  EXPECT_EQ(one.ci95_low, 2.5);
-  EXPECT_EQ(one.p_value, 1);
+  EXPECT_EQ(one.mean, 2.5);
+  EXPECT_TRUE(std::isnan(one.ci95_low) && std::isnan(one.ci95_high));  // never a zero-width interval
+  EXPECT_TRUE(std::isnan(one.p_value));                                // never p = 1 from one value
+  EXPECT_TRUE(std::isnan(one.stddev));
   const auto constant = stats::summarize({0.5, 0.5, 0.5});
   EXPECT_EQ(constant.stddev, 0);
   EXPECT_EQ(constant.p_value, 0);  // no variance, non-zero mean
@@ -444,6 +447,33 @@ TEST(Report, TablesAreComputedFromTheMetricsFiles) {
   EXPECT_NE(md.find("Test accuracy: sign reproduced (paper +1.000, hsgd +15.00), not significant (p = 0.205)"),
             std::string::npos) << md;
 
+  // The paired difference over time: per seed hybrid - async is 0, 10, 20 and 10, 20, 30 points at t = 0, 1, 2.
+  std::ifstream curve(dir.file("curves/" + cell + "-hybrid-minus-async.csv"));
+  std::vector<std::vector<double>> points;
+  std::string line;
+  std::getline(curve, line);
+  EXPECT_EQ(line, "time_s,n,test_accuracy_mean,test_accuracy_low,test_accuracy_high,test_loss_mean,test_loss_low,"
+                  "test_loss_high");
+  while (std::getline(curve, line)) {
+    std::vector<double> v;
+    std::stringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');) v.push_back(std::stod(x));
+    points.push_back(v);
+  }
+  ASSERT_EQ(points.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_DOUBLE_EQ(points[i][0], static_cast<double>(i));
+    EXPECT_EQ(points[i][1], 2);
+    EXPECT_NEAR(points[i][2], 5 + 10.0 * i, 1e-9);
+    EXPECT_NEAR(points[i][4] - points[i][2], 12.706205 * 5, 1e-3);  // the paired band: t(0.975, 1) * sd / sqrt(2)
+    EXPECT_NEAR(points[i][5], -0.05 - 0.1 * i, 1e-9);
+  }
+  std::ifstream script(dir.file("figures/" + cell + "-differences.gp"));
+  const std::string gp((std::istreambuf_iterator<char>(script)), std::istreambuf_iterator<char>());
+  EXPECT_NE(gp.find("set xlabel 'time (s)'"), std::string::npos) << gp;  // no runtime = sim: real time
+  EXPECT_NE(gp.find("hybrid - sync"), std::string::npos) << gp;
+  EXPECT_NE(md.find("figures/" + cell + "-differences.png"), std::string::npos) << md;
+
   // A missing run is named.
   std::filesystem::remove_all(dir.file(run_dir(cell, "sync", 2)));
   testing::expect_error<DataError>([&] { build_report(suite, options); }, {"sync-seed2/metrics.csv", "missing file"});
@@ -738,6 +768,62 @@ TEST(Report, ARunServedToSeveralCellsShowsTheSameValuesInEach) {
   EXPECT_EQ(async_values.at(cells[1]), async_values.at(cells[0]));
   EXPECT_EQ(async_values.at(cells[2]), async_values.at(cells[0]));
   EXPECT_FALSE(std::filesystem::exists(dir.file(run_dir(cells[1], "async", 1))));
+}
+
+}  // namespace
+}  // namespace hsgd
+
+// ---------------------------------------------------------------- throughput check
+
+namespace hsgd {
+namespace {
+
+// Rows every second: `rate` gradients per second, K from `k` (one per row).
+std::vector<MetricsRow> counted_rows(double rate, const std::vector<int>& k) {
+  std::vector<MetricsRow> rows;
+  for (size_t i = 0; i < k.size(); ++i) {
+    MetricsRow r;
+    r.time_s = static_cast<double>(i);
+    r.gradients = static_cast<uint64_t>(rate * static_cast<double>(i));
+    r.k = k[i];
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+TEST(ThroughputCheck, WarnsWhenTheSameKGetsGradientsAtRatesMoreThanTheShareApart) {
+  report::CellResult cell;
+  // Seed 1: hybrid at K = 1 for 3 s gets 40 gradients/s, async 20/s: 100% apart. Then hybrid's K grows.
+  cell.modes["hybrid"][1].rows = counted_rows(40, {1, 1, 1, 1, 2, 3});
+  cell.modes["async"][1].rows = counted_rows(20, {1, 1, 1, 1, 1, 1});
+  // Seed 2: 22 and 20 gradients/s: 10% apart, within 20%.
+  cell.modes["hybrid"][2].rows = counted_rows(22, {1, 1, 2, 2, 3, 3});
+  cell.modes["async"][2].rows = counted_rows(20, {1, 1, 1, 1, 1, 1});
+  // Sync's K (4 workers) is never hybrid's in the window from the start: no check.
+  cell.modes["sync"][1].rows = counted_rows(5, {4, 4, 4, 4, 4, 4});
+  cell.modes["sync"][2].rows = counted_rows(5, {4, 4, 4, 4, 4, 4});
+  const std::vector<ThroughputCheck> checks = check_throughput(cell);
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].seed, 1u);
+  EXPECT_EQ(checks[0].other, "async");
+  EXPECT_EQ(checks[0].k, 1u);
+  EXPECT_DOUBLE_EQ(checks[0].window_s, 3);
+  EXPECT_DOUBLE_EQ(checks[0].hybrid_rate, 40);
+  EXPECT_DOUBLE_EQ(checks[0].other_rate, 20);
+  EXPECT_DOUBLE_EQ(checks[0].share, 1);
+  EXPECT_TRUE(checks[0].exceeds);
+  EXPECT_NE(checks[0].message.find("scheduling noise"), std::string::npos) << checks[0].message;
+  EXPECT_NE(checks[0].message.find("same K = 1 for the first 3.0 s"), std::string::npos) << checks[0].message;
+  EXPECT_DOUBLE_EQ(checks[1].window_s, 1);
+  EXPECT_NEAR(checks[1].share, 0.1, 1e-12);
+  EXPECT_FALSE(checks[1].exceeds);
+}
+
+TEST(ThroughputCheck, NoWindowOfTheSameKNoCheck) {
+  report::CellResult cell;
+  cell.modes["hybrid"][1].rows = counted_rows(40, {2, 2, 3});
+  cell.modes["async"][1].rows = counted_rows(20, {1, 1, 1});
+  EXPECT_TRUE(check_throughput(cell).empty());
 }
 
 }  // namespace

@@ -136,5 +136,18 @@ TEST(HostileInput, CompareModes) {
   expect_refused(dir, "--modes ''", "--modes is empty", "compare");
 }
 
+TEST(HostileInput, CompareSeeds) {
+  testing::TempDir dir;
+  expect_refused(dir, "--seeds 0", "--seeds = 0 is out of range: must be a whole number in [1, 1000]", "compare");
+  expect_refused(dir, "--seeds 1001", "--seeds = 1001 is out of range", "compare");
+  expect_refused(dir, "--seeds -3", "--seeds = -3 is out of range", "compare");
+  expect_refused(dir, "--seeds 2.5", "--seeds = 2.5: must be a whole number in [1, 1000]", "compare");
+  expect_refused(dir, "--seeds five", "--seeds = five: must be a whole number", "compare");
+  expect_refused(dir, "--seeds 99999999999999999999", "--seeds = 99999999999999999999: must be a whole number",
+                 "compare");
+  expect_refused(dir, "--seeds 3 --seed 9199999999999999999", "the last seed would be above 9200000000000000000",
+                 "compare");
+}
+
 }  // namespace
 }  // namespace hsgd

@@ -17,8 +17,8 @@ namespace hsgd {
 namespace fs = std::filesystem;
 namespace {
 
-// The suite's real time, the runs at a time and the machines that ran them,
-// from experiment.json when it is there and readable (the report goes on
+// The suite's real time, the runs at a time, the machines that ran them and
+// (hsgd compare's) the command that repeats the runs, from experiment.json when it is there and readable (the report goes on
 // without them otherwise).
 void read_timing(const fs::path& root, report::MarkdownContext& context) {
   const fs::path file = root / "experiment.json";
@@ -27,6 +27,7 @@ void read_timing(const fs::path& root, report::MarkdownContext& context) {
     const auto j = nlohmann::json::parse(read_bounded_text_file(file.string(), kMaxExperimentFileBytes,
                                                                 "the suite's record"));
     context.real_seconds = j.value("real_seconds_total", -1.0);
+    context.reproduce = j.value("reproduce", std::string());  // hsgd compare's own command
     for (const auto& inv : j.value("invocations", nlohmann::json::array())) {
       if (inv.value("runs_run", 0) == 0) continue;
       context.jobs = std::max(context.jobs, inv.value("jobs", 0));
@@ -47,10 +48,11 @@ ReportOutcome build_report(const Suite& suite, const ReportOptions& opt) {
   report::write_tables_csv(suite, cells, root / "tables.csv");
   report::write_modes_csv(suite, cells, root / "modes.csv");
   const std::vector<std::string> scripts = report::write_curves_and_scripts(suite, cells, root);
-  const report::FiguresDrawn figures = report::draw_figures(root, scripts, opt.figures, opt.results_dir);
+  const std::string shown_dir = opt.shown_dir.empty() ? opt.results_dir : opt.shown_dir;
+  const report::FiguresDrawn figures = report::draw_figures(root, scripts, opt.figures, shown_dir);
 
   report::MarkdownContext context;
-  context.results_dir = opt.results_dir;
+  context.results_dir = shown_dir;
   context.real_seconds = opt.real_seconds;
   context.figures_drawn = figures.all;
   read_timing(root, context);

@@ -13,11 +13,13 @@
 //   tables.csv    the differences, with the paper's value and the verdicts
 //   modes.csv     the per-mode values
 //   curves/<cell>-<mode>.csv   mean and 95% band over seeds at each evaluation time
+//   curves/<cell>-hybrid-minus-<mode>.csv   the paired difference over time, its 95% band
 //   figures/<cell>.png|svg     test accuracy and test loss against time
+//   figures/<cell>-differences.png|svg   hybrid - async and hybrid - sync against time
 //   figures/<table>-k-staleness.png|svg   K(t) and mean staleness of hybrid
 //   REPORT.md
 // The code is split by output: report_data.{h,cc} (runs and statistics),
-// report_tables.cc, report_figures.cc and report_markdown.cc
+// report_tables.cc, report_figures.cc, report_differences.cc and report_markdown.cc
 // (report_writers.h declares them); report.cc puts them together.
 #pragma once
 
@@ -35,6 +37,7 @@ constexpr size_t kMaxExperimentFileBytes = size_t{1} << 20;
 
 struct ReportOptions {
   std::string results_dir;
+  std::string shown_dir;     // the folder REPORT.md names (compare: OUT while it writes OUT.partial); empty: results_dir
   bool figures = true;       // run gnuplot
   double real_seconds = -1;  // the suite's real time, for the report; <0 = read experiment.json
   std::FILE* log = stderr;

@@ -1,4 +1,5 @@
-// report_data.h: what the report is computed from (internal to report*.cc).
+// report_data.h: what the report is computed from (internal to report*.cc,
+// compare_summary.cc and throughput_check.cc, which read runs the same way).
 // Every run's metrics.csv is read back once per cell it serves; per cell of
 // the suite and per named metric (test accuracy in points, test loss, train
 // loss), averaged over the run or taken at its end, it holds the summary over

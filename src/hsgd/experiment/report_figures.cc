@@ -1,7 +1,8 @@
 // report_figures.cc: the mean curves over seeds (curves/<cell>-<mode>.csv),
 // the gnuplot scripts of the figures (per cell: test accuracy and test loss
-// against time with a 95% band; per table: hybrid's K(t) and staleness), and
-// running gnuplot on them.
+// against time with a 95% band, and the paired differences of
+// report_differences.cc; per table: hybrid's K(t) and staleness), and running
+// gnuplot on them. The time axis says "virtual time (s)" for the simulator.
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "hsgd/experiment/report_gnuplot.h"
 #include "hsgd/experiment/report_writers.h"
 #include "hsgd/metrics/csv_writer.h"
 
@@ -65,13 +67,6 @@ std::string slug(const std::string& s) {
   return out.empty() ? "table" : out;
 }
 
-// A gnuplot string in single quotes ('' is a quote).
-std::string gp_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
 // A shell word in single quotes ('\'' is a quote).
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
@@ -79,36 +74,42 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-const std::map<std::string, std::string> kModeColor = {
-    {"sync", "#1f77b4"}, {"async", "#d62728"}, {"hybrid", "#2ca02c"}};
-
-// The same plots as PNG, then as SVG.
-std::string terminal_block(const std::string& out_stem, const std::string& size, const std::string& body) {
-  return "set terminal pngcairo size " + size + " font ',10'\nset output " + gp_quote(out_stem + ".png") + "\n" +
-         body + "unset multiplot\nset terminal svg size " + size + " dynamic font ',10'\nset output " +
-         gp_quote(out_stem + ".svg") + "\n" + body + "unset multiplot\n";
+// Each mode's colour and line: drawn widest first (sync, async, hybrid), each
+// with its own dash pattern and marker (every 4th point), so that lines that
+// coincide (async and hybrid at K = 1) stay visible one on top of the other.
+struct ModeStyle {
+  const char* color;
+  const char* line;
+};
+const std::map<std::string, ModeStyle> kModeStyle = {
+    {"sync", {"#1f77b4", "lw 4 dt 1 pt 5 ps 0.8 pi 4"}},
+    {"async", {"#d62728", "lw 2.5 dt 2 pt 9 ps 0.8 pi 4"}},
+    {"hybrid", {"#2ca02c", "lw 1.5 dt 4 pt 7 ps 0.6 pi 4"}},
+};
+ModeStyle style_of(const std::string& mode) {
+  return kModeStyle.count(mode) ? kModeStyle.at(mode) : ModeStyle{"#7f7f7f", "lw 2 dt 5 pt 3 ps 0.6 pi 4"};
 }
 
-// One panel of a cell's figure: the mean (column mean_col) and its band, per mode.
+// One panel of a cell's figure: the mean (column mean_col) and its band, per
+// mode; every band first, then the lines over them.
 std::string mode_panel(const std::string& key, const std::vector<std::string>& modes, int mean_col,
                        const std::string& ylabel, const std::string& key_pos) {
-  std::string s = "set ylabel '" + ylabel + "'\nset key " + key_pos + "\nplot ";
-  bool first = true;
+  std::string bands, lines;
   for (const auto& m : modes) {
     const std::string file = gp_quote("curves/" + key + "-" + m + ".csv");
-    const std::string color = kModeColor.count(m) ? kModeColor.at(m) : "#7f7f7f";
-    s += std::string(first ? "" : ", ") + file + " every ::1 using 1:" + std::to_string(mean_col + 1) + ":" +
-         std::to_string(mean_col + 2) + " with filledcurves fc rgb '" + color +
-         "' fs transparent solid 0.18 noborder notitle, " + file + " every ::1 using 1:" + std::to_string(mean_col) +
-         " with lines lw 2 lc rgb '" + color + "' title '" + m + "'";
-    first = false;
+    const ModeStyle style = style_of(m);
+    bands += file + " every ::1 using 1:" + std::to_string(mean_col + 1) + ":" + std::to_string(mean_col + 2) +
+             " with filledcurves fc rgb '" + style.color + "' fs transparent solid 0.18 noborder notitle, ";
+    lines += std::string(lines.empty() ? "" : ", ") + file + " every ::1 using 1:" + std::to_string(mean_col) +
+             " with linespoints " + style.line + " lc rgb '" + style.color + "' title '" + m + "'";
   }
-  return s + "\n";
+  return "set ylabel '" + ylabel + "'\nset key " + key_pos + "\nplot " + bands + lines + "\n";
 }
 
 // Test accuracy and test loss against time, one line and band per mode.
-std::string cell_figure_script(const std::string& key, const std::string& title, const std::vector<std::string>& modes) {
-  std::string body = "set datafile separator ','\nset grid\nset xlabel 'time (s)'\n"
+std::string cell_figure_script(const std::string& key, const std::string& title, const std::vector<std::string>& modes,
+                               const std::string& time_label) {
+  std::string body = "set datafile separator ','\nset grid\nset xlabel " + gp_quote(time_label) + "\n"
                      "set multiplot layout 1,2 title " + gp_quote(title + " (mean of seeds, band: 95% CI)") + "\n";
   body += mode_panel(key, modes, 3, "test accuracy (%)", "bottom right");
   body += mode_panel(key, modes, 6, "test loss", "top right");
@@ -125,8 +126,9 @@ std::string cells_panel(const SuiteTable& t, int col, const std::string& ylabel)
 }
 
 // K(t) and mean staleness of hybrid, one line per cell of a table.
-std::string k_figure_script(const std::string& stem, const std::string& title, const SuiteTable& t) {
-  std::string body = "set datafile separator ','\nset grid\nset xlabel 'time (s)'\nset key bottom right\n"
+std::string k_figure_script(const std::string& stem, const std::string& title, const SuiteTable& t,
+                            const std::string& time_label) {
+  std::string body = "set datafile separator ','\nset grid\nset xlabel " + gp_quote(time_label) + "\nset key bottom right\n"
                      "set multiplot layout 1,2 title " + gp_quote(title + ": hybrid, mean of seeds") + "\n";
   body += cells_panel(t, 10, "K (gradients per update)");
   body += "set key top right\n" + cells_panel(t, 11, "mean staleness of gradients received");
@@ -149,7 +151,28 @@ bool run_gnuplot(const fs::path& dir, const std::string& script_name, std::strin
 
 }  // namespace
 
+// "suite: table, cell"; a suite without tables (hsgd compare's) is its own table of one cell "all".
+std::string figure_title(const Suite& suite, const SuiteTable& table, const SuiteCell& cell) {
+  if (table.name == suite.name && table.cells.size() == 1 && cell.label == "all") return suite.name;
+  return suite.name + ": " + table.name + ", " + cell.label;
+}
+
 std::string k_figure_stem(const SuiteTable& table) { return slug(table.name) + "-k-staleness"; }
+
+bool runs_in_virtual_time(const Suite& suite, const SuiteCell& cell) {
+  std::string runtime = "threads";  // hsgd train's default
+  for (const SuiteOptions* options : {&suite.options, &cell.options})
+    for (const auto& o : *options)
+      if (o.name == "runtime") runtime = o.text;
+  return runtime == "sim";
+}
+
+std::string time_axis_label(const Suite& suite, const SuiteTable& table) {
+  size_t virtual_cells = 0;
+  for (const auto& cell : table.cells) virtual_cells += runs_in_virtual_time(suite, cell);
+  if (virtual_cells == table.cells.size()) return "virtual time (s)";
+  return virtual_cells == 0 ? "time (s)" : "time (s; virtual in the sim cells)";
+}
 
 std::vector<std::string> write_curves_and_scripts(const Suite& suite, const CellResults& cells, const fs::path& root) {
   fs::create_directories(root / "curves");
@@ -162,13 +185,17 @@ std::vector<std::string> write_curves_and_scripts(const Suite& suite, const Cell
       for (const auto& [mode, runs] : cells.at(cell.key).modes)
         write_curve(runs, root / "curves" / (cell.key + "-" + mode + ".csv"));
       const std::string name = "figures/" + cell.key + ".gp";
-      std::ofstream(root / name) << cell_figure_script(cell.key, suite.name + ": " + table.name + ", " + cell.label,
-                                                       suite.modes);
+      const std::string title = figure_title(suite, table, cell);
+      const std::string time_label = runs_in_virtual_time(suite, cell) ? "virtual time (s)" : "time (s)";
+      std::ofstream(root / name) << cell_figure_script(cell.key, title, suite.modes, time_label);
       scripts.push_back(name);
+      if (const auto diff = write_difference_curves(cells.at(cell.key), cell.key, root); !diff.empty())
+        scripts.push_back(write_difference_script(cell.key, title, diff, time_label, root));
     }
     if (cells.at(table.cells[0].key).has("hybrid")) {
       const std::string stem = k_figure_stem(table);
-      std::ofstream(root / ("figures/" + stem + ".gp")) << k_figure_script(stem, suite.name + ": " + table.name, table);
+      std::ofstream(root / ("figures/" + stem + ".gp"))
+          << k_figure_script(stem, suite.name + ": " + table.name, table, time_axis_label(suite, table));
       scripts.push_back("figures/" + stem + ".gp");
     }
   }

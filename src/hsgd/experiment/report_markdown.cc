@@ -6,30 +6,11 @@
 #include <cstdio>
 #include <sstream>
 
+#include "hsgd/experiment/report_format.h"
 #include "hsgd/experiment/report_writers.h"
 
 namespace hsgd::report {
 namespace {
-
-std::string fmt(double v, int decimals, bool sign = false) {
-  if (!std::isfinite(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, sign ? "%+.*f" : "%.*f", decimals, v);
-  return buf;
-}
-
-std::string fmt_p(double p) {
-  if (!std::isfinite(p)) return "n/a";
-  char buf[32];
-  if (p < 0.001) return "<0.001";
-  std::snprintf(buf, sizeof buf, "%.3f", p);
-  return buf;
-}
-
-// "+1.23 [+0.45, +2.01]": a mean and its 95% confidence interval.
-std::string fmt_ci(const stats::Summary& s, int decimals, bool sign = true) {
-  return fmt(s.mean, decimals, sign) + " [" + fmt(s.ci95_low, decimals, sign) + ", " + fmt(s.ci95_high, decimals, sign) + "]";
-}
 
 // Text inside a Markdown table cell: a '|' would end the cell, a line break the row.
 std::string cell_text(const std::string& s) {
@@ -41,8 +22,6 @@ std::string cell_text(const std::string& s) {
   }
   return out;
 }
-
-bool significant(const stats::Summary& s) { return s.p_value < 0.05; }
 
 // "sign reproduced (paper +1.374, hsgd +0.52), significant (p = 0.004)"
 std::string verdict(double paper, const stats::Summary& s, Metric m) {
@@ -123,8 +102,12 @@ void write_setup(std::ostream& md, const Suite& suite, const MarkdownContext& co
   else md << "not recorded";
   if (context.jobs > 0) md << " (" << context.jobs << " runs at a time)";
   md << "; machine: " << (context.machine.empty() ? "not recorded" : context.machine) << ".\n";
-  md << "- Reproduce: `hsgd experiment " << (suite.origin == "built-in" ? suite.name : suite.origin)
-     << "` (finished runs are skipped); rebuild this report: `hsgd report " << context.results_dir << "`.\n\n";
+  if (!context.reproduce.empty())
+    md << "- Reproduce: `" << context.reproduce << "`";
+  else
+    md << "- Reproduce: `hsgd experiment " << (suite.origin == "built-in" ? suite.name : suite.origin)
+       << "` (finished runs are skipped)";
+  md << "; rebuild this report: `hsgd report " << context.results_dir << "`.\n\n";
 }
 
 // "| cell |" then `columns` per metric, and the alignment row with `align` per metric.
@@ -237,9 +220,14 @@ void write_work_table(std::ostream& md, const Suite& suite, const SuiteTable& ta
 void write_figures(std::ostream& md, const SuiteTable& table, const CellResults& cells, bool drawn) {
   md << "\n### Figures\n\n";
   if (!drawn) md << "(Figures were not drawn; see the warnings of `hsgd report`.)\n\n";
-  for (const auto& cell : table.cells)
+  for (const auto& cell : table.cells) {
     md << "**" << cell.label << "**: test accuracy and test loss against time\n\n![" << cell.label << "](figures/"
        << cell.key << ".png)\n\n";
+    const CellResult& c = cells.at(cell.key);
+    if (c.compares_with("async") || c.compares_with("sync"))
+      md << "**" << cell.label << "**: hybrid minus each mode over time, paired by seed, with its 95% band\n\n!["
+         << cell.label << " differences](figures/" << difference_figure_stem(cell.key) << ".png)\n\n";
+  }
   if (cells.at(table.cells[0].key).has("hybrid"))
     md << "K(t) and staleness of hybrid\n\n![K and staleness](figures/" << k_figure_stem(table) << ".png)\n\n";
 }

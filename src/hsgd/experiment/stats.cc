@@ -80,8 +80,10 @@ Summary summarize(const std::vector<double>& values) {
     return s;
   }
   s.mean = sum / s.n;
-  s.ci95_low = s.ci95_high = s.mean;
-  if (s.n < 2) return s;
+  if (s.n < 2) {  // one value has no spread: no interval and no test
+    s.stddev = s.ci95_low = s.ci95_high = s.p_value = NAN;
+    return s;
+  }
   double squares = 0;
   for (double v : values)
     if (std::isfinite(v)) squares += (v - s.mean) * (v - s.mean);

@@ -16,10 +16,10 @@ double student_t_quantile(double q, double df);
 struct Summary {
   int n = 0;
   double mean = 0;
-  double stddev = 0;     // sample standard deviation (n - 1); 0 for n < 2
-  double ci95_low = 0;   // mean -/+ t(0.975, n-1) * stddev / sqrt(n); = mean for n < 2
-  double ci95_high = 0;
-  double p_value = 1;    // two-sided one-sample t-test of mean = 0; 1 for n < 2 or no variance and mean 0
+  double stddev = 0;     // sample standard deviation (n - 1); NaN for n < 2
+  double ci95_low = 0;   // mean -/+ t(0.975, n-1) * stddev / sqrt(n); NaN for n < 2 (no interval
+  double ci95_high = 0;  //   from one value: never a zero-width one)
+  double p_value = 1;    // two-sided one-sample t-test of mean = 0; NaN for n < 2, 1 for no variance and mean 0
 };
 
 // Summary of the values (NaN values are skipped).
