@@ -105,6 +105,32 @@ TEST(SimResume, AdaptiveKResumesWithItsMeasurements) {
   EXPECT_GE(std::count(decisions.begin(), decisions.end(), '\n'), 3) << decisions;  // header and two changes
 }
 
+// A checkpoint written before --ssp-bound and --k existed lacks them: at
+// their defaults they mean what that run did, so it resumes; not otherwise.
+TEST(SimResume, ACheckpointWithoutNewerOptionsResumesWhereTheyAreAtTheirDefaults) {
+  testing::TempDir dir;
+  TrainConfig c = sim_config(dir.str(), "async");
+  c.checkpoint_every = 0.5;
+  c.budget.seconds = 1;
+  run(c);
+  CheckpointFile checkpoint = read_run_checkpoint(dir.str(), c, /*num_params=*/1000);
+  nlohmann::json meaning = nlohmann::json::parse(checkpoint.get("meta/config"));
+  ASSERT_EQ(meaning.erase("ssp_bound") + meaning.erase("k"), 2u);
+  checkpoint.set("meta/config", meaning.dump());
+  c.budget.seconds = 2;
+  EXPECT_NO_THROW(testing::run_runtime(make_sim_runtime(), c, data(), testing::linear_factory(), nullptr, &checkpoint));
+  meaning.erase("max_staleness");
+  checkpoint.set("meta/config", meaning.dump());
+  c.ps.max_staleness = 5;  // not the default: not what the older run did
+  try {
+    testing::run_runtime(make_sim_runtime(), c, data(), testing::linear_factory(), nullptr, &checkpoint);
+    FAIL() << "resumed with another meaning";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("--max-staleness (absent in the checkpoint, 5 now)"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(SimResume, ACheckpointOfAnotherConfigurationIsRefused) {
   testing::TempDir dir;
   TrainConfig c = sim_config(dir.str(), "hybrid");
