@@ -67,7 +67,8 @@ void visit_train_options(Config& c, Visitor& v) {
   v.text("schedule", c.schedule,
          "hybrid K schedule: constant:K | step[:S=..,c=..,K0=..,Kmax=..,unit=..] (K = min(Kmax, K0 + floor(x/S)), "
          "S = c/lr, c = 3, x = gradients received or unit=updates applied) | linear:UNIT,from=A,to=B,over=X | "
-         "list:UNIT,P1=K1,... (UNIT: gradients, updates or seconds); Kmax > workers needs --wait none");
+         "list:UNIT,P1=K1,... (UNIT: gradients, updates or seconds) | adaptive (K grows as the server nears saturation, "
+         "from its measured load; no parameters: docs/aggregation.md); Kmax > workers needs --wait none");
   v.choice("wait", c.ps.wait,
            "hybrid wait policy: none (push, pull, go on: K-batch-async) or applied (wait until the gradient is "
            "applied: K-sync)");
