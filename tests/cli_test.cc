@@ -76,6 +76,51 @@ TEST(Cli, SimProfileSetsItsOptionsUnlessGiven) {
   EXPECT_CONTAINS(r.output, "--sim-profile: unknown profile 'nonesuch' (known: paper-ray-mnist | paper-ray-cifar10)");
 }
 
+// SSP's bound and the K of k-sync / k-batch-async: needed by their modes,
+// refused elsewhere and out of range, all before any data is read (the data
+// root here does not exist).
+TEST(Cli, SspBoundAndKBelongToTheirModes) {
+  const std::string base = "train --runtime sim --model mlp --data mnist --data-root /nonexistent --updates 3 ";
+  const std::pair<const char*, const char*> cases[] = {
+      {"--mode ssp", "--mode ssp needs --ssp-bound s"},
+      {"--mode async --ssp-bound 2", "--ssp-bound 2 needs --mode ssp (now async)"},
+      {"--mode ssp --ssp-bound -2", "--ssp-bound = -2 is out of range: must be in [-1, 1000000]"},
+      {"--mode ssp --ssp-bound 2000000", "--ssp-bound = 2000000 is out of range"},
+      {"--mode k-sync", "--mode k-sync needs --k K"},
+      {"--mode k-batch-async --k 0", "--mode k-batch-async needs --k K"},
+      {"--mode hybrid --k 3", "--k 3 needs --mode k-sync or k-batch-async (now hybrid; hybrid takes --schedule constant:K)"},
+      {"--mode k-sync --workers 4 --k 5", "--k 5 > --workers 4 can never be filled by k-sync"},
+      {"--mode k-sync --k -1", "--k = -1 is out of range"},
+      {"--mode hybrid --schedule adaptive:x=1", "--schedule adaptive:x=1: adaptive takes no parameters"},
+      {"--mode ssp-ish", "ssp-ish"}};
+  for (const auto& [args, message] : cases) {
+    const CommandResult r = hsgd(base + args);
+    EXPECT_NE(r.status, 0) << args;
+    EXPECT_CONTAINS(r.output, message);
+    EXPECT_EQ(r.output.find("/nonexistent"), std::string::npos) << args << ": data read before the check\n" << r.output;
+  }
+}
+
+// A run says what it was: k-sync's config.toml keeps mode and k, its summary
+// the mapping onto hybrid (constant K, wait applied).
+TEST(Cli, KSyncRecordsItsModeAndTheMapping) {
+  testing::TempDir dir;
+  const CommandResult r = hsgd(
+      "train --runtime sim --model mlp --data synthetic:samples=200 --workers 3 --mode k-sync --k 2 --updates 3 --out " +
+      dir.file("o"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream config_in(dir.file("o/config.toml")), summary_in(dir.file("o/summary.json"));
+  const std::string config((std::istreambuf_iterator<char>(config_in)), {});
+  const std::string summary((std::istreambuf_iterator<char>(summary_in)), {});
+  EXPECT_CONTAINS(config, "mode = \"k-sync\"");
+  EXPECT_CONTAINS(config, "k = 2");
+  EXPECT_CONTAINS(summary, "k-sync: K = 2, workers wait for their gradient's update (Dutta et al. 2018; hybrid, "
+                           "constant:K, wait applied)");
+  EXPECT_CONTAINS(summary, "\"wait\": \"applied\"");
+  // The saved configuration repeats the run.
+  EXPECT_EQ(hsgd("train --config " + dir.file("o/config.toml") + " --out " + dir.file("again")).status, 0);
+}
+
 TEST(Cli, NoCommandIsAnError) { EXPECT_NE(hsgd("").status, 0); }
 
 TEST(Cli, UnknownOptionIsAnError) {
@@ -99,7 +144,7 @@ TEST(Cli, DistributedSettingsAreCheckedBeforeAnyWork) {
       {"--lr 0", "--lr = 0 is out of range"},
       {"--delay-scale -0.1", "--delay-scale = -0.1 is out of range"},
       {"--delay-fraction 1.5", "--delay-fraction = 1.5 is out of range: must be in [0, 1]"},
-      {"--mode semi", "unknown mode; expected sync, async or hybrid"},
+      {"--mode semi", "unknown mode; expected sync, async, hybrid, ssp, k-sync or k-batch-async"},
       {"--wait sometimes", "unknown wait policy"},
       {"--aggregation median", "unknown aggregation"},
       {"--delay gamma", "unknown distribution"},

@@ -16,6 +16,8 @@
 #include "hsgd/common/error.h"
 #include "hsgd/common/text_file.h"
 #include "hsgd/common/toml_text.h"
+#include "hsgd/config/option_io.h"
+#include "hsgd/config/train_config.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/synthetic.h"
 #include "hsgd/experiment/report.h"
@@ -222,7 +224,7 @@ TEST(Suite, MistakesNameTheFileAndLine) {
                                      {"bad.toml:2", "unknown key 'bogus'"});
   testing::expect_error<ConfigError>([] { parse_suite("seeds = 2\n", "bad.toml"); }, {"needs a name"});
   testing::expect_error<ConfigError>([] { parse_suite("name = \"x\"\nmodes = [\"fast\"]\n", "bad.toml"); },
-                                     {"bad.toml:2", "modes are sync, async and hybrid"});
+                                     {"bad.toml:2", "modes are sync, async, hybrid, ssp, k-sync and k-batch-async"});
   testing::expect_error<ConfigError>(
       [] { parse_suite("name = \"x\"\n[options]\nseed = 3\n", "bad.toml"); }, {"'seed' is set by the suite runner"});
   testing::expect_error<ConfigError>(
@@ -248,7 +250,8 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
   }
   EXPECT_EQ(names, (std::set<std::string>{"quick", "paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions",
                                           "calibrate-mnist", "calibrate-mnist-wide", "calibrate-cifar10-wide", "paper-mnist-fitted",
-                                          "map-mnist"}));
+                                          "map-mnist", "beyond", "beyond-ssp", "beyond-backup", "beyond-cifar10",
+                                          "beyond-cifar10-ssp", "beyond-cifar10-backup"}));
   {  // the fitted tables take the simulator's costs from a profile
     const SuiteOptions options = load_suite("paper-mnist-fitted").options;
     EXPECT_TRUE(std::any_of(options.begin(), options.end(), [](const SuiteOption& o) { return o.name == "sim-profile"; }));
@@ -261,6 +264,27 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
   // Tables 3-5 share the cell (batch 32, S = 500, sigma 0.25): 13 distinct cells;
   // the 4 other step sizes of Table 3 differ from it only in S, which sync and async ignore.
   EXPECT_EQ(plan_runs(load_suite("paper-synthetic")).size(), (13u + 9 * 2) * 5);
+}
+
+// Issue 14's suites: every run they plan is a valid `hsgd train` request (a
+// mode's own options only where that mode runs), and runs are shared where
+// the mode ignores the axis: per world, sync and async once, hybrid per schedule.
+TEST(Suite, TheBeyondSuitesPlanValidRuns) {
+  const std::pair<const char*, size_t> suites[] = {{"beyond", (2u * (3 + 1 + 1)) * 5},
+                                                   {"beyond-ssp", 2u * 2 * 5},
+                                                   {"beyond-backup", 2u * 2 * 5},
+                                                   {"beyond-cifar10", (2u * (3 + 1 + 1)) * 5},
+                                                   {"beyond-cifar10-ssp", 2u * 2 * 5},
+                                                   {"beyond-cifar10-backup", 2u * 2 * 5}};
+  for (const auto& [name, count] : suites) {
+    const std::vector<SuiteRun> runs = plan_runs(load_suite(name));
+    EXPECT_EQ(runs.size(), count) << name;
+    for (const SuiteRun& run : runs) {
+      TrainConfig c;
+      read_config_text(run.request, run.dir, c, [](const std::string&) { return false; });
+      EXPECT_NO_THROW(c.validate()) << name << " " << run.dir << "\n" << run.request;
+    }
+  }
 }
 
 // ---------------------------------------------------------------- metrics files

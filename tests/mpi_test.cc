@@ -91,6 +91,44 @@ TEST(Mpi, AWorkerThatStopsAnsweringIsDeclaredDeadAndTheRunFinishes) {
   EXPECT_GT(s["accounting"]["updates"].get<int>(), 20);
 }
 
+// SSP in lock step over MPI: rank 0 holds back the replies of the workers
+// ahead; when rank 2 hangs and is declared dead, the others are released
+// and the run finishes its budget with them.
+TEST(Mpi, SspReleasesTheWaitingWorkersWhenTheSlowestIsDeclaredDead) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const int rc = mpirun(4,
+                        "--model ray-tiny --data idx:" + dir.str() +
+                            " --mode ssp --ssp-bound 0 --batch-size 16 --seconds 4 --delay none --worker-timeout 1 "
+                            "--mpi-hang-rank 2 --mpi-hang-after 3 --eval-every 1 --out " + dir.file("run"),
+                        dir.file("log"));
+  ASSERT_EQ(rc, 0) << text(dir.file("log"));
+  const auto s = summary(dir.file("run"));
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+  EXPECT_FALSE(s["ranks"][1]["alive"].get<bool>());
+  EXPECT_GT(s["ssp"]["waits"].get<int>(), 0);
+  EXPECT_GT(s["accounting"]["updates"].get<int>(), 20);  // went on after the 3 clocks before the hang
+}
+
+// --schedule adaptive at rank 0: the push's wall time is measured and the
+// decisions file is written.
+TEST(Mpi, AdaptiveScheduleRunsAtRankZero) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const int rc = mpirun(3,
+                        "--model ray-tiny --data idx:" + dir.str() +
+                            " --mode hybrid --schedule adaptive --batch-size 16 --updates 60 --delay none "
+                            "--eval-every 1 --out " + dir.file("run"),
+                        dir.file("log"));
+  ASSERT_EQ(rc, 0) << text(dir.file("log"));
+  const auto s = summary(dir.file("run"));
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+  EXPECT_GT(s["adaptive"]["update_ms"].get<double>(), 0.0);
+  EXPECT_NE(text(dir.file("run/k_decisions.csv")).find("k_before,k_after"), std::string::npos);
+}
+
 TEST(Mpi, SigtermToTheServerEndsTheRunWithItsMetrics) {
   if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
   testing::TempDir dir;

@@ -2,6 +2,7 @@
 // the cost model says, and hybrid's limits are exactly async and sync.
 #include "hsgd/runtime/sim_runtime.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -20,6 +21,8 @@ TrainConfig sim_config(const std::string& out, const std::string& mode) {
   c.runtime = RuntimeKind::kSim;
   c.model = "linear";
   c.ps.mode = testing::mode(mode);
+  if (c.ps.mode == Mode::kSsp) c.ps.ssp_bound = 1;
+  if (c.ps.mode == Mode::kKSync || c.ps.mode == Mode::kKBatchAsync) c.ps.k = 3;
   c.ps.num_workers = 6;
   c.batch_size = 8;
   c.ps.sgd.lr = 0.3;
@@ -79,6 +82,55 @@ TEST_P(SimResume, ResumingFromACheckpointGivesTheUninterruptedRun) {
   EXPECT_LT(events_resumed, events_whole * 2 / 3);
 }
 
+// The adaptive threshold's windows and decisions go through a checkpoint:
+// the resumed run decides as the uninterrupted one did.
+TEST(SimResume, AdaptiveKResumesWithItsMeasurements) {
+  testing::TempDir whole, part;
+  TrainConfig c = sim_config(whole.str(), "hybrid");
+  c.schedule = "adaptive";
+  c.ps.num_workers = 25;
+  c.sim.ps_update_ms = 8;
+  c.checkpoint_every = 0.3;
+  c.budget.seconds = 3;
+  run(c);
+  c.out_dir = part.str();
+  c.budget.seconds = 1.0;
+  run(c);
+  const CheckpointFile checkpoint = read_run_checkpoint(part.str(), c, /*num_params=*/1000);
+  c.budget.seconds = 3;
+  testing::run_runtime(make_sim_runtime(), c, data(), testing::linear_factory(), nullptr, &checkpoint);
+  EXPECT_EQ(file_text(part.str() + "/metrics.csv"), file_text(whole.str() + "/metrics.csv"));
+  const std::string decisions = file_text(whole.str() + "/k_decisions.csv");
+  EXPECT_EQ(file_text(part.str() + "/k_decisions.csv"), decisions);
+  EXPECT_GE(std::count(decisions.begin(), decisions.end(), '\n'), 3) << decisions;  // header and two changes
+}
+
+// A checkpoint written before --ssp-bound and --k existed lacks them: at
+// their defaults they mean what that run did, so it resumes; not otherwise.
+TEST(SimResume, ACheckpointWithoutNewerOptionsResumesWhereTheyAreAtTheirDefaults) {
+  testing::TempDir dir;
+  TrainConfig c = sim_config(dir.str(), "async");
+  c.checkpoint_every = 0.5;
+  c.budget.seconds = 1;
+  run(c);
+  CheckpointFile checkpoint = read_run_checkpoint(dir.str(), c, /*num_params=*/1000);
+  nlohmann::json meaning = nlohmann::json::parse(checkpoint.get("meta/config"));
+  ASSERT_EQ(meaning.erase("ssp_bound") + meaning.erase("k"), 2u);
+  checkpoint.set("meta/config", meaning.dump());
+  c.budget.seconds = 2;
+  EXPECT_NO_THROW(testing::run_runtime(make_sim_runtime(), c, data(), testing::linear_factory(), nullptr, &checkpoint));
+  meaning.erase("max_staleness");
+  checkpoint.set("meta/config", meaning.dump());
+  c.ps.max_staleness = 5;  // not the default: not what the older run did
+  try {
+    testing::run_runtime(make_sim_runtime(), c, data(), testing::linear_factory(), nullptr, &checkpoint);
+    FAIL() << "resumed with another meaning";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("--max-staleness (absent in the checkpoint, 5 now)"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(SimResume, ACheckpointOfAnotherConfigurationIsRefused) {
   testing::TempDir dir;
   TrainConfig c = sim_config(dir.str(), "hybrid");
@@ -94,7 +146,7 @@ TEST(SimResume, ACheckpointOfAnotherConfigurationIsRefused) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, SimResume, ::testing::Values("sync", "async", "hybrid"));
+INSTANTIATE_TEST_SUITE_P(Modes, SimResume, ::testing::Values("sync", "async", "hybrid", "ssp", "k-sync"));
 
 class SimDeterminism : public ::testing::TestWithParam<std::string> {};
 
@@ -118,7 +170,8 @@ TEST_P(SimDeterminism, SameSeedGivesByteIdenticalMetrics) {
   EXPECT_NE(ma, file_text(b.str() + "/other/metrics.csv"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, SimDeterminism, ::testing::Values("sync", "async", "hybrid"));
+INSTANTIATE_TEST_SUITE_P(Modes, SimDeterminism,
+                         ::testing::Values("sync", "async", "hybrid", "ssp", "k-sync", "k-batch-async"));
 
 TEST(Sim, WithoutDelaysAsyncAppliesNUpdatesPerComputeIntervalAndSyncOne) {
   testing::TempDir a, s;
@@ -163,6 +216,85 @@ TEST(Sim, BackupWorkersTakeTheSlowestOutOfTheRound) {
   c.out_dir = b.str();
   run(c);
   EXPECT_EQ(file_text(a.file("metrics.csv")), file_text(b.file("metrics.csv")));
+}
+
+// SSP with bound 1: the 3 fast workers (100 ms) may run at most one clock
+// ahead of the 3 slow ones (200 ms with a fixed 100-ms delay), so they wait
+// about every other step: fewer updates than async's 3 x 20 + 3 x 10, more than
+// the slow ones alone allow. Deterministic: two runs, byte-identical metrics.
+TEST(Sim, SspHoldsTheFastWorkersWithinTheBoundOfTheSlowest) {
+  testing::TempDir a, b, async_dir;
+  TrainConfig c = sim_config(a.str(), "ssp");
+  c.delay.distribution = DelayDistribution::kFixed;
+  c.delay.scale = 0.1;
+  c.ps.ssp_bound = 1;
+  const RunResult ssp = run(c);
+  const auto s = summary_of(a.str());
+  EXPECT_GT(s["ssp"]["waits"].get<uint64_t>(), 0u);
+  EXPECT_EQ(s["ssp"]["bound"].get<int64_t>(), 1);
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+  // Slow workers push 10 each; a fast one at most bound + 1 clocks past them.
+  EXPECT_GE(ssp.final_row().updates, 3u * 10 + 3u * 10);
+  EXPECT_LE(ssp.final_row().updates, 3u * 10 + 3u * (10 + 2));
+  TrainConfig ca = c;
+  ca.ps.mode = Mode::kAsync;
+  ca.ps.ssp_bound = -1;
+  ca.out_dir = async_dir.str();
+  EXPECT_EQ(run(ca).final_row().updates, 3u * 20 + 3u * 10);
+  c.out_dir = b.str();
+  run(c);
+  EXPECT_EQ(file_text(a.file("metrics.csv")), file_text(b.file("metrics.csv")));
+}
+
+// The adaptive threshold: on a free server (the committed suites' world) K
+// stays 1, exactly async; with 8 ms per update and 25 workers of 100 ms
+// (250 gradients/s against a server that applies 125 updates/s) K grows, and
+// every change is in k_decisions.csv with its reasons. Deterministic.
+TEST(Sim, AdaptiveKIsOneOnAFreeServerAndGrowsWhenTheServerSaturates) {
+  testing::TempDir free_dir, async_dir, busy, busy_again;
+  TrainConfig c = sim_config(free_dir.str(), "hybrid");
+  c.schedule = "adaptive";
+  c.ps.num_workers = 25;
+  run(c);
+  EXPECT_EQ(summary_of(free_dir.str())["adaptive"]["k"].get<int>(), 1);
+  EXPECT_EQ(file_text(free_dir.file("k_decisions.csv")),
+            "time_s,gradients,k_before,k_after,arrival_rate_per_s,update_ms,gradient_ms,utilisation\n");
+  TrainConfig ca = sim_config(async_dir.str(), "async");
+  ca.ps.num_workers = 25;
+  run(ca);
+  EXPECT_EQ(file_text(free_dir.file("metrics.csv")), file_text(async_dir.file("metrics.csv")));
+
+  c.sim.ps_update_ms = 8;
+  c.out_dir = busy.str();
+  const RunResult r = run(c);
+  const auto s = summary_of(busy.str());
+  EXPECT_GE(s["adaptive"]["k"].get<int>(), 3);  // 250/s x 8 ms / 0.8 = 2.5
+  EXPECT_LE(s["adaptive"]["utilisation"].get<double>(), 0.8);
+  EXPECT_GT(r.final_row().k, 1);
+  const std::string decisions = file_text(busy.file("k_decisions.csv"));
+  EXPECT_NE(decisions.find("\n"), decisions.rfind("\n")) << "no decision recorded:\n" << decisions;
+  c.out_dir = busy_again.str();
+  run(c);
+  EXPECT_EQ(file_text(busy.file("metrics.csv")), file_text(busy_again.file("metrics.csv")));
+  EXPECT_EQ(decisions, file_text(busy_again.file("k_decisions.csv")));
+}
+
+// Dutta et al.'s names are hybrid with a constant K: k-sync = wait applied,
+// k-batch-async = wait none, the same runs byte for byte.
+TEST(Sim, KSyncAndKBatchAsyncAreHybridWithAConstantK) {
+  for (const char* mode : {"k-sync", "k-batch-async"}) {
+    testing::TempDir k_dir, h_dir;
+    TrainConfig ck = sim_config(k_dir.str(), mode), ch = sim_config(h_dir.str(), "hybrid");
+    ck.delay.distribution = ch.delay.distribution = DelayDistribution::kHalfNormal;
+    ck.delay.scale = ch.delay.scale = 0.05;
+    ck.ps.k = 3;
+    ch.schedule = "constant:3";
+    ch.ps.wait = std::string(mode) == "k-sync" ? WaitPolicy::kApplied : WaitPolicy::kNone;
+    run(ck);
+    run(ch);
+    EXPECT_EQ(file_text(k_dir.file("metrics.csv")), file_text(h_dir.file("metrics.csv"))) << mode;
+    EXPECT_EQ(summary_of(k_dir.str())["wait"], summary_of(h_dir.str())["wait"]) << mode;
+  }
 }
 
 TEST(Sim, HybridWithKOneIsExactlyAsync) {

@@ -19,6 +19,8 @@ TrainConfig small_config(const std::string& out, const std::string& mode) {
   TrainConfig c;
   c.model = "linear";
   c.ps.mode = testing::mode(mode);
+  if (c.ps.mode == Mode::kSsp) c.ps.ssp_bound = 1;
+  if (c.ps.mode == Mode::kKSync || c.ps.mode == Mode::kKBatchAsync) c.ps.k = 2;
   c.ps.num_workers = 4;
   c.batch_size = 16;
   c.ps.sgd.lr = 0.5;
@@ -66,7 +68,46 @@ TEST_P(ThreadsRuntimeModes, LearnsAndBalances) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, ThreadsRuntimeModes, ::testing::Values("sync", "async", "hybrid"));
+INSTANTIATE_TEST_SUITE_P(Modes, ThreadsRuntimeModes,
+                         ::testing::Values("sync", "async", "hybrid", "ssp", "k-sync", "k-batch-async"));
+
+// SSP in lock step (bound 0): every worker waits for the slowest at every
+// clock, so gradients are applied in rounds of one per worker, and the run
+// neither deadlocks nor loses a gradient.
+TEST(ThreadsRuntime, SspWithBoundZeroKeepsTheWorkersInLockStep) {
+  testing::TempDir dir;
+  const Dataset data = testing::blobs_dataset(1000, 200, 2);
+  TrainConfig config = small_config(dir.str(), "ssp");
+  config.ps.ssp_bound = 0;
+  config.budget.updates = 80;
+  testing::run_threads(config, data, testing::linear_factory(), nullptr);
+  const auto summary = read_summary(dir.str());
+  EXPECT_TRUE(summary["accounting"]["balances"].get<bool>());
+  EXPECT_GT(summary["ssp"]["waits"].get<uint64_t>(), 0u);
+  // Between a worker's pull (at clock c, the slowest's) and its push, each
+  // other worker pushes at most once (to c + 1, then it waits): staleness <= 3.
+  EXPECT_LE(summary["staleness_histogram"].size(), 4u);
+}
+
+// --schedule adaptive in real time: the push's measured wall time is the
+// service time; the run balances and says what it decided.
+TEST(ThreadsRuntime, AdaptiveScheduleMeasuresTheServerAndRecordsItsDecisions) {
+  testing::TempDir dir;
+  const Dataset data = testing::blobs_dataset(1000, 200, 2);
+  TrainConfig config = small_config(dir.str(), "hybrid");
+  config.schedule = "adaptive";
+  config.budget.updates = 100;
+  testing::run_threads(config, data, testing::linear_factory(), nullptr);
+  const auto summary = read_summary(dir.str());
+  EXPECT_TRUE(summary["accounting"]["balances"].get<bool>());
+  EXPECT_GT(summary["adaptive"]["update_ms"].get<double>(), 0.0);  // measured, not zero
+  EXPECT_GE(summary["adaptive"]["k"].get<int>(), 1);
+  EXPECT_LE(summary["adaptive"]["k"].get<int>(), 4);
+  std::ifstream decisions(dir.file("k_decisions.csv"));
+  std::string header;
+  std::getline(decisions, header);
+  EXPECT_EQ(header, "time_s,gradients,k_before,k_after,arrival_rate_per_s,update_ms,gradient_ms,utilisation");
+}
 
 TEST(ThreadsRuntime, HybridWithWaitAppliedAndKEqualNBehavesLikeSync) {
   testing::TempDir dir;

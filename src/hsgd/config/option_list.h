@@ -61,12 +61,15 @@ void visit_train_options(Config& c, Visitor& v) {
            "single (one worker, no parameter server), threads (workers as threads, real time), sim (a simulated "
            "cluster in virtual time, deterministic) or mpi (rank 0 the server, ranks 1..N workers: "
            "mpirun -np N+1 hsgd train --runtime mpi ...)");
-  v.choice("mode", c.ps.mode, "sync, async or hybrid (K from --schedule)");
+  v.choice("mode", c.ps.mode,
+           "sync, async, hybrid (K from --schedule), ssp (stale-synchronous, --ssp-bound), k-sync or k-batch-async "
+           "(constant --k; hybrid with wait applied or none)");
   v.integer("workers", c.ps.num_workers, Range::closed(1, 100000), "number of workers (threads runtime: at most 256)");
   v.text("schedule", c.schedule,
          "hybrid K schedule: constant:K | step[:S=..,c=..,K0=..,Kmax=..,unit=..] (K = min(Kmax, K0 + floor(x/S)), "
          "S = c/lr, c = 3, x = gradients received or unit=updates applied) | linear:UNIT,from=A,to=B,over=X | "
-         "list:UNIT,P1=K1,... (UNIT: gradients, updates or seconds); Kmax > workers needs --wait none");
+         "list:UNIT,P1=K1,... (UNIT: gradients, updates or seconds) | adaptive (K grows as the server nears saturation, "
+         "from its measured load; no parameters: docs/aggregation.md); Kmax > workers needs --wait none");
   v.choice("wait", c.ps.wait,
            "hybrid wait policy: none (push, pull, go on: K-batch-async) or applied (wait until the gradient is "
            "applied: K-sync)");
@@ -75,6 +78,11 @@ void visit_train_options(Config& c, Visitor& v) {
   v.integer("backup-workers", c.ps.backup_workers, Range::closed(0, 99999),
             "sync: b backup workers: each round is applied with the first (live workers - b) gradients, and the late "
             "ones are dropped as late-backup (Chen et al. 2016)");
+  v.integer("ssp-bound", c.ps.ssp_bound, Range::closed(-1, 1e6).with("-1 = not given; needed by --mode ssp"),
+            "ssp: staleness bound s: a worker more than s clocks (gradients pushed) ahead of the slowest live "
+            "worker waits (Ho et al. 2013)");
+  v.integer("k", c.ps.k, Range::closed(0, 100000).with("0 = not given; needed by k-sync and k-batch-async"),
+            "k-sync, k-batch-async: gradients per update (Dutta et al. 2018); k-sync: at most --workers");
   v.integer("max-staleness", c.ps.max_staleness, Range::closed(-1, 1e9).with("-1 = never"),
             "drop gradients staler than this");
   v.choice("delay", c.delay.distribution, "injected delay before each push: none, half-normal, exponential or fixed");
@@ -164,7 +172,8 @@ inline const char* option_group(const std::string& name) {
   if (starts("data")) return "Data";
   if (name == "model" || name == "backend" || name == "threads") return "Model and compute";
   if (name == "runtime" || name == "mode" || name == "workers" || name == "wait" || name == "aggregation" ||
-      name == "staleness-lr" || name == "max-staleness" || name == "backup-workers")
+      name == "staleness-lr" || name == "max-staleness" || name == "backup-workers" ||
+      name == "ssp-bound" || name == "k")
     return "Parameter server";
   if (name == "schedule") return "K schedule (hybrid)";
   if (starts("delay")) return "Injected delays";

@@ -75,6 +75,26 @@ struct JsonWriter {
   void flag(const std::string& name, bool v, const std::string&) { j[json_key(name)] = v; }
 };
 
+// --ssp-bound belongs to ssp, --k to k-sync and k-batch-async: each is
+// needed there and refused elsewhere.
+void check_mode_options(const TrainConfig& c) {
+  const Mode mode = c.ps.mode;
+  if (mode == Mode::kSsp && c.ps.ssp_bound < 0)
+    throw ConfigError("--mode ssp needs --ssp-bound s (in [0, 1000000]: how many clocks a worker may run ahead)");
+  if (mode != Mode::kSsp && c.ps.ssp_bound >= 0)
+    throw ConfigError("--ssp-bound " + std::to_string(c.ps.ssp_bound) + " needs --mode ssp (now " + name_of(mode) +
+                      ")");
+  const bool k_mode = mode == Mode::kKSync || mode == Mode::kKBatchAsync;
+  if (k_mode && c.ps.k < 1)
+    throw ConfigError(std::string("--mode ") + name_of(mode) + " needs --k K (gradients per update, at least 1)");
+  if (!k_mode && c.ps.k > 0)
+    throw ConfigError("--k " + std::to_string(c.ps.k) + " needs --mode k-sync or k-batch-async (now " +
+                      name_of(mode) + "; hybrid takes --schedule constant:K)");
+  if (mode == Mode::kKSync && c.ps.k > c.workers())
+    throw ConfigError("--k " + std::to_string(c.ps.k) + " > --workers " + std::to_string(c.workers()) +
+                      " can never be filled by k-sync (each worker waits with one gradient); use k-batch-async");
+}
+
 void check_between_options(const TrainConfig& c) {
   if (c.ps.sgd.nesterov && c.ps.sgd.momentum == 0) throw ConfigError("--nesterov needs --momentum > 0");
   if (!c.budget.any())
@@ -89,6 +109,7 @@ void check_between_options(const TrainConfig& c) {
   if (c.ps.backup_workers >= c.workers())
     throw ConfigError("--backup-workers " + std::to_string(c.ps.backup_workers) + " must be below --workers " +
                       std::to_string(c.workers()) + ": a round needs at least one gradient");
+  check_mode_options(c);
   if (c.checkpoint_every > 0 && c.runtime == RuntimeKind::kSingle)
     throw ConfigError("--checkpoint-every: --runtime single writes no checkpoints (use --runtime sim, threads or mpi)");
   if (c.budget.seconds > 0 && c.budget.seconds / c.eval.every_seconds > 1e6)
@@ -117,9 +138,12 @@ void TrainConfig::validate() {
   RangeChecker ranges;
   visit_train_options(std::as_const(*this), ranges);
   check_between_options(*this);
-  ps.schedule = ps.mode == Mode::kHybrid ? std::shared_ptr<const KSchedule>(
-                                               parse_k_schedule(schedule, ps.sgd.lr, ps.num_workers))
-                                         : nullptr;
+  if (ps.mode == Mode::kHybrid)
+    ps.schedule = parse_k_schedule(schedule, ps.sgd.lr, ps.num_workers);
+  else if (ps.mode == Mode::kKSync || ps.mode == Mode::kKBatchAsync)
+    ps.schedule = constant_schedule(ps.k);  // Dutta et al.'s names for hybrid with a constant K
+  else
+    ps.schedule = nullptr;
   if (ps.schedule && ps.waits_for_apply() && ps.schedule->max_k() > ps.num_workers)
     throw ConfigError("--schedule " + schedule + " reaches K = " + std::to_string(ps.schedule->max_k()) + " > " +
                       std::to_string(ps.num_workers) + " workers, which --wait applied can never fill (each " +

@@ -17,6 +17,7 @@
 #include "hsgd/common/error.h"
 #include "hsgd/common/text_file.h"
 #include "hsgd/common/toml_text.h"
+#include "hsgd/ps/ps_options.h"
 
 namespace hsgd {
 namespace {
@@ -301,8 +302,8 @@ Suite parse_suite(const std::string& toml_text, const std::string& origin, const
   if (auto modes = root["modes"].as_array()) {
     for (const auto& v : *modes) {
       auto m = v.value<std::string>();
-      if (!m || (*m != "sync" && *m != "async" && *m != "hybrid"))
-        throw ConfigError(where(origin, v) + ": modes are sync, async and hybrid");
+      if (!m || !enum_from_name<Mode>(*m))
+        throw ConfigError(where(origin, v) + ": modes are sync, async, hybrid, ssp, k-sync and k-batch-async");
       s.modes.push_back(*m);
     }
   } else {
@@ -360,7 +361,9 @@ namespace {
 //     is null otherwise), and ParameterServer::current_k() asks the schedule
 //     for K in hybrid only (sync: the live workers, async: 1);
 //   wait: read only through PsOptions::waits_for_apply() and effective_wait(),
-//     which decide by mode alone for sync (always waits) and async (never).
+//     which decide by mode alone for every mode but hybrid (sync and k-sync
+//     always wait; async, ssp and k-batch-async never do); k-sync and
+//     k-batch-async take K from --k, ssp is K = 1.
 // aggregation stays: sync reads it, and async skips it only because its
 // buffer is never used (K = 1), an internal of the parameter server.
 bool mode_ignores(const std::string& mode, const std::string& option) {

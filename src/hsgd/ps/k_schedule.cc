@@ -46,6 +46,23 @@ class ConstantSchedule : public KSchedule {
   int k_;
 };
 
+class AdaptiveSchedule : public KSchedule {
+ public:
+  explicit AdaptiveSchedule(int workers) : workers_(workers) {}
+  int k(const ScheduleState&) const override { return 1; }
+  int max_k() const override { return workers_; }
+  bool adaptive() const override { return true; }
+  std::string describe() const override {
+    return "adaptive: K = max(K, min(live workers, ceil(U / (0.8 a - G)))) at the end of every window of " +
+           std::to_string(std::max(32, 2 * workers_)) +
+           " gradients; a = mean time between gradients, U = server time per update, G = per gradient (the "
+           "window's means); K never falls";
+  }
+
+ private:
+  int workers_;
+};
+
 class StepSchedule : public KSchedule {
  public:
   StepSchedule(int k0, double s, int k_max, ScheduleUnit unit) : k0_(k0), s_(s), k_max_(k_max), unit_(unit) {}
@@ -179,11 +196,17 @@ std::unique_ptr<KSchedule> list_schedule(ScheduleUnit unit, std::vector<std::pai
   return std::make_unique<ListSchedule>(unit, std::move(points));
 }
 
+std::unique_ptr<KSchedule> adaptive_schedule(int workers) { return std::make_unique<AdaptiveSchedule>(workers); }
+
 std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, int workers) {
   const size_t colon = spec.find(':');
   const std::string kind = spec.substr(0, colon);
   const std::string rest = colon == std::string::npos ? "" : spec.substr(colon + 1);
 
+  if (kind == "adaptive") {
+    if (!rest.empty()) throw ConfigError("--schedule " + spec + ": adaptive takes no parameters (it has no knob)");
+    return adaptive_schedule(workers);
+  }
   if (kind == "constant") {
     if (rest.empty()) throw ConfigError("--schedule constant needs K: constant:K");
     return constant_schedule(to_k(spec, "K", rest));
@@ -234,7 +257,7 @@ std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, 
     }
     return list_schedule(unit, std::move(points));
   }
-  throw ConfigError("--schedule " + spec + ": unknown schedule '" + kind + "'; expected constant, step, linear or list");
+  throw ConfigError("--schedule " + spec + ": unknown schedule '" + kind + "'; expected constant, step, linear, list or adaptive");
 }
 
 }  // namespace hsgd

@@ -10,6 +10,8 @@
 //                                                unit = gradients; the paper's step function)
 //   linear:UNIT,from=A,to=B,over=X               K = A + floor((B - A) * min(1, x / X))
 //   list:UNIT,P1=K1,P2=K2,...                    K = Ki of the last Pi <= x (K before P1: 1)
+//   adaptive                                     K chosen by the server from its measured load
+//                                                (ps/adaptive_threshold.h; no parameters)
 // UNIT (x) is `gradients` (received so far), `updates` (applied so far) or
 // `seconds` (training time). The paper counts "steps"; both readings of a
 // step, a gradient received and an update applied, are offered.
@@ -40,6 +42,8 @@ class KSchedule {
   virtual int k(const ScheduleState& state) const = 0;  // >= 1
   virtual int max_k() const = 0;                         // the largest K it ever asks for
   virtual std::string describe() const = 0;
+  // Whether K is chosen by the server while it runs (AdaptiveThreshold), not by k().
+  virtual bool adaptive() const { return false; }
 };
 
 enum class ScheduleUnit { kGradients, kUpdates, kSeconds };
@@ -48,6 +52,9 @@ std::unique_ptr<KSchedule> constant_schedule(int k);
 std::unique_ptr<KSchedule> step_schedule(int k0, double step_size, int k_max,
                                          ScheduleUnit unit = ScheduleUnit::kGradients);
 std::unique_ptr<KSchedule> linear_schedule(ScheduleUnit unit, int from, int to, double over);
+// The marker of --schedule adaptive: the parameter server then owns an
+// AdaptiveThreshold; k() is 1 and max_k() the number of workers.
+std::unique_ptr<KSchedule> adaptive_schedule(int workers);
 std::unique_ptr<KSchedule> list_schedule(ScheduleUnit unit, std::vector<std::pair<double, int>> points);
 
 // Parses a --schedule spec; lr and workers give step's defaults (S = 3 / lr,

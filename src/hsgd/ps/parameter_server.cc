@@ -43,17 +43,30 @@ ParameterServer::ParameterServer(std::vector<float> initial_params, PsOptions op
       k_beyond_workers_(!options_.waits_for_apply() && options_.schedule != nullptr &&
                         options_.schedule->max_k() > options_.num_workers) {
   HSGD_CHECK(options_.num_workers >= 1, "workers ", options_.num_workers);
-  HSGD_CHECK(options_.mode != Mode::kHybrid || options_.schedule != nullptr, "hybrid mode needs a K schedule");
+  HSGD_CHECK(!options_.uses_schedule() || options_.schedule != nullptr, name_of(options_.mode),
+             " mode needs a K schedule");
+  HSGD_CHECK(options_.mode != Mode::kSsp || options_.ssp_bound >= 0, "ssp mode needs a bound");
   HSGD_CHECK(options_.backup_workers >= 0 && options_.backup_workers < options_.num_workers, "backup workers ",
              options_.backup_workers, " of ", options_.num_workers);
+  if (options_.mode == Mode::kHybrid && options_.schedule->adaptive())
+    adaptive_ = std::make_unique<AdaptiveThreshold>(options_.num_workers);
+  if (options_.mode == Mode::kSsp) {
+    ssp_clock_.assign(options_.num_workers, 0);
+    ssp_waiting_.assign(options_.num_workers, 0);
+  }
 }
 
 int ParameterServer::current_k(double now) const {
   int k = 1;
   switch (options_.mode) {
-    case Mode::kAsync: k = 1; break;
+    case Mode::kAsync:
+    case Mode::kSsp: k = 1; break;
     case Mode::kSync: k = live_workers_ - options_.backup_workers; break;
-    case Mode::kHybrid: k = options_.schedule->k({accounting_.received, accounting_.updates, now}); break;
+    case Mode::kHybrid:
+    case Mode::kKSync:
+    case Mode::kKBatchAsync:
+      k = adaptive_ ? adaptive_->k() : options_.schedule->k({accounting_.received, accounting_.updates, now});
+      break;
   }
   if (!k_beyond_workers_) k = std::min(k, live_workers_);
   return std::max(1, k);
@@ -68,6 +81,15 @@ std::string ParameterServer::schedule_description() const {
                " backup worker(s): K = live workers - b, the late gradients of a round dropped";
       return "sync: K = live workers, one gradient from each per round";
     case Mode::kHybrid: return options_.schedule->describe();
+    case Mode::kSsp:
+      return "ssp: K = 1; a worker more than " + std::to_string(options_.ssp_bound) +
+             " clocks (gradients pushed) ahead of the slowest live worker waits (Ho et al. 2013)";
+    case Mode::kKSync:
+      return "k-sync: K = " + std::to_string(options_.k) +
+             ", workers wait for their gradient's update (Dutta et al. 2018; hybrid, constant:K, wait applied)";
+    case Mode::kKBatchAsync:
+      return "k-batch-async: K = " + std::to_string(options_.k) +
+             ", workers never wait (Dutta et al. 2018; hybrid, constant:K, wait none)";
   }
   return "?";
 }
@@ -83,6 +105,7 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
   HSGD_CHECK(base_version <= version(), "gradient from the future: base version ", base_version, " > ", version());
   PushOutcome out;
   ++accounting_.received;
+  if (adaptive_) adaptive_->on_gradient(now, accounting_.received, live_workers_);
   out.staleness = version() - base_version;
   window_.count += 1;
   window_.sum += out.staleness;
@@ -109,15 +132,55 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
       ++accounting_.buffered;
       finish_update();
       out.status = PushOutcome::Status::kApplied;
-      out.version = version();
-      return out;
+    } else {
+      add_scaled(accumulator_.data(), grad, w, params_.size());
+      ++accounting_.buffered;
+      out.status = maybe_apply(now) ? PushOutcome::Status::kApplied : PushOutcome::Status::kBuffered;
     }
-    add_scaled(accumulator_.data(), grad, w, params_.size());
-    ++accounting_.buffered;
-    out.status = maybe_apply(now) ? PushOutcome::Status::kApplied : PushOutcome::Status::kBuffered;
   }
+  if (!ssp_clock_.empty() && alive_[worker]) ssp_after_push(worker, out);
   out.version = version();
   return out;
+}
+
+// The worker's clock advances with every gradient it pushes (applied or
+// dropped: it did the work). It waits if now more than s ahead of the
+// slowest live worker; its push may have been the slowest's, releasing others.
+void ParameterServer::ssp_after_push(int worker, PushOutcome& out) {
+  ++ssp_clock_[worker];
+  if (ssp_clock_[worker] > slowest_live_clock() + static_cast<uint64_t>(options_.ssp_bound)) {
+    ssp_waiting_[worker] = 1;
+    out.must_wait = true;
+    ++ssp_waits_;
+  }
+  ssp_release();
+}
+
+uint64_t ParameterServer::slowest_live_clock() const {
+  uint64_t slowest = UINT64_MAX;
+  for (size_t w = 0; w < ssp_clock_.size(); ++w)
+    if (alive_[w]) slowest = std::min(slowest, ssp_clock_[w]);
+  return slowest;
+}
+
+void ParameterServer::ssp_release() {
+  const uint64_t slowest = slowest_live_clock();
+  const uint64_t limit = slowest == UINT64_MAX ? UINT64_MAX : slowest + static_cast<uint64_t>(options_.ssp_bound);
+  for (size_t w = 0; w < ssp_waiting_.size(); ++w)
+    if (ssp_waiting_[w] && ssp_clock_[w] <= limit) {
+      ssp_waiting_[w] = 0;
+      released_.push_back(static_cast<int>(w));
+    }
+}
+
+std::vector<int> ParameterServer::take_released() {
+  std::vector<int> released;
+  released.swap(released_);
+  return released;
+}
+
+void ParameterServer::record_service(double seconds, bool applied) {
+  if (adaptive_) adaptive_->on_service(seconds, applied);
 }
 
 void ParameterServer::push_after_end(int worker) {
@@ -150,6 +213,16 @@ void ParameterServer::set_alive(int worker, bool alive, double now) {
   if ((alive_[worker] != 0) == alive) return;
   alive_[worker] = alive ? 1 : 0;
   live_workers_ += alive ? 1 : -1;
+  if (!ssp_clock_.empty()) {
+    if (alive) {  // it rejoins at the slowest live clock, so that it holds nobody back
+      alive_[worker] = 0;
+      const uint64_t slowest = slowest_live_clock();
+      alive_[worker] = 1;
+      if (slowest != UINT64_MAX) ssp_clock_[worker] = std::max(ssp_clock_[worker], slowest);
+    }
+    ssp_waiting_[worker] = 0;  // a dead worker is served nothing; a revived one starts afresh
+    ssp_release();             // a dead worker no longer holds anyone back
+  }
   if (live_workers_ > 0) maybe_apply(now);  // K may have dropped to what is buffered
 }
 
@@ -185,6 +258,35 @@ void ParameterServer::save_state(CheckpointFile& file) const {
   file.set_u64s("ps/staleness_histogram", histogram_);
   file.set_u64s("ps/last_round", last_round_);
   file.set("ps/alive", std::string(alive_.begin(), alive_.end()));
+  save_policy_state(file);
+}
+
+// The state of SSP and of the adaptive threshold, for the runs that use them.
+void ParameterServer::save_policy_state(CheckpointFile& file) const {
+  if (adaptive_) adaptive_->save_state(file);
+  if (ssp_clock_.empty()) return;
+  file.set_u64s("ps/ssp_clock", ssp_clock_);
+  file.set("ps/ssp_waiting", std::string(ssp_waiting_.begin(), ssp_waiting_.end()));
+  file.set_u64s("ps/ssp_waits", {ssp_waits_});
+}
+
+// Reads (and so checks) the policies' sections into `into`, changing nothing here.
+void ParameterServer::read_policy_state(const CheckpointFile& file, bool fresh_workers, PolicyState& into) const {
+  if (adaptive_) {
+    into.adaptive = std::make_unique<AdaptiveThreshold>(*adaptive_);
+    into.adaptive->restore_state(file);
+  }
+  if (ssp_clock_.empty()) return;
+  into.ssp_waits = file.u64s("ps/ssp_waits", 1)[0];
+  into.ssp_clock.assign(ssp_clock_.size(), 0);  // fresh workers (MPI resume): every clock starts again
+  into.ssp_waiting.assign(ssp_waiting_.size(), 0);
+  if (fresh_workers) return;
+  into.ssp_clock = file.u64s("ps/ssp_clock", ssp_clock_.size());
+  const std::string waiting = file.get("ps/ssp_waiting");
+  if (waiting.size() != ssp_waiting_.size())
+    throw CheckpointError(file.where() + ": section 'ps/ssp_waiting' has " + std::to_string(waiting.size()) +
+                          " workers, this run " + std::to_string(ssp_waiting_.size()));
+  into.ssp_waiting.assign(waiting.begin(), waiting.end());
 }
 
 void ParameterServer::restore_state(const CheckpointFile& file, bool fresh_workers) {
@@ -198,6 +300,8 @@ void ParameterServer::restore_state(const CheckpointFile& file, bool fresh_worke
   const size_t workers = fresh_workers ? file.get("ps/alive").size() : alive_.size();
   std::vector<uint64_t> last_round = file.u64s("ps/last_round", workers);
   std::string alive = file.get("ps/alive");
+  PolicyState policies;
+  read_policy_state(file, fresh_workers, policies);
   if (alive.size() != workers)
     throw CheckpointError(file.where() + ": section 'ps/alive' has " + std::to_string(alive.size()) +
                           " workers, this run " + std::to_string(alive_.size()));
@@ -220,6 +324,12 @@ void ParameterServer::restore_state(const CheckpointFile& file, bool fresh_worke
   last_round_ = std::move(last_round);
   alive_.assign(alive.begin(), alive.end());
   live_workers_ = static_cast<int>(std::count_if(alive_.begin(), alive_.end(), [](char a) { return a != 0; }));
+  if (adaptive_) adaptive_ = std::move(policies.adaptive);
+  if (!ssp_clock_.empty()) {
+    ssp_clock_ = std::move(policies.ssp_clock);
+    ssp_waiting_ = std::move(policies.ssp_waiting);
+    ssp_waits_ = policies.ssp_waits;
+  }
 }
 
 }  // namespace hsgd

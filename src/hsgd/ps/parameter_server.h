@@ -25,6 +25,7 @@
 #include "hsgd/common/checkpoint_file.h"
 #include "hsgd/common/finite.h"  // all_finite, used with the PS
 #include "hsgd/optim/sgd.h"
+#include "hsgd/ps/adaptive_threshold.h"
 #include "hsgd/ps/k_schedule.h"
 #include "hsgd/ps/ps_options.h"
 
@@ -55,6 +56,9 @@ struct PushOutcome {
   DropReason reason = DropReason::kCount;  // when dropped
   uint64_t staleness = 0;
   uint64_t version = 0;  // the PS version after this push
+  // SSP: the worker is now more than s clocks ahead of the slowest live
+  // worker; it is not served its next pull until take_released() names it.
+  bool must_wait = false;
 };
 
 class ParameterServer {
@@ -82,6 +86,23 @@ class ParameterServer {
   void set_alive(int worker, bool alive, double now);
   int live_workers() const { return live_workers_; }
   bool alive(int worker) const { return alive_[worker] != 0; }
+
+  // The runtime tells the server how long it spent on the push just made
+  // (simulator: its cost model, virtual; threads, mpi: measured wall time)
+  // and whether that push applied an update. Only --schedule adaptive uses it.
+  void record_service(double seconds, bool applied);
+  // --schedule adaptive: its measurements and decisions; nullptr otherwise.
+  const AdaptiveThreshold* adaptive() const { return adaptive_.get(); }
+
+  // SSP (Ho et al. 2013). A worker's clock is the number of gradients it has
+  // pushed. One more than s clocks ahead of the slowest live worker waits
+  // (PushOutcome::must_wait) until the slowest catches up or dies.
+  bool ssp_waiting(int worker) const { return !ssp_waiting_.empty() && ssp_waiting_[worker] != 0; }
+  uint64_t ssp_clock(int worker) const { return ssp_clock_.empty() ? 0 : ssp_clock_[worker]; }
+  uint64_t ssp_waits() const { return ssp_waits_; }  // how often a worker was told to wait
+  // The waiting workers released since the last call (by a push or a death),
+  // in worker order: each runtime serves them their next pull now.
+  std::vector<int> take_released();
 
   // Sync mode: whether `worker` has contributed to the round now collecting.
   bool contributed_this_round(int worker) const { return last_round_[worker] == accounting_.updates; }
@@ -111,6 +132,18 @@ class ParameterServer {
   void apply();
   void finish_update();  // counts the buffered gradients as applied, bumps the version, starts a new round
   void drop(PushOutcome& out, DropReason reason);
+  void ssp_after_push(int worker, PushOutcome& out);
+  uint64_t slowest_live_clock() const;  // UINT64_MAX when no worker lives
+  void ssp_release();                   // every waiting worker within s of the slowest live one
+  // SSP's and the adaptive threshold's part of a checkpoint, for the runs that use them.
+  struct PolicyState {
+    std::unique_ptr<AdaptiveThreshold> adaptive;
+    std::vector<uint64_t> ssp_clock;
+    std::vector<char> ssp_waiting;
+    uint64_t ssp_waits = 0;
+  };
+  void save_policy_state(CheckpointFile& file) const;
+  void read_policy_state(const CheckpointFile& file, bool fresh_workers, PolicyState& into) const;
 
   std::vector<float> params_;
   bool params_finite_ = true;  // after the last update (Sgd::step checks in its pass)
@@ -129,6 +162,13 @@ class ParameterServer {
   // K counts live workers only, unless workers do not wait and the schedule
   // asks for more gradients than there are workers (k_schedule.h).
   const bool k_beyond_workers_;
+  std::unique_ptr<AdaptiveThreshold> adaptive_;  // --schedule adaptive only
+  // SSP only (empty otherwise): each worker's clock, whether it waits, and
+  // the workers released since take_released().
+  std::vector<uint64_t> ssp_clock_;
+  std::vector<char> ssp_waiting_;
+  std::vector<int> released_;
+  uint64_t ssp_waits_ = 0;
 };
 
 }  // namespace hsgd

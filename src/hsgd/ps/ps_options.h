@@ -17,6 +17,9 @@ enum class Mode {
   kSync,    // bulk-synchronous: one gradient from each live worker per round, workers wait
   kAsync,   // K = 1: every gradient is applied on arrival
   kHybrid,  // K(t) from a schedule (the paper's Smooth Switch)
+  kSsp,     // stale-synchronous parallel (Ho et al. 2013): K = 1, a worker more than s clocks ahead waits
+  kKSync,        // Dutta et al. 2018: hybrid, K = --k constant, workers wait for the update (wait applied)
+  kKBatchAsync,  // Dutta et al. 2018: hybrid, K = --k constant, workers never wait (wait none)
 };
 
 enum class WaitPolicy {
@@ -33,7 +36,8 @@ template <>
 struct EnumNames<Mode> {
   static constexpr const char* kind = "mode";
   static constexpr std::pair<Mode, const char*> values[] = {
-      {Mode::kSync, "sync"}, {Mode::kAsync, "async"}, {Mode::kHybrid, "hybrid"}};
+      {Mode::kSync, "sync"},     {Mode::kAsync, "async"},   {Mode::kHybrid, "hybrid"},
+      {Mode::kSsp, "ssp"},       {Mode::kKSync, "k-sync"},  {Mode::kKBatchAsync, "k-batch-async"}};
 };
 template <>
 struct EnumNames<WaitPolicy> {
@@ -74,12 +78,21 @@ struct PsOptions {
   // first live - b gradients, and a gradient of a round already applied is
   // dropped as late-backup. 0 = plain sync.
   int backup_workers = 0;
-  std::shared_ptr<const KSchedule> schedule;  // hybrid: K(t) (async: K = 1, sync: K = live workers)
+  // SSP only: the staleness bound s. A worker whose clock (gradients it has
+  // pushed) is more than s ahead of the slowest live worker's waits. -1 = not given.
+  int64_t ssp_bound = -1;
+  // k-sync and k-batch-async only: their constant K (--k). 0 = not given.
+  int k = 0;
+  // hybrid: K(t); k-sync and k-batch-async: constant K (async: K = 1, sync: K = live workers)
+  std::shared_ptr<const KSchedule> schedule;
+
+  // Whether K comes from `schedule` (hybrid and the two modes of Dutta et al.).
+  bool uses_schedule() const { return mode == Mode::kHybrid || mode == Mode::kKSync || mode == Mode::kKBatchAsync; }
 
   // Whether a worker waits after a push until its gradient is applied: the
   // one place the wait policy of each mode is decided.
   bool waits_for_apply() const {
-    return mode == Mode::kSync || (mode == Mode::kHybrid && wait == WaitPolicy::kApplied);
+    return mode == Mode::kSync || mode == Mode::kKSync || (mode == Mode::kHybrid && wait == WaitPolicy::kApplied);
   }
   WaitPolicy effective_wait() const { return waits_for_apply() ? WaitPolicy::kApplied : WaitPolicy::kNone; }
 };

@@ -3,7 +3,8 @@
 //
 // Rank 0 polls with MPI_Iprobe (sleeping 0.2 ms when idle, so it never busy-
 // waits on an oversubscribed machine) and answers every push: with the new
-// parameters (wait=none, or once the gradient is applied) or with stop. Large
+// parameters (wait=none, or once the gradient is applied; SSP: once the
+// slowest live worker is within the bound) or with stop. Large
 // messages go only to a worker blocked in its receive, so no send can
 // deadlock. While evaluation catches up, answers are held back (the workers
 // wait, off the clock). A worker kept waiting hears "alive" every second or
@@ -255,6 +256,7 @@ class ServerRank {
   void send_params(int w);
   void send_stop(int w);
   void release_waiting();
+  void release_ssp();
   void handle(int source, const MessageHeader& m, const float* payload);
   void begin_stop(double now);
   void check_liveness(double now);
@@ -284,7 +286,7 @@ class ServerRank {
   Stopwatch clock_;  // training time; paused while evaluation catches up
   Stopwatch wall_;
   std::vector<double> last_heard_;
-  std::vector<char> waiting_;  // for its gradient to be applied
+  std::vector<char> waiting_;  // for its gradient to be applied, or (SSP) for the slowest worker
   std::vector<char> held_;     // its parameters are held back while evaluation catches up
   std::vector<char> said_bye_, stop_sent_;
   std::vector<std::array<float, kByeFloats>> timing_;
@@ -400,11 +402,21 @@ void ServerRank::handle(int source, const MessageHeader& m, const float* payload
     send_stop(w);
     return;
   }
-  if (out.status == PushOutcome::Status::kApplied) release_waiting();
-  if (waits_for_apply_ && out.status == PushOutcome::Status::kBuffered)
-    waiting_[w] = 1;
+  if (waits_for_apply_ && out.status == PushOutcome::Status::kApplied) release_waiting();
+  if ((waits_for_apply_ && out.status == PushOutcome::Status::kBuffered) || out.must_wait)
+    waiting_[w] = 1;  // for its gradient's update, or (SSP) for the slowest worker: its reply waits
   else
     send_params(w);
+  release_ssp();
+}
+
+// SSP: the workers the PS released (the slowest caught up, or died) get their parameters.
+void ServerRank::release_ssp() {
+  for (int w : ps_.take_released())
+    if (waiting_[w]) {
+      waiting_[w] = 0;
+      send_params(w);
+    }
 }
 
 void ServerRank::check_liveness(double now) {
@@ -426,7 +438,8 @@ void ServerRank::declare_dead(int w, double now, const std::string& why) {
   note_peer_lost();
   const uint64_t before = ps_.version();
   ps_.set_alive(w, false, now);
-  if (ps_.version() > before) release_waiting();  // K fell to what was buffered: an update went through
+  if (waits_for_apply_ && ps_.version() > before) release_waiting();  // K fell to what was buffered
+  release_ssp();  // a dead worker holds nobody back
   if (ps_.live_workers() == 0) run_.stop(RunStatus::kFailed, "every worker rank is dead");
 }
 

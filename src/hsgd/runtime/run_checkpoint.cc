@@ -44,6 +44,15 @@ nlohmann::json meaning_of(const TrainConfig& config) {
   return j;
 }
 
+// Options added to hsgd after a checkpoint was written (--ssp-bound, --k, ...)
+// are absent from its meta/config: at their default value they mean what the
+// older run did, so they count as equal.
+void add_newer_options_at_default(nlohmann::json& saved, const nlohmann::json& now) {
+  const nlohmann::json defaults = meaning_of(TrainConfig{});
+  for (const auto& [key, value] : now.items())
+    if (!saved.contains(key) && defaults.contains(key) && defaults[key] == value) saved[key] = value;
+}
+
 // The first option whose value differs, as "--name (A in the checkpoint, B now)".
 std::string first_difference(const nlohmann::json& saved, const nlohmann::json& now) {
   for (const auto& [key, value] : now.items()) {
@@ -104,6 +113,7 @@ void RunHarness::restore_checkpoint(const CheckpointFile& file) {
   nlohmann::json saved = nlohmann::json::parse(file.get("meta/config"), nullptr, /*allow_exceptions=*/false);
   if (!saved.is_object()) throw CheckpointError(where + ": its configuration (meta/config) is not a JSON object");
   const nlohmann::json now = meaning_of(config_);
+  add_newer_options_at_default(saved, now);
   if (saved != now)
     throw ConfigError(where + ": this run's options differ from the checkpoint's: " + first_difference(saved, now) +
                       "; a resumed run keeps every option but the budgets, --target-accuracy, --data-root and "

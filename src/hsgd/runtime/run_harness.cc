@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hsgd/common/error.h"
+#include "hsgd/metrics/csv_writer.h"
 
 namespace hsgd {
 namespace {
@@ -16,7 +17,7 @@ std::atomic<int> g_stop_signal{0};
 void note_stop_signal(int sig) { g_stop_signal = sig; }
 
 std::unique_ptr<ParameterServer> make_parameter_server(const TrainConfig& config, const ModelFactory& factory) {
-  HSGD_CHECK(config.ps.mode != Mode::kHybrid || config.ps.schedule != nullptr,
+  HSGD_CHECK(!config.ps.uses_schedule() || config.ps.schedule != nullptr,
              "the configuration was not validated (no K schedule)");
   auto model = factory(config.seed);  // every mode and runtime starts from the seed's weights
   std::vector<float> params(model->num_params());
@@ -150,7 +151,14 @@ void RunHarness::wait_for_evaluation(const std::function<void()>& while_waiting,
 }
 
 PushOutcome RunHarness::push(int worker, uint64_t base_version, const float* gradient, double loss, double now) {
+  // The adaptive threshold measures the server's service time: the real
+  // runtimes' is the push's wall time; the simulator reports its virtual cost itself.
+  const bool timed = ps_->adaptive() != nullptr && config_.runtime != RuntimeKind::kSim;
+  const Stopwatch::Clock::time_point began = timed ? Stopwatch::Clock::now() : Stopwatch::Clock::time_point();
   const PushOutcome out = ps_->push(worker, base_version, gradient, now);
+  if (timed)
+    ps_->record_service(std::chrono::duration<double>(Stopwatch::Clock::now() - began).count(),
+                        out.status == PushOutcome::Status::kApplied);
   progress_.record(config_.batch_size, loss);
   check_divergence(out, loss, now);
   if (budget_fraction(0.0) >= 1.0) stop(RunStatus::kFinished, budget_reason(now));
@@ -248,6 +256,7 @@ RunResult RunHarness::finish(double train_seconds, const nlohmann::json& extra) 
   result_.stop_reason = stop_reason_;
   nlohmann::json summary = summary_json();
   if (extra.is_object()) summary.update(extra);
+  if (ps_->adaptive() != nullptr) write_k_decisions();
   write_json_file(dir_ + "/summary.json", summary);
   return result_;
 }
@@ -270,11 +279,39 @@ nlohmann::json RunHarness::summary_json() const {
   std::vector<uint64_t> histogram = ps_->staleness_histogram();
   while (!histogram.empty() && histogram.back() == 0) histogram.pop_back();
   summary["staleness_histogram"] = histogram;
+  add_policy_summary(summary);
   summary["evaluation"] = {{"points_during_training", points_},
                            {"evaluated_during_training", evaluated_during_training_.load()},
                            {"most_snapshots_held", most_unfinished_},
                            {"training_paused_seconds", paused_seconds_}};
   return summary;
+}
+
+// What SSP and the adaptive threshold did, for the runs that use them.
+void RunHarness::add_policy_summary(nlohmann::json& summary) const {
+  if (config_.ps.mode == Mode::kSsp)
+    summary["ssp"] = {{"bound", config_.ps.ssp_bound}, {"waits", ps_->ssp_waits()}};
+  if (const AdaptiveThreshold* a = ps_->adaptive(); a != nullptr)
+    summary["adaptive"] = {{"target_utilisation", AdaptiveThreshold::kTargetUtilisation},
+                           {"k", a->k()},
+                           {"arrival_rate_per_s", a->arrival_rate()},
+                           {"update_ms", a->update_seconds() * 1e3},
+                           {"gradient_ms", a->gradient_seconds() * 1e3},
+                           {"utilisation", a->utilisation(a->k())},
+                           {"window_gradients", a->window()},
+                           {"decisions", a->decisions().size()},
+                           {"decisions_file", "k_decisions.csv"}};
+}
+
+// k_decisions.csv: every change of the adaptive K, with the measurements behind it.
+void RunHarness::write_k_decisions() const {
+  CsvWriter csv(dir_ + "/k_decisions.csv", {"time_s", "gradients", "k_before", "k_after", "arrival_rate_per_s",
+                                            "update_ms", "gradient_ms", "utilisation"});
+  for (const KDecision& d : ps_->adaptive()->decisions())
+    csv.row({CsvWriter::num(d.time), CsvWriter::num(static_cast<long long>(d.gradients)),
+             CsvWriter::num(static_cast<long long>(d.k_before)), CsvWriter::num(static_cast<long long>(d.k_after)),
+             CsvWriter::num(d.arrival_rate), CsvWriter::num(d.update_s * 1e3), CsvWriter::num(d.gradient_s * 1e3),
+             CsvWriter::num(d.utilisation)});
 }
 
 }  // namespace hsgd

@@ -165,6 +165,8 @@ class RunHarness {
   Snapshot snapshot(double t);
   // What every runtime's summary.json says: result, configuration, PS accounting, evaluation.
   nlohmann::json summary_json() const;
+  void add_policy_summary(nlohmann::json& summary) const;
+  void write_k_decisions() const;
   std::string budget_reason(double now) const;
 
   const StopSignals signals_;  // while the run lives, SIGINT/SIGTERM stop it cleanly

@@ -11,6 +11,8 @@
 //                   wait=none, or the push was applied/dropped: serve(w, done)
 //                   wait=applied and buffered: w waits; when an update is applied
 //                   at `done`, every waiting worker is served at `done` (by id)
+//                   SSP: w waits while it is too far ahead; the PS names the
+//                   workers a push releases, and they are served at `done`
 // Memory: one Model shared by all workers (they compute one at a time), and
 // per worker its shard indices and one gradient: what is really in flight.
 //
@@ -195,6 +197,7 @@ void SimRun::handle_push(int w, sim::VirtualNs start) {
   const sim::VirtualNs done =
       start + sim::to_ns(cost_.ps_gradient_ms * 1e-3) + (applied ? sim::to_ns(cost_.ps_update_ms * 1e-3) : 0);
   ps_free_at_ = done;
+  ps_.record_service(sim::to_seconds(done - start), applied);  // --schedule adaptive measures this (virtual)
   if (done > start) events_.schedule(done, EventKind::kServerFree, -1);
   if (run_.stopping()) {  // the run ends with this push; nobody is served again
     cut_short_ = true;
@@ -208,9 +211,10 @@ void SimRun::handle_push(int w, sim::VirtualNs start) {
   }
   if (waits_for_apply_ && out.status == PushOutcome::Status::kBuffered) {
     waiting_.push_back(w);
-  } else {
+  } else if (!out.must_wait) {  // SSP: a worker too far ahead waits until the PS releases it
     serve(w, waits_for_apply_ ? released : done);
   }
+  for (int other : ps_.take_released()) serve(other, done);  // SSP: the slowest caught up
 }
 
 // When the workers that waited for the update applied at `done` pull again.

@@ -86,7 +86,8 @@ void ThreadsRun::worker_loop(GradientWorker& worker) {
     uint64_t base_version;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      idle_wait(lock, [&] { return stop_ || !paused_; });
+      // Parked while paused; under SSP, also while this worker is too far ahead.
+      idle_wait(lock, [&] { return stop_ || (!paused_ && !ps_.ssp_waiting(id)); });
       if (stop_) return;
       std::memcpy(params.data(), ps_.params().data(), params.size() * sizeof(float));
       base_version = ps_.version();
@@ -101,7 +102,8 @@ void ThreadsRun::worker_loop(GradientWorker& worker) {
     const PushOutcome out = run_.push(id, base_version, worker.gradient().data(), loss, t);
     run_.check_time(t);
     if (run_.stopping()) return stop_all_locked();
-    if (out.status == PushOutcome::Status::kApplied) changed_.notify_all();
+    const bool released = !ps_.take_released().empty();  // SSP: the slowest worker caught up
+    if (out.status == PushOutcome::Status::kApplied || released) changed_.notify_all();
     if (waits_for_apply_ && out.status == PushOutcome::Status::kBuffered)
       idle_wait(lock, [&] { return stop_ || ps_.version() > out.version; });
   }
