@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """hybrid_map.py: the map of where hybrid pays, from the results of a map suite.
 
-  python3 scripts/hybrid_map.py results/map-mnist [--mark NAME:U_MS:C_MS ...]
+  python3 scripts/hybrid_map.py results/map-mnist [--mark NAME:U_MS:C_MS[:G_MS] ...]
 
 A map suite (suites/map-*.toml) runs async and hybrid over a grid of the
 server's cost per update U (sim-ps-update-ms) and the workers' compute time
@@ -121,7 +121,7 @@ def plot(results, rows, marks, n, g, busy, title):
                 f.write(f"{x:.4f} {y:.4f}\n")
     points = os.path.join(figures, "map-marks.dat")
     with open(points, "w") as f:
-        for name, u, c in marks:
+        for name, u, c, _ in marks:
             x, y = position(u, us), position(c, cs)
             if x is not None and y is not None:
                 f.write(f"{x:.4f} {y:.4f} \"{name}\"\n")
@@ -180,10 +180,10 @@ def write_markdown(results, rows, marks, title, n, g, busy):
     if marks:
         inside = lambda u, c: us[0] <= u <= us[-1] and cs[0] <= c <= cs[-1]
         lines += ["", "Marked points (async's server load as above):", ""]
-        for name, u, c in marks:
-            load = n * (u + g) / (c + busy)
+        for name, u, c, g_mark in marks:
+            load = n * (u + g_mark) / (c + busy)
             where = "on the map" if inside(u, c) else "outside the grid, not drawn"
-            lines.append(f"- {name}: U = {u:g} ms, C = {c:g} ms, load {load:.3g} ({where})")
+            lines.append(f"- {name}: U = {u:g} ms, G = {g_mark:g} ms, C = {c:g} ms, load {load:.3g} ({where})")
     lines += ["", "![map](figures/map.png)", ""]
     with open(os.path.join(results, "MAP.md"), "w") as f:
         f.write("\n".join(lines))
@@ -193,16 +193,19 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("results")
     ap.add_argument("--metric", default="test_accuracy")
-    ap.add_argument("--mark", action="append", default=[], metavar="NAME:U_MS:C_MS",
-                    help="a point to mark on the map (a fitted profile, a measured system)")
+    ap.add_argument("--mark", action="append", default=[], metavar="NAME:U_MS:C_MS[:G_MS]",
+                    help="a point to mark on the map (a fitted profile, a measured system); G defaults to the suite's")
     args = ap.parse_args()
     suite, options = read_options(args.results)
     rows = read_map(args.results, args.metric)
     n, g, busy = with_load(rows, options)
     marks = []
     for m in args.mark:
-        name, u, c = m.rsplit(":", 2)
-        marks.append((name, float(u), float(c)))
+        name, *values = m.split(":")
+        if len(values) not in (2, 3):
+            raise SystemExit(f"hybrid_map.py: --mark {m}: expected NAME:U_MS:C_MS[:G_MS]")
+        u, c, g_mark = (float(v) for v in values + ["nan"] * (3 - len(values)))
+        marks.append((name, u, c, g if math.isnan(g_mark) else g_mark))
     path = write_csv(args.results, rows)
     title = (f"{suite.get('name', args.results)}: where hybrid pays ({options.get('data', '?')}, "
              f"{options.get('model', '?')}, {n} workers, * = p < 0.05)")
