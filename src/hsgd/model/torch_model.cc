@@ -9,13 +9,13 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
-#include <numeric>
 
 #include "hsgd/common/error.h"
 #include "hsgd/model/fast_model.h"
 #include "hsgd/model/model.h"
 #include "hsgd/model/model_catalog.h"
 #include "hsgd/model/networks.h"
+#include "hsgd/model/torch_steps.h"
 #include "hsgd/model/torchscript_model.h"
 
 namespace hsgd {
@@ -88,44 +88,17 @@ class TorchModel final : public Model {
     apply_compute_threads_in_this_thread();
     net_->train();
     net_->zero_grad(/*set_to_none=*/true);
-    const auto x = input_tensor(batch);
-    const auto y = torch::from_blob(const_cast<int64_t*>(batch.labels.data()),
-                                    {static_cast<int64_t>(batch.size())}, torch::kLong);
-    auto loss = torch::nn::functional::cross_entropy(net_->forward(x), y);
+    auto loss = torch::nn::functional::cross_entropy(net_->forward(input_tensor(batch)), torch_steps::labels_of(batch));
     loss.backward();
-    for (const auto& p : params_) {
-      const auto& g = p.grad();
-      if (g.defined()) {
-        const auto gc = g.contiguous();
-        std::memcpy(grad, gc.data_ptr<float>(), gc.numel() * sizeof(float));
-      } else {
-        std::memset(grad, 0, p.numel() * sizeof(float));  // parameter not on the loss path
-      }
-      grad += p.numel();
-    }
+    torch_steps::copy_gradients(params_, grad);
     return loss.item<double>();
   }
 
   Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) override {
     apply_compute_threads_in_this_thread();
-    torch::NoGradGuard no_grad;
     net_->eval();
-    std::vector<size_t> indices(std::min(batch_size, set.size()));
-    double loss_sum = 0;
-    int64_t correct = 0;
-    for (size_t start = 0; start < set.size(); start += batch_size) {
-      const size_t count = std::min(batch_size, set.size() - start);
-      indices.resize(count);
-      std::iota(indices.begin(), indices.end(), start);
-      fill_batch(set, norm, indices.data(), count, eval_batch_);
-      const auto logits = net_->forward(input_tensor(eval_batch_));
-      const auto y = torch::from_blob(eval_batch_.labels.data(), {static_cast<int64_t>(count)}, torch::kLong);
-      loss_sum += torch::nn::functional::cross_entropy(
-                      logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                      .item<double>();
-      correct += logits.argmax(1).eq(y).sum().item<int64_t>();
-    }
-    return Evaluation::of_sums(loss_sum, static_cast<size_t>(correct), set.size());
+    return torch_steps::evaluate(set, norm, batch_size, eval_batch_,
+                                 [this](const Batch& b) { return net_->forward(input_tensor(b)); });
   }
 
  private:

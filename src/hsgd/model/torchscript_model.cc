@@ -14,11 +14,11 @@
 
 #include <cstring>
 #include <filesystem>
-#include <numeric>
 #include <sstream>
 
 #include "hsgd/common/error.h"
 #include "hsgd/model/model.h"
+#include "hsgd/model/torch_steps.h"
 #include "hsgd/model/torchscript_model.h"
 
 namespace hsgd {
@@ -110,42 +110,16 @@ class TorchScriptModel final : public Model {
   double compute_gradient(const Batch& batch, float* grad) override {
     module_.train();
     for (auto& p : params_) p.mutable_grad() = torch::Tensor();
-    const auto y = torch::from_blob(const_cast<int64_t*>(batch.labels.data()), {static_cast<int64_t>(batch.size())},
-                                    torch::kLong);
-    auto loss = torch::nn::functional::cross_entropy(forward(input_tensor(batch)), y);
+    auto loss = torch::nn::functional::cross_entropy(forward(input_tensor(batch)), torch_steps::labels_of(batch));
     loss.backward();
-    for (const auto& p : params_) {
-      const auto& g = p.grad();
-      if (g.defined()) {
-        const auto gc = g.contiguous();
-        std::memcpy(grad, gc.data_ptr<float>(), gc.numel() * sizeof(float));
-      } else {
-        std::memset(grad, 0, p.numel() * sizeof(float));  // parameter not on the loss path
-      }
-      grad += p.numel();
-    }
+    torch_steps::copy_gradients(params_, grad);
     return loss.item<double>();
   }
 
   Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) override {
-    torch::NoGradGuard no_grad;
     module_.eval();
-    std::vector<size_t> indices;
-    double loss_sum = 0;
-    int64_t correct = 0;
-    for (size_t start = 0; start < set.size(); start += batch_size) {
-      const size_t count = std::min(batch_size, set.size() - start);
-      indices.resize(count);
-      std::iota(indices.begin(), indices.end(), start);
-      fill_batch(set, norm, indices.data(), count, eval_batch_);
-      const auto logits = forward(input_tensor(eval_batch_));
-      const auto y = torch::from_blob(eval_batch_.labels.data(), {static_cast<int64_t>(count)}, torch::kLong);
-      loss_sum += torch::nn::functional::cross_entropy(
-                      logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                      .item<double>();
-      correct += logits.argmax(1).eq(y).sum().item<int64_t>();
-    }
-    return Evaluation::of_sums(loss_sum, static_cast<size_t>(correct), set.size());
+    return torch_steps::evaluate(set, norm, batch_size, eval_batch_,
+                                 [this](const Batch& b) { return forward(input_tensor(b)); });
   }
 
  private:
