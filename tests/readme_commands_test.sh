@@ -23,6 +23,7 @@ src=$1 build=$2 work=$3
 declare -A SKIP=(
   ["--hostfile hosts.txt"]="needs hosts.txt naming other machines, each with the same binary and data"
   ["--host node1:5,node2:4"]="runs ranks on the machines node1 and node2"
+  ["--model torchscript:my_net.pt"]="needs the user's own TorchScript file; tests/torchscript_test.cc exports modules and trains them in sim and threads"
 )
 declare -A PLACEHOLDER=(
   ["runs/x/config.toml"]="runs/long/config.toml"
