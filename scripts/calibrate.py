@@ -26,9 +26,11 @@ readings as RESULTS/figures/calibration.{png,svg} (gnuplot).
 import csv
 import json
 import os
-import subprocess
 import sys
 from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gnuplot_figure import render  # noqa: E402
 
 # Figures 4-7 at t = 100 s: (accuracy %, test loss) per figure, for sync and async.
 READINGS = {
@@ -121,18 +123,14 @@ def plot(results, best_residuals, targets, name):
         path = os.path.join(results, "curves", f"{r['cell']}-{mode}.csv")
         curves.append(f"'{path}' using 1:3 skip 1 with lines lw 2 title '{mode}, batch {batch} (hsgd, fitted)'")
     curves.append(f"'{readings}' using 1:2 skip 1 with points pt 7 ps 1.5 title 'paper, t = 100 s (Figures 4-7)'")
-    for term, ext in (("pngcairo size 900,560", "png"), ("svg size 900,560", "svg")):
-        script = "\n".join([
-            f"set terminal {term}",
-            f"set output '{os.path.join(figures, 'calibration.' + ext)}'",
-            "set datafile separator ','",
-            f"set title 'Calibration ({name}): fitted sync and async against the paper'",
-            "set xlabel 'virtual time (s)'",
-            "set ylabel 'test accuracy (%)'",
-            "set key bottom right",
-            "set grid",
-            "plot " + ", ".join(curves), ""])
-        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    render(figures, "calibration", "900,560", [
+        "set datafile separator ','",
+        f"set title 'Calibration ({name}): fitted sync and async against the paper'",
+        "set xlabel 'virtual time (s)'",
+        "set ylabel 'test accuracy (%)'",
+        "set key bottom right",
+        "set grid",
+        "plot " + ", ".join(curves)])
 
 
 def unit(axis):

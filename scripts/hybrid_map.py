@@ -25,8 +25,11 @@ import argparse
 import csv
 import math
 import os
-import subprocess
+import sys
 import tomllib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gnuplot_figure import render  # noqa: E402
 
 AXIS_U, AXIS_C = "sim-ps-update-ms", "sim-compute-ms"
 
@@ -133,24 +136,20 @@ def plot(results, rows, marks, n, g, busy, title):
     if os.path.getsize(points) > 0:
         layers.append(f"'{points}' using 1:2 with points pt 7 ps 2 lc rgb '#006400' title 'marked points'")
         layers.append(f"'{points}' using 1:2:3 with labels offset 0,-1.2 font ',9' tc rgb '#006400' notitle")
-    for term, ext in (("pngcairo size 960,640", "png"), ("svg size 960,640", "svg")):
-        script = "\n".join([
-            f"set terminal {term}",
-            f"set output '{os.path.join(figures, 'map.' + ext)}'",
-            f"set title \"{title}\"",
-            "set xlabel 'server cost per update U (ms of virtual time)'",
-            "set ylabel 'compute time per minibatch C (ms of virtual time)'",
-            "set cblabel 'hybrid - async, run-average test accuracy (points)'",
-            "set xtics (" + ", ".join(f"'{u:g}' {i}" for i, u in enumerate(us)) + ")",
-            "set ytics (" + ", ".join(f"'{c:g}' {i}" for i, c in enumerate(cs)) + ")",
-            f"set xrange [-0.5:{len(us) - 0.5}]",
-            f"set yrange [-0.5:{len(cs) - 0.5}]",
-            "set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')",
-            f"set cbrange [-{span:.3f}:{span:.3f}]",
-            "set key outside bottom center horizontal",
-            "set bmargin 7",
-            "plot " + ", ".join(layers), ""])
-        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    render(figures, "map", "960,640", [
+        f"set title \"{title}\"",
+        "set xlabel 'server cost per update U (ms of virtual time)'",
+        "set ylabel 'compute time per minibatch C (ms of virtual time)'",
+        "set cblabel 'hybrid - async, run-average test accuracy (points)'",
+        "set xtics (" + ", ".join(f"'{u:g}' {i}" for i, u in enumerate(us)) + ")",
+        "set ytics (" + ", ".join(f"'{c:g}' {i}" for i, c in enumerate(cs)) + ")",
+        f"set xrange [-0.5:{len(us) - 0.5}]",
+        f"set yrange [-0.5:{len(cs) - 0.5}]",
+        "set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')",
+        f"set cbrange [-{span:.3f}:{span:.3f}]",
+        "set key outside bottom center horizontal",
+        "set bmargin 7",
+        "plot " + ", ".join(layers)])
 
 
 def write_markdown(results, rows, marks, title, n, g, busy):
