@@ -251,10 +251,11 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
   EXPECT_EQ(names, (std::set<std::string>{
                        "quick", "paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions", "calibrate-mnist",
                        "calibrate-mnist-wide", "calibrate-cifar10-wide", "paper-mnist-fitted", "paper-cifar10-fitted",
-                       "map-mnist", "map-cifar10", "scale-mnist", "beyond", "beyond-ssp", "beyond-backup",
-                       "beyond-cifar10", "beyond-cifar10-ssp", "beyond-cifar10-backup"}));
+                       "map-mnist", "map-cifar10", "scale-mnist", "network-mnist", "beyond", "beyond-ssp",
+                       "beyond-backup", "beyond-cifar10", "beyond-cifar10-ssp", "beyond-cifar10-backup"}));
   // The fitted tables, the map and the scale study take the simulator's costs from a profile.
-  for (const char* name : {"paper-mnist-fitted", "paper-cifar10-fitted", "map-mnist", "map-cifar10", "scale-mnist"}) {
+  for (const char* name :
+       {"paper-mnist-fitted", "paper-cifar10-fitted", "map-mnist", "map-cifar10", "scale-mnist", "network-mnist"}) {
     const SuiteOptions options = load_suite(name).options;
     const auto is_profile = [](const SuiteOption& o) { return o.name == "sim-profile"; };
     EXPECT_TRUE(std::any_of(options.begin(), options.end(), is_profile)) << name;
@@ -575,7 +576,7 @@ TEST(Suite, RequestsOfTheBuiltInSuitesMatchTheCommittedRuns) {
   namespace fs = std::filesystem;
   for (const char* name : {"paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions", "calibrate-mnist-wide",
                            "calibrate-cifar10-wide", "paper-mnist-fitted", "paper-cifar10-fitted", "map-mnist",
-                           "map-cifar10", "beyond", "beyond-ssp", "beyond-backup"}) {
+                           "map-cifar10", "network-mnist", "beyond", "beyond-ssp", "beyond-backup"}) {
     const fs::path results = fs::path(HSGD_SOURCE_DIR) / "results" / name;
     size_t compared = 0;
     for (const SuiteRun& run : plan_runs(load_suite(name))) {
