@@ -75,12 +75,17 @@ def read_map(results, metric):
     return rows
 
 
+def async_load(n, u, g, c, busy):
+    """The server's load under async: N (U + G) / (C + mean delay + 2 latency); 1 = saturated."""
+    return n * (u + g) / (c + busy)
+
+
 def with_load(rows, options):
     n = options.get("workers", 25)
     g = options.get("sim-ps-gradient-ms", 0.0)
     busy = mean_delay_s(options) * 1e3 + 2 * options.get("sim-latency-ms", 0.1)
     for r in rows:
-        r["async_server_load"] = n * (r["U_ms"] + g) / (r["C_ms"] + busy)
+        r["async_server_load"] = async_load(n, r["U_ms"], g, r["C_ms"], busy)
     return n, g, busy
 
 
@@ -180,7 +185,7 @@ def write_markdown(results, rows, marks, title, n, g, busy):
         inside = lambda u, c: us[0] <= u <= us[-1] and cs[0] <= c <= cs[-1]
         lines += ["", "Marked points (async's server load as above):", ""]
         for name, u, c, g_mark in marks:
-            load = n * (u + g_mark) / (c + busy)
+            load = async_load(n, u, g_mark, c, busy)
             where = "on the map" if inside(u, c) else "outside the grid, not drawn"
             lines.append(f"- {name}: U = {u:g} ms, G = {g_mark:g} ms, C = {c:g} ms, load {load:.3g} ({where})")
     lines += ["", "![map](figures/map.png)", ""]
