@@ -141,6 +141,9 @@ int run_experiment(ExperimentArgs& a) {
   }
   std::fprintf(stderr, "hsgd experiment %s: %d runs done now, %d before, %zu failed, %.1fs\n", suite.name.c_str(),
                outcome.ran, outcome.already_done, outcome.failed.size(), outcome.seconds);
+  if (outcome.diverged > 0)
+    std::fprintf(stderr, "hsgd experiment %s: %d of the runs done now diverged (kept as results: diverged = \"result\")\n",
+                 suite.name.c_str(), outcome.diverged);
   if (outcome.interrupted) {
     std::fprintf(stderr, "hsgd experiment: interrupted; run the same command again to resume\n");
     return 130;

@@ -179,6 +179,36 @@ TEST(Experiment, AFailedRunIsNamedWithItsLog) {
   EXPECT_TRUE(fs::exists(dir.file("out/runs/base/async-seed1.failed/log.txt")));
 }
 
+// A suite whose runs all diverge at once (lr 1000).
+std::string diverging_suite(const std::string& diverged_line) {
+  return "name = \"diverging\"\nseeds = 2\nmodes = [\"async\", \"hybrid\"]\n" + diverged_line +
+         "[options]\nruntime = \"sim\"\ndata = \"synthetic\"\nmodel = \"mlp\"\nworkers = 4\nseconds = 5\n"
+         "eval-every = 0.5\nlr = 1000\n";
+}
+
+TEST(Experiment, ADivergedRunStopsTheSuiteUnlessTheSuiteKeepsItAsAResult) {
+  testing::TempDir dir;
+  std::ofstream(dir.file("fail.toml")) << diverging_suite("");
+  const CommandResult failed = hsgd("experiment " + dir.file("fail.toml") + " --jobs 1 --out " + dir.file("fail"));
+  EXPECT_EQ(failed.status, 1) << failed.output;
+  EXPECT_CONTAINS(failed.output, "FAILED runs/base/async-seed1: exit status 5, diverged");
+
+  std::ofstream(dir.file("keep.toml")) << diverging_suite("diverged = \"result\"\n");
+  const fs::path out = dir.file("keep");
+  const CommandResult kept = hsgd("experiment " + dir.file("keep.toml") + " --jobs 1 --out " + out.string());
+  ASSERT_EQ(kept.status, 0) << kept.output;
+  EXPECT_CONTAINS(kept.output, "diverged: kept as a result");
+  EXPECT_CONTAINS(kept.output, "4 of the runs done now diverged");
+  const std::string report = read(out / "REPORT.md");
+  EXPECT_CONTAINS(report, "### Diverged runs");
+  EXPECT_CONTAINS(report, "| all | async | 2 of 2 (seeds 1, 2) |");
+  EXPECT_CONTAINS(report, "| all | hybrid | 2 of 2 (seeds 1, 2) |");
+  // Run again: the diverged runs are done, not redone.
+  const CommandResult again = hsgd("experiment " + dir.file("keep.toml") + " --jobs 1 --out " + out.string());
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_CONTAINS(again.output, "0 runs done now, 4 before");
+}
+
 // hsgd ARGS run in the folder `cwd`, stopped after `limit_s` seconds (status 124).
 CommandResult hsgd_in(const std::string& cwd, const std::string& args, int limit_s = 30) {
   const std::string cmd = "cd '" + cwd + "' && timeout " + std::to_string(limit_s) + " " + HSGD_BINARY + " " + args;

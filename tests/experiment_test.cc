@@ -21,6 +21,7 @@
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/synthetic.h"
 #include "hsgd/experiment/report.h"
+#include "hsgd/experiment/report_data.h"
 #include "hsgd/experiment/stats.h"
 #include "hsgd/experiment/throughput_check.h"
 #include "hsgd/experiment/suite.h"
@@ -519,6 +520,51 @@ namespace {
 // The value read back by toml++ (through the suite parser): description = <text>.
 std::string read_back_toml_string(const std::string& toml) {
   return parse_suite("name = \"x\"\ndescription = " + toml + "\n", "t.toml").description;
+}
+
+TEST(Report, ADivergedRunKeepsItsLastEvaluationToTheEndOfItsBudget) {
+  testing::TempDir dir;
+  const Suite suite = parse_suite("name = \"fake\"\nseeds = 1\nmodes = [\"async\", \"hybrid\"]\n", "fake.toml");
+  const std::string cell = suite.tables[0].cells[0].key;
+  write_fake_run(dir.str(), cell, "async", 1, {0.5, 0.5, 0.5, 0.5, 0.5});
+  // hybrid diverged at t = 2 with 10% accuracy; its budget was 4 s, evaluated every second.
+  write_fake_run(dir.str(), cell, "hybrid", 1, {0.5, 0.6, 0.1});
+  std::ofstream(dir.file(run_dir(cell, "hybrid", 1) + "/summary.json"))
+      << R"({"status": "diverged", "config": {"seconds": 4, "eval_every": 1}})";
+  ReportOptions options;
+  options.results_dir = dir.str();
+  options.figures = false;
+  build_report(suite, options);
+  const report::CellResults cells = report::load_cells(suite, dir.str());
+  const report::RunValues& hybrid = cells.at(cell).modes.at("hybrid").at(1);
+  EXPECT_TRUE(hybrid.diverged());
+  EXPECT_EQ(hybrid.diverged_at_s, 2);
+  ASSERT_EQ(hybrid.rows.size(), 5u);  // t = 0 .. 4
+  EXPECT_EQ(hybrid.rows.back().time_s, 4);
+  // (50 + 60 + 10 + 10 + 10) / 5 points, not (50 + 60 + 10) / 3.
+  EXPECT_NEAR(hybrid.value(report::Over::kRun, report::Metric::kTestAccuracy), 28, 1e-9);
+  EXPECT_FALSE(cells.at(cell).modes.at("async").at(1).diverged());
+  std::ifstream report(dir.file("REPORT.md"));
+  const std::string md((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+  EXPECT_NE(md.find("| all | hybrid | 1 of 1 (seeds 1) | 2.0 |"), std::string::npos) << md;
+
+  // A summary.json that is not one is named.
+  auto error_with_summary = [&](const std::string& json) {
+    std::ofstream(dir.file(run_dir(cell, "hybrid", 1) + "/summary.json")) << json;
+    try {
+      report::load_cells(suite, dir.str());
+    } catch (const DataError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  for (const auto& [json, message] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"status": "diverged"})", "summary.json: not a run summary"},
+           {"[1, 2", "summary.json: not a run summary"},
+           {R"({"status": "diverged", "config": {"seconds": 1e300, "eval_every": 1e-300}})", "out of range"}}) {
+    const std::string error = error_with_summary(json);
+    EXPECT_NE(error.find(message), std::string::npos) << json << ": " << error;
+  }
 }
 
 TEST(TomlText, StringsAreEscapedAsTomlBasicStrings) {

@@ -3,7 +3,10 @@
 #include "hsgd/experiment/report_data.h"
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 
+#include "hsgd/common/error.h"
+#include "hsgd/common/text_file.h"
 #include "hsgd/metrics/metrics_reader.h"
 
 namespace hsgd::report {
@@ -32,9 +35,62 @@ double last_finite_train_loss(const std::vector<MetricsRow>& rows) {
   return NAN;
 }
 
+constexpr size_t kMaxSummaryBytes = size_t{64} << 20;
+constexpr double kMaxPaddedRows = 1e6;
+
+// How a run ended, from its summary.json; a run without one (older than
+// summaries) counts as finished.
+struct RunEnd {
+  bool diverged = false;
+  double budget_seconds = 0;  // --seconds; 0 when the budget was counted otherwise
+  double eval_every = 0;      // --eval-every, seconds
+};
+
+RunEnd read_run_end(const fs::path& dir) {
+  const fs::path path = dir / "summary.json";
+  std::error_code ec;
+  if (!fs::exists(path, ec) && !ec) return {};
+  const std::string text = read_bounded_text_file(path.string(), kMaxSummaryBytes, "a run's summary");
+  RunEnd end;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    end.diverged = j.value("status", std::string("finished")) == "diverged";
+    if (!end.diverged) return end;
+    const nlohmann::json& config = j.at("config");
+    end.budget_seconds = config.at("seconds").get<double>();
+    end.eval_every = config.at("eval_every").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(path.string(), std::string("not a run summary: ") + e.what());
+  }
+  if (!std::isfinite(end.budget_seconds) || end.budget_seconds < 0 || !std::isfinite(end.eval_every) ||
+      end.eval_every <= 0 || end.budget_seconds / end.eval_every > kMaxPaddedRows)
+    throw DataError(path.string(), "config.seconds and config.eval_every out of range for a diverged run");
+  return end;
+}
+
+// A diverged run stopped early; its model stays what it was when it
+// diverged. Its evaluations are carried on at every --eval-every to the time
+// budget with the last evaluation's values (the counters unchanged), so that
+// its run average covers the same interval as the other runs'.
+void pad_diverged_run(std::vector<MetricsRow>& rows, const RunEnd& end) {
+  if (rows.empty() || end.budget_seconds <= 0) return;
+  const MetricsRow last = rows.back();
+  const double tolerance = 1e-9 * end.budget_seconds;
+  for (double k = std::floor(last.time_s / end.eval_every) + 1; k * end.eval_every <= end.budget_seconds + tolerance;
+       ++k) {
+    rows.push_back(last);
+    rows.back().time_s = std::min(k * end.eval_every, end.budget_seconds);
+  }
+}
+
 RunValues load_run(const fs::path& dir) {
   RunValues v;
   v.rows = read_metrics_csv((dir / "metrics.csv").string());
+  const RunEnd end = read_run_end(dir);
+  if (end.diverged && !v.rows.empty()) {
+    v.diverged_at_s = v.rows.back().time_s;
+    pad_diverged_run(v.rows, end);
+  }
   RunResult r;
   r.rows = v.rows;
   for (Metric m : kMetrics) {

@@ -58,8 +58,12 @@ class PerMetric {
 using Summaries = PerMetric<stats::Summary>;
 
 struct RunValues {
+  // The evaluations; a diverged run's are carried on to its time budget with
+  // its last values (its model does not change after it diverged).
   std::vector<MetricsRow> rows;
+  double diverged_at_s = -1;  // when it diverged; -1 = it did not
   PerMetric<double> value;
+  bool diverged() const { return diverged_at_s >= 0; }
 };
 using ModeRuns = std::map<uint64_t, RunValues>;  // by seed
 

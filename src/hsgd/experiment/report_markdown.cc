@@ -217,6 +217,30 @@ void write_work_table(std::ostream& md, const Suite& suite, const SuiteTable& ta
   }
 }
 
+// The runs that diverged, per cell and mode, when any did.
+void write_diverged_runs(std::ostream& md, const Suite& suite, const SuiteTable& table, const CellResults& cells) {
+  std::ostringstream rows;
+  for (const auto& cell : table.cells)
+    for (const auto& mode : suite.modes) {
+      std::string seeds, times;
+      int count = 0;
+      for (const auto& [seed, run] : cells.at(cell.key).modes.at(mode)) {
+        if (!run.diverged()) continue;
+        seeds += (count ? ", " : "") + std::to_string(seed);
+        times += (count ? ", " : "") + fmt(run.diverged_at_s, 1);
+        ++count;
+      }
+      if (count > 0)
+        rows << "| " << cell_text(cell.label) << " | " << mode << " | " << count << " of "
+             << cells.at(cell.key).modes.at(mode).size() << " (seeds " << seeds << ") | " << times << " |\n";
+    }
+  if (rows.str().empty()) return;
+  md << "\n### Diverged runs\n\nA diverged run stopped training; it counts with the model it had then: its last "
+        "evaluation is carried on to the end of the time budget, so its run average covers the same interval as "
+        "the others'.\n\n| cell | mode | diverged | at (s) |\n|---|---|---|---|\n"
+     << rows.str();
+}
+
 void write_figures(std::ostream& md, const SuiteTable& table, const CellResults& cells, bool drawn) {
   md << "\n### Figures\n\n";
   if (!drawn) md << "(Figures were not drawn; see the warnings of `hsgd report`.)\n\n";
@@ -243,6 +267,7 @@ void write_table_sections(std::ostream& md, const Suite& suite, const SuiteTable
   if (first.compares_with("sync")) write_difference_table(md, table, cells, "sync");
   write_mode_accuracy_table(md, suite, table, cells);
   write_work_table(md, suite, table, cells);
+  write_diverged_runs(md, suite, table, cells);
   write_figures(md, table, cells, figures_drawn);
 }
 

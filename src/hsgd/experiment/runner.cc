@@ -56,14 +56,20 @@ std::string run_status(const fs::path& dir) {
   }
 }
 
-// Whether `dir` holds this run, finished: its request as planned, or as
-// written before runs were shared (with the options the mode ignores).
-bool finished(const fs::path& dir, const SuiteRun& run) {
+// Whether a run that ended with `status` is a result of the suite: a
+// finished one always, a diverged one when the suite says so.
+bool is_result(const std::string& status, const Suite& suite) {
+  return status == "finished" || (status == "diverged" && suite.diverged_runs_are_results);
+}
+
+// Whether `dir` holds this run, done: its request as planned, or as written
+// before runs were shared (with the options the mode ignores).
+bool done(const fs::path& dir, const SuiteRun& run, const Suite& suite) {
   if (!fs::is_regular_file(dir / "metrics.csv") || !fs::is_regular_file(dir / "summary.json") ||
       !fs::is_regular_file(dir / "request.toml"))
     return false;
   const std::string found = read_text(dir / "request.toml");
-  return (found == run.request || found == run.request_with_ignored_options) && run_status(dir) == "finished";
+  return (found == run.request || found == run.request_with_ignored_options) && is_result(run_status(dir), suite);
 }
 
 // Moves the runner's files of a run (request.toml, log.txt) from its staging
@@ -144,7 +150,7 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
     const fs::path dir = root / runs[i].dir;
     fs::remove_all(partial_of(dir));  // an interrupted run: redo it
     fs::remove_all(stage_of(dir));
-    if (finished(dir, runs[i])) {
+    if (done(dir, runs[i], suite)) {
       ++outcome.already_done;
       continue;
     }
@@ -231,8 +237,9 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
     // SIGINT or SIGTERM was interrupted, not failed, and is redone next time.
     if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) r.stopped = true;
     const double seconds = r.clock.seconds();
-    const bool ok = !r.stopped && WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 4) &&
-                    fs::is_regular_file(r.final_dir / "metrics.csv") && run_status(r.final_dir) == "finished";
+    const int exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const bool ok = !r.stopped && (exit_status == 0 || exit_status == 4 || exit_status == 5) &&
+                    fs::is_regular_file(r.final_dir / "metrics.csv") && is_result(run_status(r.final_dir), suite);
     progress.finish();
     if (ok) {
       move_staged_files(r.stage, r.final_dir);
@@ -241,8 +248,10 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
       m.first += seconds;
       m.second += 1;
       done_seconds += seconds;
-      std::fprintf(opt.log, "  done %d/%d  %s  (%.1fs)\n", outcome.already_done + outcome.ran, outcome.total,
-                   r.run->dir.c_str(), seconds);
+      const bool diverged = exit_status == 5;
+      outcome.diverged += diverged ? 1 : 0;
+      std::fprintf(opt.log, "  done %d/%d  %s  (%.1fs)%s\n", outcome.already_done + outcome.ran, outcome.total,
+                   r.run->dir.c_str(), seconds, diverged ? "  diverged: kept as a result" : "");
     } else if (r.stopped) {
       for (const fs::path& p : {r.final_dir, partial_of(r.final_dir), r.stage}) fs::remove_all(p);
     } else {
@@ -283,7 +292,7 @@ RunnerOutcome run_suite(const Suite& suite, const std::vector<SuiteRun>& runs, c
   nlohmann::json inv = {{"finished_utc", utc_now()}, {"real_seconds", outcome.seconds}, {"runs_run", outcome.ran},
                         {"already_done", outcome.already_done}, {"jobs", opt.jobs},
                         {"threads_per_run", opt.threads_per_run}, {"machine", machine_description()},
-                        {"failed", outcome.failed.size()},
+                        {"failed", outcome.failed.size()}, {"diverged", outcome.diverged},
                         {"interrupted", outcome.interrupted}};
   log["invocations"].push_back(inv);
   double total = 0;

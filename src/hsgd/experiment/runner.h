@@ -6,7 +6,8 @@
 // whose folder holds the same request.toml (or the one written before runs
 // were shared, see SuiteRun) and a finished summary.json, and redoes the
 // others, so an interrupted suite resumes where it stopped. A run that fails
-// or diverges is kept as <dir>.failed/ with its log.
+// is kept as <dir>.failed/ with its log, and so is one that diverges unless
+// the suite keeps diverged runs as results (Suite::diverged_runs_are_results).
 //
 // `runs` are the distinct runs of plan_runs: a run that serves several cells
 // is run once, in its owner's folder, and the counts and the ETA are of runs.
@@ -39,6 +40,7 @@ struct RunnerOutcome {
   int total = 0;
   int already_done = 0;  // finished by an earlier invocation
   int ran = 0;           // finished now
+  int diverged = 0;      // of those, how many diverged (kept as results)
   std::vector<std::string> failed;  // "<dir>: exit status N (log: ...)"
   bool interrupted = false;         // SIGINT or SIGTERM stopped it
   double seconds = 0;

@@ -274,9 +274,10 @@ Suite parse_suite(const std::string& toml_text, const std::string& origin, const
   s.text = toml_text;
   for (auto&& [key, value] : root) {
     const std::string k(key.str());
-    if (k != "name" && k != "description" && k != "seeds" && k != "modes" && k != "options" && k != "table")
+    if (k != "name" && k != "description" && k != "seeds" && k != "modes" && k != "diverged" && k != "options" &&
+        k != "table")
       throw ConfigError(where(origin, value) + ": unknown key '" + k +
-                        "' (keys: name, description, seeds, modes, options, [[table]])");
+                        "' (keys: name, description, seeds, modes, diverged, options, [[table]])");
   }
   auto name = root["name"].value<std::string>();
   if (!name || name->empty()) throw ConfigError(origin + ": the suite needs a name = \"...\"");
@@ -308,6 +309,13 @@ Suite parse_suite(const std::string& toml_text, const std::string& origin, const
     }
   } else {
     s.modes = {"sync", "async", "hybrid"};
+  }
+  if (const toml::node* d = root.get("diverged")) {
+    const auto value = d->value<std::string>();
+    if (!value || (*value != "fail" && *value != "result"))
+      throw ConfigError(where(origin, *d) + ": diverged must be \"fail\" (a diverged run stops the suite) or " +
+                        "\"result\" (it is kept and reported as diverged)");
+    s.diverged_runs_are_results = *value == "result";
   }
   if (auto o = root["options"].as_table()) s.options = options_of(origin, *o);
   for (const auto& text : overrides) set_option(s.options, parse_override(text));

@@ -6,6 +6,8 @@
 //   description = "..."
 //   seeds = 5                    # seeds 1..5, or a list: [1, 7, 9]
 //   modes = ["sync", "async", "hybrid"]
+//   diverged = "fail"            # or "result": a run that diverges is a result
+//                                # (the report counts it as diverged), not a failure
 //   [options]                    # `hsgd train` options shared by every run
 //   runtime = "sim"
 //   data = "mnist"               # "{seed}" in a value becomes the run's seed
@@ -82,6 +84,9 @@ struct Suite {
   std::string text;    // the TOML it was read from
   std::vector<uint64_t> seeds;
   std::vector<std::string> modes;
+  // A run that diverges (exit 5) is kept as a result when true, and stops the
+  // suite as a failure when false (the default: usually a mistake in its options).
+  bool diverged_runs_are_results = false;
   SuiteOptions options;
   std::vector<SuiteTable> tables;
 };
