@@ -120,6 +120,31 @@ TEST(Suite, GridCellsLabelsAndPaperNumbers) {
   EXPECT_EQ(dirs.size(), runs.size());
 }
 
+TEST(Suite, ZippedAxesMakeOneCellPerPosition) {
+  const Suite s = parse_suite(
+      "name = \"z\"\n[[table]]\nname = \"T\"\nvary = [\"workers\", \"lr\"]\ncombine = \"zip\"\n"
+      "[table.grid]\nworkers = [25, 100, 400]\nlr = [0.01, 0.0025, 0.000625]\n",
+      "z.toml");
+  ASSERT_EQ(s.tables[0].cells.size(), 3u);
+  EXPECT_EQ(s.tables[0].cells[1].label, "workers=100, lr=0.0025");
+  EXPECT_EQ(s.tables[0].cells[2].key, "workers=400_lr=0.000625");
+  auto error = [](const std::string& text) {
+    try {
+      parse_suite(text, "z.toml");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string uneven = error(
+      "name = \"z\"\n[[table]]\ncombine = \"zip\"\n[table.grid]\nworkers = [25, 100]\nlr = [0.01]\n");
+  EXPECT_NE(uneven.find("z.toml:3: combine = \"zip\" needs axes of one length"), std::string::npos) << uneven;
+  const std::string unknown = error("name = \"z\"\n[[table]]\ncombine = \"cross\"\n");
+  EXPECT_NE(unknown.find("combine must be \"product\" or \"zip\""), std::string::npos) << unknown;
+  const std::string diverged = error("name = \"z\"\ndiverged = \"ignore\"\n");
+  EXPECT_NE(diverged.find("z.toml:2: diverged must be \"fail\""), std::string::npos) << diverged;
+}
+
 TEST(Suite, RunRequestsCarryEveryOptionAndTheSeed) {
   const auto runs = plan_runs(parse_suite(kSuite, "t.toml"));
   const SuiteRun& r = runs[3];  // cell (300, 32), seed 2, hybrid

@@ -157,6 +157,39 @@ std::vector<double> numbers_of(const std::string& origin, const std::string& wha
   return out;
 }
 
+using GridAxes = std::vector<std::pair<std::string, std::vector<SuiteOption>>>;
+
+// The grid's cells: the Cartesian product of the axes, first axis slowest
+// (combine = "product", the default), or their i-th values together
+// (combine = "zip": every axis the same length).
+std::vector<SuiteOptions> grid_cells(const std::string& origin, const toml::table& t, const GridAxes& axes) {
+  const std::string combine = t["combine"].value_or(std::string("product"));
+  if (combine != "product" && combine != "zip")
+    throw ConfigError(where(origin, *t.get("combine")) + ": combine must be \"product\" or \"zip\"");
+  if (combine == "zip") {
+    std::vector<SuiteOptions> cells(axes.empty() ? 1 : axes[0].second.size());
+    for (const auto& [name, values] : axes) {
+      if (values.size() != cells.size())
+        throw ConfigError(where(origin, *t.get("combine")) + ": combine = \"zip\" needs axes of one length; '" +
+                          axes[0].first + "' has " + std::to_string(cells.size()) + " values, '" + name + "' " +
+                          std::to_string(values.size()));
+      for (size_t i = 0; i < values.size(); ++i) cells[i].push_back(values[i]);
+    }
+    return cells;
+  }
+  std::vector<SuiteOptions> combos(1);
+  for (const auto& [name, values] : axes) {
+    std::vector<SuiteOptions> next;
+    for (const auto& c : combos)
+      for (const auto& v : values) {
+        next.push_back(c);
+        next.back().push_back(v);
+      }
+    combos = next;
+  }
+  return combos;
+}
+
 SuiteTable parse_table(const std::string& origin, const toml::table& t, const SuiteOptions& base, size_t index) {
   SuiteTable table;
   table.name = t["name"].value_or(std::string("Table ") + std::to_string(index + 1));
@@ -165,12 +198,13 @@ SuiteTable parse_table(const std::string& origin, const toml::table& t, const Su
   else if (t.contains("options")) throw ConfigError(where(origin, *t.get("options")) + ": options must be a table");
   for (auto&& [key, value] : t) {
     const std::string k(key.str());
-    if (k != "name" && k != "options" && k != "grid" && k != "vary" && k != "labels" && k != "paper")
+    if (k != "name" && k != "options" && k != "grid" && k != "vary" && k != "combine" && k != "labels" &&
+        k != "paper")
       throw ConfigError(where(origin, value) + ": unknown key '" + k +
-                        "' in [[table]] (keys: name, options, grid, vary, labels, paper)");
+                        "' in [[table]] (keys: name, options, grid, vary, combine, labels, paper)");
   }
   const toml::table* grid = t["grid"].as_table();
-  std::vector<std::pair<std::string, std::vector<SuiteOption>>> axes;
+  GridAxes axes;
   if (grid != nullptr) {
     if (auto vary = t["vary"].as_array()) {
       for (const auto& v : *vary) {
@@ -197,17 +231,7 @@ SuiteTable parse_table(const std::string& origin, const toml::table& t, const Su
       axes.emplace_back(name, axis);
     }
   }
-  // Cartesian product, first axis slowest.
-  std::vector<SuiteOptions> combos(1);
-  for (const auto& [name, values] : axes) {
-    std::vector<SuiteOptions> next;
-    for (const auto& c : combos)
-      for (const auto& v : values) {
-        next.push_back(c);
-        next.back().push_back(v);
-      }
-    combos = next;
-  }
+  const std::vector<SuiteOptions> combos = grid_cells(origin, t, axes);
   std::vector<std::string> labels;
   if (auto l = t["labels"].as_array()) {
     for (const auto& v : *l) labels.push_back(v.value_or(std::string("?")));

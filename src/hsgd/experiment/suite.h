@@ -16,6 +16,7 @@
 //   vary = ["schedule", "batch-size"]     # the grid's axes, in this order
 //   labels = ["(300,32)", ...]            # optional, one per cell
 //   options = { lr = 0.01 }               # optional, for every cell of the table
+//   combine = "product"                   # or "zip": cell i takes every axis's i-th value
 //   [table.grid]
 //   schedule = ["step:S=300", "step:S=500"]
 //   batch-size = [32, 64]
@@ -26,7 +27,7 @@
 //   final_test_accuracy = [[86, 90, 91.5], ...]      # sync, async, hybrid (%)
 //
 // The cells of a table are the grid's Cartesian product, the first axis
-// varying slowest. A run is (mode, seed, the cell's options less those the
+// varying slowest (or, with combine = "zip", the axes' values side by side). A run is (mode, seed, the cell's options less those the
 // mode ignores: sync and async read no `schedule` or `wait`), and equal runs
 // are run once: the first cell that needs a run owns its folder,
 // runs/<cell>/<mode>-seed<N>, and the other cells it serves (other tables'
