@@ -39,16 +39,24 @@ int report_failure(const std::exception& e);
 // what waits for this process (mpi: every rank). Returns body's status.
 int run_or_abandon(Runtime& runtime, const std::function<int()>& body);
 
-// The models of model/ by name.
-ModelFactory model_factory(const TrainConfig& config);
+// The models of model/ by name: built for `data` when given (the class
+// count; an MLP's input), else with the catalog's shapes (the checks made
+// before any data is loaded).
+ModelFactory model_factory(const TrainConfig& config, const Dataset* data = nullptr);
 
 // runs/<prefix>-<time>, with -2, -3, ... when that is taken.
 std::string default_out_dir(const std::string& prefix);
 
-// The runtime's data, checked against the model (image shape, classes); on
-// a failure `folder` is removed (the run never started) and the error rethrown.
-Dataset load_run_data(const Runtime& runtime, const TrainConfig& config, const ModelFactory& factory,
-                      RunFolder& folder);
+// The runtime's data, checked against the model built for it (image shape,
+// classes, memory: check_model); throws ConfigError or DataError.
+Dataset load_checked_data(const Runtime& runtime, const TrainConfig& config);
+// The same; on a failure `folder` is removed (the run never started) and the
+// error rethrown.
+Dataset load_run_data(const Runtime& runtime, const TrainConfig& config, RunFolder& folder);
+
+// Prints the data set's line of the run log (sizes, shape, classes and where
+// their count comes from, the reader's notes) to stderr.
+void print_data_summary(const Dataset& data, double load_seconds);
 
 // The cores of this machine.
 int machine_cores();

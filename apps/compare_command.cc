@@ -174,18 +174,19 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
   std::vector<CompareRun> runs;
   const std::vector<TrainConfig> configs = run_configs(runtime, table, config, args, runs);
   config = configs[args.modes.size() - 1];  // the last mode of the first seed: data, model, config.toml
-  const ModelFactory factory = model_factory(config);
-  check_model(config, factory);
+  check_model(config, model_factory(config));  // the name, and memory at the catalog's shapes
   set_compute_threads(config.threads);
   if (!runtime.writes_results()) {  // an MPI worker rank
     const Dataset data = runtime.load_data(config);
-    for (const auto& c : configs) runtime.serve(c, data, factory);
+    for (const auto& c : configs) runtime.serve(c, data, model_factory(config, &data));
     return 0;
   }
   if (config.out_dir.empty()) config.out_dir = default_out_dir("compare");
   const Stopwatch clock;
   RunFolder folder(config.out_dir, config.overwrite);
-  const Dataset data = load_run_data(runtime, config, factory, folder);
+  const Dataset data = load_run_data(runtime, config, folder);
+  print_data_summary(data, clock.seconds());
+  const ModelFactory factory = model_factory(config, &data);
   std::vector<RunResult> results;
   try {
     write_config_file(folder, config, "compare",

@@ -26,7 +26,8 @@ Command add_data_command(CLI::App& app) {
   cmd->add_option("--data-root", *root, "folder of named data sets");
   return {cmd, [spec, root] {
             const Dataset ds = load_dataset(*spec, root->empty() ? default_data_root() : *root);
-            std::printf("data set %s (%d classes)\n", ds.name.c_str(), ds.num_classes);
+            std::printf("data set %s: %s\n", ds.name.c_str(), describe_classes(ds).c_str());
+            for (const auto& note : ds.notes) std::printf("note: %s\n", note.c_str());
             describe("train", ds.train, ds.num_classes);
             describe("test", ds.test, ds.num_classes);
             std::printf("normalisation: mean");

@@ -11,9 +11,9 @@ Command add_info_command(CLI::App& app) {
             std::printf("models:\n");
             for (const auto& m : model_catalog()) {
               const auto model = make_model(m.name, 1);
-              std::printf("  %-10s %9zu parameters, input %s, backend auto = %s: %s\n", m.name, model->num_params(),
-                          model->input_shape().to_string().c_str(),
-                          name_of(resolve_backend(m, ModelBackend::kAuto)), m.description);
+              std::printf("  %-10s %9zu parameters, input %s, backend auto = %s: %s\n", m.name.c_str(),
+                          model->num_params(), model->input_shape().to_string().c_str(),
+                          name_of(resolve_backend(m, ModelBackend::kAuto)), m.description.c_str());
             }
             std::printf("data sets: %s\ndata root: %s\nback end: %s\n", dataset_spec_help(),
                         default_data_root().c_str(), compute_backend_summary().c_str());

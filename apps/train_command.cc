@@ -16,8 +16,12 @@
 
 namespace hsgd::cli {
 
-ModelFactory model_factory(const TrainConfig& config) {
-  return [name = config.model, backend = config.backend](uint64_t seed) { return make_model(name, seed, backend); };
+ModelFactory model_factory(const TrainConfig& config, const Dataset* data) {
+  DataShape shape;
+  if (data != nullptr) shape = {data->train.shape, data->num_classes};
+  return [name = config.model, backend = config.backend, shape](uint64_t seed) {
+    return make_model(name, seed, backend, shape);
+  };
 }
 
 std::string default_out_dir(const std::string& prefix) {
@@ -31,16 +35,28 @@ std::string default_out_dir(const std::string& prefix) {
   return dir;
 }
 
-Dataset load_run_data(const Runtime& runtime, const TrainConfig& config, const ModelFactory& factory,
-                      RunFolder& folder) {
+Dataset load_checked_data(const Runtime& runtime, const TrainConfig& config) {
+  Dataset data = runtime.load_data(config);
+  const ModelFactory factory = model_factory(config, &data);
+  check_model(config, factory);  // the model sized for the data: memory again
+  check_model_fits_data(*factory(config.seed), data);
+  return data;
+}
+
+Dataset load_run_data(const Runtime& runtime, const TrainConfig& config, RunFolder& folder) {
   try {
-    Dataset data = runtime.load_data(config);
-    check_model_fits_data(*factory(config.seed), data);
-    return data;
+    return load_checked_data(runtime, config);
   } catch (...) {
     folder.discard();  // the run never started: leave nothing behind
     throw;
   }
+}
+
+void print_data_summary(const Dataset& data, double load_seconds) {
+  std::fprintf(stderr, "hsgd: data %s: %zu train + %zu test images of %s, %s (%.1fs)\n", data.name.c_str(),
+               data.train.size(), data.test.size(), data.train.shape.to_string().c_str(),
+               describe_classes(data).c_str(), load_seconds);
+  for (const auto& note : data.notes) std::fprintf(stderr, "hsgd: data: %s\n", note.c_str());
 }
 
 int report_failure(const std::exception& e) {
@@ -115,31 +131,37 @@ int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config,
   // A resumed MPI run takes its worker count from mpirun (it may differ).
   const bool workers_given = table.given("workers") && !(resume != nullptr && config.runtime == RuntimeKind::kMpi);
   prepare_config(runtime, config, workers_given, machine_cores());
-  const ModelFactory factory = model_factory(config);
-  check_model(config, factory);
+  check_model(config, model_factory(config));  // the name, and memory at the catalog's shapes
+  set_compute_threads(config.threads);
   if (!runtime.writes_results()) {  // an MPI worker rank
-    set_compute_threads(config.threads);
-    runtime.serve(config, runtime.load_data(config), factory);
+    const Dataset data = runtime.load_data(config);
+    runtime.serve(config, data, model_factory(config, &data));
     return 0;
   }
   std::optional<CheckpointFile> checkpoint;
   std::unique_ptr<RunFolder> taken;
+  std::optional<Dataset> loaded;
+  Stopwatch load_clock;
   if (resume != nullptr) {
-    checkpoint = read_run_checkpoint(resume->current, config, factory(config.seed)->num_params());
+    // The data first: the checkpoint's size is bounded by the model built for it.
+    std::fprintf(stderr, "hsgd: %s\n", compute_backend_summary().c_str());
+    loaded = load_checked_data(runtime, config);
+    const size_t num_params = model_factory(config, &*loaded)(config.seed)->num_params();
+    checkpoint = read_run_checkpoint(resume->current, config, num_params);
     taken = std::make_unique<RunFolder>(*resume, RunFolder::ResumeTag{});
     std::fprintf(stderr, "hsgd: resuming %s from its checkpoint at t = %.2f s\n", resume->out.c_str(),
                  checkpoint_time(*checkpoint));
   } else {
     if (config.out_dir.empty()) config.out_dir = default_out_dir("train");
     taken = std::make_unique<RunFolder>(config.out_dir, config.overwrite);
+    std::fprintf(stderr, "hsgd: %s\n", compute_backend_summary().c_str());
+    load_clock = Stopwatch();
+    loaded = load_run_data(runtime, config, *taken);
   }
   RunFolder& folder = *taken;
-  set_compute_threads(config.threads);
-  std::fprintf(stderr, "hsgd: %s\n", compute_backend_summary().c_str());
-  Stopwatch load_clock;
-  const Dataset data = load_run_data(runtime, config, factory, folder);
-  std::fprintf(stderr, "hsgd: data %s: %zu train + %zu test images of %s (%.1fs)\n", data.name.c_str(),
-               data.train.size(), data.test.size(), data.train.shape.to_string().c_str(), load_clock.seconds());
+  const Dataset& data = *loaded;
+  const ModelFactory factory = model_factory(config, &data);
+  print_data_summary(data, load_clock.seconds());
   std::fprintf(stderr, "hsgd: model %s, runtime %s, %d worker(s), mode %s; results in %s\n", config.model.c_str(),
                name_of(config.runtime), config.workers(), name_of(config.ps.mode), config.out_dir.c_str());
   const RunResult result =

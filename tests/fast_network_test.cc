@@ -107,7 +107,7 @@ TEST(FastPath, LogitsAgreeWithLibTorch) {
 
 TEST(FastPath, EvaluationAgreesWithLibTorch) {
   for (const auto& info : model_catalog()) {
-    const char* name = info.name;
+    const std::string name = info.name;
     ImageSet set;
     set.shape = info.input;
     Rng rng(11);
@@ -128,7 +128,7 @@ TEST(FastPath, EvaluationAgreesWithLibTorch) {
 TEST(FastPath, GradientIsReproducible) {
   set_compute_threads(2);  // the large models split a batch over two threads
   for (const auto& info : model_catalog()) {
-    const char* name = info.name;
+    const std::string name = info.name;
     auto model = make_model(name, 1, ModelBackend::kFast);
     const Batch small = test_batch(*find_model(name), 8, 1), large = test_batch(*find_model(name), 64, 2);
     std::vector<float> first(model->num_params()), again(model->num_params());
@@ -136,6 +136,33 @@ TEST(FastPath, GradientIsReproducible) {
     model->compute_gradient(large, again.data());
     EXPECT_EQ(model->compute_gradient(small, again.data()), loss) << name;
     EXPECT_EQ(std::memcmp(first.data(), again.data(), first.size() * sizeof(float)), 0) << name;
+  }
+}
+
+// Models sized for a data set (model_architecture): MLPs of other widths,
+// inputs and class counts, and CNNs scoring other class counts.
+TEST(FastPath, DataSizedModelsAgreeWithLibTorch) {
+  const std::vector<std::pair<std::string, DataShape>> cases = {
+      {"mlp", {{1, 1, 7}, 3}}, {"mlp:16,8", {{1, 1, 4}, 5}}, {"mlp:12", {{2, 3, 4}, 2}},
+      {"ray-tiny", {{1, 28, 28}, 4}}, {"lenet5", {{3, 32, 32}, 100}}};
+  for (const auto& [name, data] : cases) {
+    auto reference = make_model(name, 5, ModelBackend::kTorch, data);
+    auto fast = make_model(name, 5, ModelBackend::kFast, data);
+    ASSERT_EQ(fast->num_params(), reference->num_params()) << name;
+    ASSERT_EQ(fast->num_classes(), data.classes) << name;
+    Rng rng(21);
+    Batch batch;
+    batch.shape = reference->input_shape();
+    batch.images.resize(24 * batch.shape.pixels());
+    for (float& x : batch.images) x = static_cast<float>(rng.normal());
+    for (int i = 0; i < 24; ++i) batch.labels.push_back(static_cast<int64_t>(rng.uniform_int(data.classes)));
+    std::vector<float> g_ref(reference->num_params()), g_fast(fast->num_params());
+    const double loss_ref = reference->compute_gradient(batch, g_ref.data());
+    const double loss_fast = fast->compute_gradient(batch, g_fast.data());
+    EXPECT_NEAR(loss_fast, loss_ref, 1e-5 * std::max(1.0, std::abs(loss_ref))) << name;
+    const float scale = max_abs(g_ref);
+    for (size_t i = 0; i < g_ref.size(); ++i)
+      ASSERT_NEAR(g_fast[i], g_ref[i], 1e-4f * scale) << name << ": parameter " << i;
   }
 }
 

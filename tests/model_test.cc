@@ -36,6 +36,37 @@ TEST(Models, ParameterCountsAndShapes) {
   }
 }
 
+// Built for a data set, a model scores its classes; an MLP also takes its images.
+TEST(Models, SizedForTheDataSet) {
+  const auto count = [](const std::string& name, const DataShape& data) {
+    return make_model(name, 1, ModelBackend::kAuto, data)->num_params();
+  };
+  EXPECT_EQ(count("mlp", {{1, 1, 4}, 3}), 4u * 64 + 64 + 64 * 3 + 3);
+  EXPECT_EQ(count("mlp", {{1, 1, 20}, 10}), 1994u);  // synthetic: the catalog's own MLP
+  EXPECT_EQ(count("mlp", {{1, 28, 28}, 10}), 784u * 64 + 64 + 64 * 10 + 10);
+  EXPECT_EQ(count("mlp:8,6", {{1, 1, 4}, 3}), 4u * 8 + 8 + 8 * 6 + 6 + 6 * 3 + 3);
+  EXPECT_EQ(count("mlp:8", {}), 20u * 8 + 8 + 8 * 10 + 10);  // no data: the catalog's 1x1x20 and 10 classes
+  EXPECT_EQ(count("ray-tiny", {{1, 28, 28}, 5}), 30u + 192 * 5 + 5);
+  EXPECT_EQ(count("lenet5", {{3, 32, 32}, 100}), 62006u - 850 + 84 * 100 + 100);
+  for (auto backend : {ModelBackend::kFast, ModelBackend::kTorch}) {
+    const auto model = make_model("mlp:8,6", 1, backend, {{1, 1, 7}, 4});
+    EXPECT_EQ(model->num_classes(), 4);
+    EXPECT_EQ(model->input_shape(), (ImageShape{1, 1, 7}));
+    EXPECT_EQ(model->name(), "mlp:8,6");
+    EXPECT_EQ(model->fit_problem({1, 1, 7}, 4, "d"), "");
+  }
+  // A convolutional model keeps its input shape and refuses another.
+  const auto cnn = make_model("ray-tiny", 1, ModelBackend::kAuto, {{3, 32, 32}, 5});
+  EXPECT_EQ(cnn->fit_problem({3, 32, 32}, 5, "d"), "takes 1x28x28 images but data set d has 3x32x32 images");
+}
+
+TEST(Models, MlpSpecsAreChecked) {
+  for (const char* bad : {"mlp:0", "mlp:", "mlp:a", "mlp:8,", "mlp:,8", "mlp:16385", "mlp:1,1,1,1,1,1,1,1,1",
+                          "mlp:99999999999", "mlp:-3", "mlp: 8"})
+    testing::expect_error<ConfigError>([&] { make_model(bad, 1); }, {"takes 1 to 8 hidden widths"});
+  EXPECT_TRUE(is_known_model("mlp:16384,1,1,1,1,1,1,1"));
+}
+
 TEST(Models, UnknownNameListsTheKnownOnes) {
   testing::expect_error<ConfigError>([] { make_model("resnet", 1); }, {"unknown model 'resnet'", "mnist-cnn", "lenet5"});
 }

@@ -213,8 +213,42 @@ def checkpoint_seeds():
     put("checkpoint", "huge-section", huge + struct.pack("<I", zlib.crc32(huge) & 0xFFFFFFFF))
 
 
-SEEDS = {"idx": idx_seeds, "cifar_archive": cifar_seeds, "run_config": config_seeds, "suite": suite_seeds,
-         "schedule": schedule_seeds, "metrics": metrics_seeds, "message": message_seeds,
+# ------------------------------------------------------------------ CSV
+# The first byte holds csv_fuzz.cc's option bits (header 0-1, separator 2-3,
+# classes=3 bit 4, label=2 bit 5); the train text, "HSGD-TEST", the test text.
+def csv_seeds():
+    T = b"HSGD-TEST"
+    iris = b"sepal_length,sepal_width,petal_length,petal_width,species\n" + b"".join(
+        b"%.1f,%.1f,%.1f,%.1f,%d\n" % (5.0 + 0.1 * i, 3.0 + 0.05 * (i % 4), 1.4 + 0.3 * (i % 3), 0.2 * (i % 5), i % 3)
+        for i in range(12))
+    put("csv", "iris-header", b"\x00" + iris + T + iris)
+    put("csv", "iris-declared-3-label-col-2", b"\x30" + iris + T + iris)
+    put("csv", "no-header-semicolon", b"\x06" + b"1;2;0\n3;4;1\n5;6;2\n" + T + b"7;8;1\n")
+    put("csv", "tab-quotes-bom-crlf", b"\x08" + b"\xef\xbb\xbf\"a\tb\"\tlabel\r\n1.5\t0\r\n\r\n-2e0\t1\r\n" + T
+        + b"\"a\tb\"\tlabel\r\n+3\t1\r\n")
+    put("csv", "escaped-quote-header", b"\x00" + b'"x","la""bel"\n1,0\n2,1\n' + T + b'"x","la""bel"\n1,1\n')
+    put("csv", "one-file-for-both", b"\x00" + b"x,y,label\n0.5,1e3,0\n-7,2.5e-3,1\n")
+    bad = {
+        "empty": b"", "blank-lines": b"\n \n\t\n", "header-only": b"a,b,label\n",
+        "short-row": b"a,b,label\n1,2,0\n1,2\n", "long-row": b"a,b,label\n1,2,0,4\n",
+        "not-a-number": b"a,b,label\n1,x,0\n", "empty-field": b"a,b,label\n1,,0\n",
+        "nan": b"a,b,label\n1,nan,0\n3,4,1\n", "inf": b"a,b,label\n1,-inf,0\n", "too-big": b"a,b,label\n1,1e400,0\n",
+        "label-negative": b"a,b,label\n1,2,-1\n", "label-fraction": b"a,b,label\n1,2,1.5\n",
+        "label-256": b"a,b,label\n1,2,256\n", "one-class": b"a,b,label\n1,2,0\n3,4,0\n",
+        "open-quote": b'a,"b,label\n1,2,0\n', "text-after-quote": b'a,"b"x,label\n1,2,0\n',
+        "one-column": b"label\n1\n", "overflowing-spread": b"a,b,label\n1e300,1,0\n-1e300,2,1\n",
+        "control-bytes": b"a,b,label\n1,\x01\x1b[2J,0\n",
+    }
+    for name, text in bad.items():
+        put("csv", name, b"\x00" + text + T + b"a,b,label\n1,2,0\n3,4,1\n")
+    put("csv", "test-columns-differ", b"\x00" + b"a,b,label\n1,2,0\n3,4,1\n" + T + b"a,b,c,label\n1,2,3,0\n")
+    put("csv", "test-names-differ", b"\x00" + b"a,b,label\n1,2,0\n3,4,1\n" + T + b"a,c,label\n1,2,0\n")
+    put("csv", "test-label-out-of-declared", b"\x10" + b"a,b,label\n1,2,0\n3,4,1\n" + T + b"a,b,label\n1,2,3\n")
+    put("csv", "wide-line", b"\x00" + b"1," * 70000 + b"0\n")
+
+
+SEEDS = {"idx": idx_seeds, "cifar_archive": cifar_seeds, "csv": csv_seeds, "run_config": config_seeds,
+         "suite": suite_seeds, "schedule": schedule_seeds, "metrics": metrics_seeds, "message": message_seeds,
          "checkpoint": checkpoint_seeds}
 for target in sys.argv[1:] or SEEDS:
     SEEDS[target]()

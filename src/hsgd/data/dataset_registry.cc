@@ -6,8 +6,11 @@
 
 #include "hsgd/common/error.h"
 #include "hsgd/data/cifar_reader.h"
+#include "hsgd/data/csv_reader.h"
 #include "hsgd/data/idx_reader.h"
 #include "hsgd/data/input_file.h"
+#include "hsgd/data/record_reader.h"
+#include "hsgd/data/spec_options.h"
 #include "hsgd/data/synthetic.h"
 
 #ifndef HSGD_DEFAULT_DATA_ROOT
@@ -31,28 +34,6 @@ std::string find_idx_file(const std::string& dir, const std::string& stem) {
   throw DataError(dir + "/" + stem, "missing file (looked for " + stem + " and " + stem + ".gz)");
 }
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    const size_t end = s.find(sep, start);
-    parts.push_back(s.substr(start, end - start));
-    if (end == std::string::npos) return parts;
-    start = end + 1;
-  }
-}
-
-Dataset load_idx_folder(const std::string& name, const std::string& dir, const ImageShape& expected) {
-  if (!is_directory(dir)) throw DataError(dir, "missing folder: no IDX data set here");
-  Dataset ds;
-  ds.name = name;
-  ds.train = read_idx_images(find_idx_file(dir, "train-images-idx3-ubyte"),
-                             find_idx_file(dir, "train-labels-idx1-ubyte"), ds.num_classes, expected);
-  ds.test = read_idx_images(find_idx_file(dir, "t10k-images-idx3-ubyte"),
-                            find_idx_file(dir, "t10k-labels-idx1-ubyte"), ds.num_classes, expected);
-  return ds;
-}
-
 // "kind:path" -> {kind, path}; path is empty without a colon.
 std::pair<std::string, std::string> split_spec(const std::string& spec) {
   const auto colon = spec.find(':');
@@ -65,6 +46,92 @@ void check_same_shape(const Dataset& ds, const std::string& where) {
                                ds.test.shape.to_string());
 }
 
+// `classes`: the bound every label is checked against (the declared count, or kMaxClasses).
+Dataset load_idx_folder(const std::string& name, const std::string& dir, const ImageShape& expected, int classes) {
+  if (!is_directory(dir)) throw DataError(dir, "missing folder: no IDX data set here");
+  Dataset ds;
+  ds.name = name;
+  ds.train = read_idx_images(find_idx_file(dir, "train-images-idx3-ubyte"),
+                             find_idx_file(dir, "train-labels-idx1-ubyte"), classes, expected);
+  ds.test = read_idx_images(find_idx_file(dir, "t10k-images-idx3-ubyte"),
+                            find_idx_file(dir, "t10k-labels-idx1-ubyte"), classes, expected);
+  return ds;
+}
+
+// idx:DIR or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS, with classes=N.
+struct IdxSpec {
+  std::vector<std::string> files;
+  int classes = 0;  // 0: inferred
+};
+
+IdxSpec parse_idx_spec(const std::string& spec, const std::string& body) {
+  if (body.empty()) throw ConfigError("--data idx: needs a folder or four files: idx:DIR or idx:A,B,C,D");
+  const SpecItems items = split_spec_items(spec, body, {"classes"});
+  if (items.files.size() != 1 && items.files.size() != 4)
+    throw ConfigError("--data " + spec + ": idx: takes one folder or four comma-separated files, got " +
+                      std::to_string(items.files.size()));
+  return {items.files, spec_classes(items)};
+}
+
+// cifar:TRAIN[,TRAIN...],TEST,shape=CxHxW[,label-bytes=N][,label-byte=I][,classes=N]
+struct RecordSpec {
+  std::vector<std::string> files;  // the train files, then the test file
+  RecordLayout layout;
+  int classes = 0;  // 0: inferred
+};
+
+constexpr size_t kMaxRecordFiles = 1000;
+
+RecordSpec parse_record_spec(const std::string& spec, const std::string& body) {
+  const SpecItems items = split_spec_items(spec, body, {"shape", "label-bytes", "label-byte", "classes"});
+  if (items.files.size() < 2 || items.files.size() > kMaxRecordFiles)
+    throw ConfigError("--data " + spec + ": cifar: takes the train file(s), then the test file (2 to " +
+                      std::to_string(kMaxRecordFiles) + " files), got " + std::to_string(items.files.size()));
+  if (!items.has("shape"))
+    throw ConfigError("--data " + spec + ": cifar: needs the image shape, shape=CxHxW (e.g. shape=3x32x32)");
+  RecordSpec out;
+  out.files = items.files;
+  out.layout.shape = parse_image_shape(spec, items.value("shape"));
+  out.layout.label_bytes = spec_integer(items, "label-bytes", 1, 4, 1);
+  out.layout.label_byte = spec_integer(items, "label-byte", 0, out.layout.label_bytes - 1, out.layout.label_bytes - 1);
+  out.classes = spec_classes(items);
+  return out;
+}
+
+int label_bound(int classes) { return classes > 0 ? classes : kMaxClasses; }
+
+Dataset load_records(const std::string& spec, const std::string& body) {
+  const RecordSpec rs = parse_record_spec(spec, body);
+  for (const auto& f : rs.files) InputFile opened(f);  // every file is there before any is read
+  Dataset ds;
+  ds.name = spec;
+  for (size_t i = 0; i + 1 < rs.files.size(); ++i)
+    ds.train.append(read_record_file(rs.files[i], rs.layout, label_bound(rs.classes)));
+  ds.test = read_record_file(rs.files.back(), rs.layout, label_bound(rs.classes));
+  ds.normalization = compute_normalization(ds.train);
+  ds.notes.push_back("records of " + std::to_string(rs.layout.label_bytes) + " label byte(s) + " +
+                     rs.layout.shape.to_string() + " pixels; the class is label byte " +
+                     std::to_string(rs.layout.label_byte));
+  set_class_count(ds, rs.classes);
+  return ds;
+}
+
+Dataset load_idx(const std::string& spec, const std::string& body) {
+  const IdxSpec is = parse_idx_spec(spec, body);
+  Dataset ds;
+  if (is.files.size() == 1) {
+    ds = load_idx_folder(spec, is.files[0], {}, label_bound(is.classes));
+  } else {
+    ds.name = spec;
+    ds.train = read_idx_images(is.files[0], is.files[1], label_bound(is.classes));
+    ds.test = read_idx_images(is.files[2], is.files[3], label_bound(is.classes));
+  }
+  check_same_shape(ds, body);
+  ds.normalization = compute_normalization(ds.train);
+  set_class_count(ds, is.classes);
+  return ds;
+}
+
 }  // namespace
 
 std::string default_data_root() {
@@ -73,9 +140,12 @@ std::string default_data_root() {
 }
 
 const char* dataset_spec_help() {
-  return "mnist | fashion-mnist | cifar10 (under --data-root), NAME:PATH for another location, "
-         "idx:DIR (MNIST-style file names, raw or .gz), or "
-         "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS, or "
+  return "mnist | fashion-mnist | cifar10 (under --data-root; 10 classes), NAME:PATH for another location, "
+         "idx:DIR (MNIST-style file names, raw or .gz) or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS, "
+         "cifar:TRAIN[,TRAIN...],TEST,shape=CxHxW[,label-bytes=1..4,label-byte=I] (CIFAR-style binary records), "
+         "csv:TRAIN.csv,TEST.csv[,label=COLUMN,header=auto|yes|no,sep=comma|semicolon|tab] (numeric features and "
+         "an integer label column); idx:, cifar: and csv: take classes=N (N in [2, 256]; default: the largest "
+         "label + 1; docs/data.md), or "
          "synthetic[:features=20,classes=10,samples=10000,test=0.2,sep=0.5,seed=1] (the paper's generated data)";
 }
 
@@ -87,11 +157,15 @@ void check_dataset_spec(const std::string& spec) {
     return;
   }
   if (kind == "idx") {
-    if (path.empty()) throw ConfigError("--data idx: needs a folder or four files: idx:DIR or idx:A,B,C,D");
-    const size_t files = split(path, ',').size();
-    if (files != 1 && files != 4)
-      throw ConfigError("--data " + spec + ": idx: takes one folder or four comma-separated files, got " +
-                        std::to_string(files));
+    parse_idx_spec(spec, path);
+    return;
+  }
+  if (kind == "cifar") {
+    parse_record_spec(spec, path);
+    return;
+  }
+  if (kind == "csv") {
+    parse_csv_spec(spec, path);
     return;
   }
   throw ConfigError("--data " + spec + ": unknown data set '" + kind + "'; expected " + dataset_spec_help());
@@ -103,7 +177,7 @@ Dataset load_dataset(const std::string& spec, const std::string& data_root) {
   const ImageShape mnist_shape{1, 28, 28};
 
   if (kind == "mnist") {
-    Dataset ds = load_idx_folder("mnist", path.empty() ? data_root + "/mnist" : path, mnist_shape);
+    Dataset ds = load_idx_folder("mnist", path.empty() ? data_root + "/mnist" : path, mnist_shape, 10);
     ds.normalization = {{0.1307f}, {0.3081f}};
     return ds;
   }
@@ -111,7 +185,7 @@ Dataset load_dataset(const std::string& spec, const std::string& data_root) {
     std::string dir = path;
     if (dir.empty()) dir = is_directory(data_root + "/fashion-mnist") ? data_root + "/fashion-mnist"
                                                                       : kFashionSystemDir;
-    Dataset ds = load_idx_folder("fashion-mnist", dir, mnist_shape);
+    Dataset ds = load_idx_folder("fashion-mnist", dir, mnist_shape, 10);
     ds.normalization = {{0.2860f}, {0.3530f}};
     return ds;
   }
@@ -125,19 +199,9 @@ Dataset load_dataset(const std::string& spec, const std::string& data_root) {
     return load_cifar10(p);
   }
   if (kind == "synthetic") return make_synthetic_dataset(parse_synthetic_spec(path));
-  // idx (check_dataset_spec accepted nothing else)
-  Dataset ds;
-  const auto files = split(path, ',');
-  if (files.size() == 1) {
-    ds = load_idx_folder(spec, path, {});
-  } else {
-    ds.name = spec;
-    ds.train = read_idx_images(files[0], files[1], ds.num_classes);
-    ds.test = read_idx_images(files[2], files[3], ds.num_classes);
-  }
-  check_same_shape(ds, path);
-  ds.normalization = compute_normalization(ds.train);
-  return ds;
+  if (kind == "cifar") return load_records(spec, path);
+  if (kind == "csv") return load_csv_dataset(parse_csv_spec(spec, path), spec);
+  return load_idx(spec, path);  // check_dataset_spec accepted nothing else
 }
 
 }  // namespace hsgd

@@ -60,4 +60,52 @@ Normalization compute_normalization(const ImageSet& images) {
   return norm;
 }
 
+const char* class_source_name(ClassSource source) {
+  switch (source) {
+    case ClassSource::kFixed: return "fixed";
+    case ClassSource::kDeclared: return "declared";
+    case ClassSource::kInferred: return "inferred";
+  }
+  return "unknown";
+}
+
+void set_class_count(Dataset& ds, int declared) {
+  if (declared > 0) {
+    ds.num_classes = declared;
+    ds.classes_from = ClassSource::kDeclared;
+  } else {
+    int top = 0;
+    for (const ImageSet* set : {&ds.train, &ds.test})
+      for (uint8_t label : set->labels) top = std::max(top, static_cast<int>(label));
+    if (top == 0)
+      throw DataError(ds.name, "every label is 0: a data set needs at least 2 classes");
+    ds.num_classes = top + 1;
+    ds.classes_from = ClassSource::kInferred;
+  }
+  std::vector<size_t> counts(static_cast<size_t>(ds.num_classes), 0);
+  for (const ImageSet* set : {&ds.train, &ds.test})
+    for (uint8_t label : set->labels)  // the readers checked them already; this keeps counts[] in bounds
+      if (label >= ds.num_classes)
+        throw DataError(ds.name, "label " + std::to_string(label) + " is out of range [0, " +
+                                     std::to_string(ds.num_classes) + ")");
+  for (uint8_t label : ds.train.labels) ++counts[label];
+  std::string empty;
+  int missing = 0;
+  for (size_t c = 0; c < counts.size(); ++c)
+    if (counts[c] == 0 && ++missing <= 10) empty += (empty.empty() ? "" : ", ") + std::to_string(c);
+  if (missing > 0)
+    ds.notes.push_back(std::to_string(missing) + " of the " + std::to_string(ds.num_classes) +
+                       " classes have no training image: " + empty + (missing > 10 ? ", ..." : ""));
+}
+
+std::string describe_classes(const Dataset& ds) {
+  const std::string n = std::to_string(ds.num_classes) + " classes";
+  switch (ds.classes_from) {
+    case ClassSource::kFixed: return n + " (fixed by the data set)";
+    case ClassSource::kDeclared: return n + " (declared)";
+    case ClassSource::kInferred: return n + " (inferred: the largest label + 1; declare them with classes=N)";
+  }
+  return n;
+}
+
 }  // namespace hsgd

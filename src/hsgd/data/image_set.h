@@ -43,12 +43,30 @@ struct Normalization {
 };
 Normalization compute_normalization(const ImageSet& images);
 
+// Where a data set's class count comes from.
+enum class ClassSource {
+  kFixed,     // the named data set's own (mnist, fashion-mnist, cifar10: 10)
+  kDeclared,  // the spec's classes=N (synthetic: its classes key); every label was checked against it
+  kInferred,  // not declared: the largest label in the train and test sets, + 1
+};
+const char* class_source_name(ClassSource source);  // "fixed", "declared", "inferred"
+
 struct Dataset {
   std::string name;         // "mnist", "cifar10", "idx:/path" ...
   ImageSet train;
   ImageSet test;
   int num_classes = 10;
+  ClassSource classes_from = ClassSource::kFixed;
   Normalization normalization;
+  std::vector<std::string> notes;  // what a run's log and summary should say about the data
 };
+
+// Sets ds.num_classes and ds.classes_from: `declared` when > 0 (the readers
+// checked every label against it), else the largest label + 1 over train and
+// test. Throws DataError when the labels hold a single class. Adds a note
+// naming the classes that have no training image.
+void set_class_count(Dataset& ds, int declared);
+// "5 classes (inferred: the largest label + 1; declare them with classes=N)" and the like.
+std::string describe_classes(const Dataset& ds);
 
 }  // namespace hsgd

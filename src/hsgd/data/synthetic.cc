@@ -109,6 +109,7 @@ Dataset make_synthetic_dataset(const SyntheticSpec& spec) {
   ds.train = all.subset(train_idx);
   ds.test = all.subset(test_idx);
   ds.num_classes = spec.classes;
+  ds.classes_from = ClassSource::kDeclared;
   ds.normalization = compute_normalization(ds.train);
   return ds;
 }

@@ -114,7 +114,7 @@ class FastModel final : public Model {
     return loss;
   }
 
-  const ModelInfo& info_;
+  const ModelInfo info_;  // a copy: a data-sized architecture lives nowhere else
   std::string name_;
   nn::ConvKernels kernels_;
   nn::FastNetwork network_;

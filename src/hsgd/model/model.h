@@ -85,10 +85,13 @@ using ModelFactory = std::function<std::unique_ptr<Model>(uint64_t seed)>;
 
 // Builds a model by name with weights initialised from `seed` (LibTorch's
 // initialisation, whatever the back end); throws ConfigError for an unknown
-// name. "torchscript:FILE" loads the user's module (its weights are the
-// file's, whatever the seed; LibTorch only). Implemented in torch_model.cc.
+// name. A catalog model or mlp:H1,... is sized for `data` (its classes; an
+// MLP also its input: model_architecture); without data, the catalog's
+// shapes. "torchscript:FILE" loads the user's module (its weights are the
+// file's, whatever the seed; LibTorch only; fit_problem checks its shapes).
+// Implemented in torch_model.cc.
 std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed,
-                                  ModelBackend backend = ModelBackend::kAuto);
+                                  ModelBackend backend = ModelBackend::kAuto, const DataShape& data = {});
 
 
 // The memory order of the reference path's conv weights and inputs (the

@@ -1,6 +1,8 @@
 // model_catalog.cc: see model_catalog.h. Parameter counts are checked by tests.
 #include "hsgd/model/model_catalog.h"
 
+#include "hsgd/common/error.h"
+
 namespace hsgd {
 namespace {
 
@@ -37,7 +39,8 @@ const std::vector<ModelInfo>& model_catalog() {
         relu(), linear(84, 10)},
        true},
       {"mlp",
-       "MLP 20-64-10 for the synthetic data (--data synthetic), 1,994 parameters",
+       "MLP F-64-C, its input width F and class count C from the data set (1,994 parameters for "
+       "--data synthetic's 20 features and 10 classes); mlp:H1,H2,... for other hidden widths",
        {1, 1, 20},
        {linear(20, 64), relu(), linear(64, 10)},
        true},
@@ -51,12 +54,68 @@ const ModelInfo* find_model(const std::string& name) {
   return nullptr;
 }
 
+bool is_mlp_spec(const std::string& name) { return name.compare(0, std::string(kMlpPrefix).size(), kMlpPrefix) == 0; }
+
+namespace {
+
+std::vector<int> parse_mlp_widths(const std::string& name) {
+  const std::string bad = "--model " + name + ": mlp:H1[,H2,...] takes 1 to " + std::to_string(kMaxMlpLayers) +
+                          " hidden widths, each a whole number in [1, " + std::to_string(kMaxMlpWidth) + "]";
+  std::vector<int> widths;
+  const std::string list = name.substr(std::string(kMlpPrefix).size()) + ",";
+  size_t start = 0;
+  for (size_t comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1) {
+    const std::string item = list.substr(start, comma - start);
+    if (item.empty() || item.size() > 5 || item.find_first_not_of("0123456789") != std::string::npos)
+      throw ConfigError(bad);
+    const int w = std::stoi(item);
+    if (w < 1 || w > kMaxMlpWidth || static_cast<int>(widths.size()) == kMaxMlpLayers) throw ConfigError(bad);
+    widths.push_back(w);
+  }
+  return widths;
+}
+
+ModelInfo mlp_architecture(const std::string& name) {
+  const std::vector<int> widths = parse_mlp_widths(name);
+  ModelInfo info{name, "MLP with hidden widths " + name.substr(std::string(kMlpPrefix).size()), {1, 1, 20}, {}, true};
+  int in = 20;
+  for (int w : widths) {
+    info.layers.push_back(linear(in, w));
+    info.layers.push_back(relu());
+    in = w;
+  }
+  info.layers.push_back(linear(in, 10));
+  return info;
+}
+
+}  // namespace
+
+ModelInfo model_architecture(const std::string& name, const DataShape& data) {
+  ModelInfo info;
+  if (is_mlp_spec(name)) {
+    info = mlp_architecture(name);
+  } else if (const ModelInfo* found = find_model(name)) {
+    info = *found;
+  } else {
+    throw ConfigError("unknown model '" + name + "'; expected one of: " + model_names());
+  }
+  if (data.classes <= 0) return info;
+  info.layers.back().out = data.classes;  // every architecture ends with a linear layer
+  if (info.layers.front().kind == LayerKind::kLinear && data.input.pixels() > 0) {
+    info.input = data.input;
+    info.layers.front().in = static_cast<int>(data.input.pixels());
+  }
+  return info;
+}
+
 bool is_torchscript_model(const std::string& name) {
   const std::string prefix = kTorchScriptPrefix;
   return name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0;
 }
 
-bool is_known_model(const std::string& name) { return find_model(name) != nullptr || is_torchscript_model(name); }
+bool is_known_model(const std::string& name) {
+  return find_model(name) != nullptr || is_mlp_spec(name) || is_torchscript_model(name);
+}
 
 ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend) {
   if (backend != ModelBackend::kAuto) return backend;
@@ -66,12 +125,14 @@ ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend) {
 std::string model_names() {
   std::string names;
   for (const auto& m : model_catalog()) names += (names.empty() ? "" : ", ") + std::string(m.name);
-  return names + ", torchscript:FILE.pt";
+  return names + ", mlp:H1[,H2,...], torchscript:FILE.pt";
 }
 
 std::string model_names_help() {
   std::string s;
   for (const auto& m : model_catalog()) s += std::string("\n  ") + m.name + ": " + m.description;
+  s += "\n  mlp:H1[,H2,...]: an MLP with these hidden widths (1 to 8 of them, each in [1, 16384]), its input "
+       "and classes from the data set, e.g. mlp:128,64";
   s += "\n  torchscript:FILE.pt: your own TorchScript module, images (N x C x H x W) to logits; its weights are "
        "the file's (docs/models.md)";
   return s;

@@ -9,9 +9,9 @@ namespace hsgd {
 namespace nn = torch::nn;
 namespace F = torch::nn::functional;
 
-Network::Network(const ModelInfo& info) : info_(info) {
+Network::Network(ModelInfo info) : info_(std::move(info)) {
   int convs = 0, linears = 0;
-  for (const auto& l : info.layers) {
+  for (const auto& l : info_.layers) {
     if (l.kind == LayerKind::kConv) {
       auto m = register_module("conv" + std::to_string(++convs), nn::Conv2d(nn::Conv2dOptions(l.in, l.out, l.kernel)));
       layers_.emplace_back(m);

@@ -16,17 +16,18 @@ namespace hsgd {
 
 class Network : public torch::nn::Module {
  public:
-  explicit Network(const ModelInfo& info);
+  explicit Network(ModelInfo info);
   torch::Tensor forward(torch::Tensor x);  // (B,C,H,W) -> (B,classes) logits
   const ModelInfo& info() const { return info_; }
 
  private:
-  const ModelInfo& info_;
+  ModelInfo info_;
   std::vector<torch::nn::AnyModule> layers_;  // one per conv or linear layer spec, in order
 };
 
-// A fresh network by name, initialised from torch's global generator (the
-// caller seeds it); nullptr for an unknown name.
+// A fresh network of the catalog's model `name` (its own shapes),
+// initialised from torch's global generator (the caller seeds it); nullptr
+// for an unknown name.
 std::shared_ptr<Network> make_network(const std::string& name);
 
 }  // namespace hsgd

@@ -143,25 +143,19 @@ std::unique_ptr<TorchModel> make_torch_network_model(const ModelInfo& info, uint
   return std::make_unique<TorchModel>(info.name, std::move(net), layout == TorchLayout::kChannelsLast);
 }
 
-const ModelInfo& known_model(const std::string& name) {
-  const ModelInfo* info = find_model(name);
-  if (info == nullptr) throw ConfigError("unknown model '" + name + "'; expected one of: " + model_names());
-  return *info;
-}
-
 }  // namespace
 
 std::unique_ptr<Model> make_torch_model(const std::string& name, uint64_t seed, TorchLayout layout) {
-  return make_torch_network_model(known_model(name), seed, layout);
+  return make_torch_network_model(model_architecture(name), seed, layout);
 }
 
-std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed, ModelBackend backend) {
+std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed, ModelBackend backend, const DataShape& data) {
   if (is_torchscript_model(name)) {
     if (backend == ModelBackend::kFast)
       throw ConfigError("--backend fast: --model " + name + " runs on LibTorch only (--backend auto or torch)");
     return make_torchscript_model(name.substr(std::string(kTorchScriptPrefix).size()));
   }
-  const ModelInfo& info = known_model(name);
+  const ModelInfo info = model_architecture(name, data);
   auto reference = make_torch_network_model(info, seed, TorchLayout::kContiguous);
   if (resolve_backend(info, backend) == ModelBackend::kTorch) return reference;
   std::vector<float> params(reference->num_params());

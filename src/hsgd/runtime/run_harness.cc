@@ -267,6 +267,11 @@ nlohmann::json RunHarness::summary_json() const {
   summary["model_parameters"] = ps_->num_params();
   summary["train_images"] = data_.train.size();
   summary["test_images"] = data_.test.size();
+  summary["data"] = {{"name", data_.name},
+                     {"image_shape", data_.train.shape.to_string()},
+                     {"classes", data_.num_classes},
+                     {"classes_from", class_source_name(data_.classes_from)},
+                     {"notes", data_.notes}};
   summary["schedule"] = ps_->schedule_description();
   summary["wait"] = name_of(config_.ps.effective_wait());
   summary["delays"] = delays_.describe();
