@@ -182,6 +182,12 @@ def fmt_p(p):
     return "n/a" if not math.isfinite(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")
 
 
+def p_clause(p):
+    """"= 0.044" or "< 0.001", after a "p"."""
+    text = fmt_p(p)
+    return text if text.startswith("<") else "= " + text
+
+
 def fmt_diff(d):
     if d is None:
         return "—", "—"
@@ -206,7 +212,7 @@ def goal_lines(data, world, methods, best_fixed):
         verdict = ("**significantly worse**: goal missed" if significant and d["mean"] < 0 else
                    "significantly better" if significant else "no significant difference")
         lines.append(f"  adaptive − {step.replace('hybrid, ', '')} = {fmt(d['mean'], True)} "
-                     f"[{fmt(d['low'], True)}, {fmt(d['high'], True)}], p = {fmt_p(d['p'])}: {verdict}.")
+                     f"[{fmt(d['low'], True)}, {fmt(d['high'], True)}], p {p_clause(d['p'])}: {verdict}.")
     return lines
 
 

@@ -647,7 +647,8 @@ TEST(Suite, RequestsOfTheBuiltInSuitesMatchTheCommittedRuns) {
   namespace fs = std::filesystem;
   for (const char* name : {"paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions", "calibrate-mnist-wide",
                            "calibrate-cifar10-wide", "paper-mnist-fitted", "paper-cifar10-fitted", "map-mnist",
-                           "map-cifar10", "network-mnist", "beyond", "beyond-ssp", "beyond-backup", "scale-mnist"}) {
+                           "map-cifar10", "network-mnist", "beyond", "beyond-ssp", "beyond-backup", "scale-mnist",
+                           "beyond-cifar10", "beyond-cifar10-ssp", "beyond-cifar10-backup"}) {
     const fs::path results = fs::path(HSGD_SOURCE_DIR) / "results" / name;
     size_t compared = 0;
     for (const SuiteRun& run : plan_runs(load_suite(name))) {
