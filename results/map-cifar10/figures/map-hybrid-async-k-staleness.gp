@@ -2,7 +2,7 @@ set terminal pngcairo size 1200,450 font ',10'
 set output 'figures/map-hybrid-async-k-staleness.png'
 set datafile separator ','
 set grid
-set xlabel 'time (s)'
+set xlabel 'virtual time (s)'
 set key bottom right
 set multiplot layout 1,2 title 'map-cifar10: Map: hybrid - async: hybrid, mean of seeds'
 set ylabel 'K (gradients per update)'
@@ -15,7 +15,7 @@ set terminal svg size 1200,450 dynamic font ',10'
 set output 'figures/map-hybrid-async-k-staleness.svg'
 set datafile separator ','
 set grid
-set xlabel 'time (s)'
+set xlabel 'virtual time (s)'
 set key bottom right
 set multiplot layout 1,2 title 'map-cifar10: Map: hybrid - async: hybrid, mean of seeds'
 set ylabel 'K (gradients per update)'
