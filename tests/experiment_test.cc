@@ -141,6 +141,8 @@ TEST(Suite, ZippedAxesMakeOneCellPerPosition) {
   EXPECT_NE(uneven.find("z.toml:3: combine = \"zip\" needs axes of one length"), std::string::npos) << uneven;
   const std::string unknown = error("name = \"z\"\n[[table]]\ncombine = \"cross\"\n");
   EXPECT_NE(unknown.find("combine must be \"product\" or \"zip\""), std::string::npos) << unknown;
+  const std::string number = error("name = \"z\"\n[[table]]\ncombine = 3\n");
+  EXPECT_NE(number.find("z.toml:3: combine must be \"product\" or \"zip\""), std::string::npos) << number;
   const std::string diverged = error("name = \"z\"\ndiverged = \"ignore\"\n");
   EXPECT_NE(diverged.find("z.toml:2: diverged must be \"fail\""), std::string::npos) << diverged;
 }

@@ -35,7 +35,6 @@ double last_finite_train_loss(const std::vector<MetricsRow>& rows) {
   return NAN;
 }
 
-constexpr size_t kMaxSummaryBytes = size_t{64} << 20;
 constexpr double kMaxPaddedRows = 1e6;
 
 // How a run ended, from its summary.json; a run without one (older than
@@ -50,7 +49,7 @@ RunEnd read_run_end(const fs::path& dir) {
   const fs::path path = dir / "summary.json";
   std::error_code ec;
   if (!fs::exists(path, ec) && !ec) return {};
-  const std::string text = read_bounded_text_file(path.string(), kMaxSummaryBytes, "a run's summary");
+  const std::string text = read_bounded_text_file(path.string(), kMaxSummaryFileBytes, "a run's summary");
   RunEnd end;
   try {
     const nlohmann::json j = nlohmann::json::parse(text);

@@ -23,6 +23,8 @@
 #include "hsgd/common/machine.h"
 #include "hsgd/common/progress.h"
 #include "hsgd/common/stopwatch.h"
+#include "hsgd/common/text_file.h"
+#include "hsgd/metrics/run_metrics.h"
 
 extern char** environ;
 
@@ -50,8 +52,12 @@ void write_text(const fs::path& p, const std::string& text) {
 // hsgd before run statuses existed were renamed only when finished.
 std::string run_status(const fs::path& dir) {
   try {
-    return nlohmann::json::parse(read_text(dir / "summary.json")).value("status", std::string("finished"));
+    const std::string text =
+        read_bounded_text_file((dir / "summary.json").string(), kMaxSummaryFileBytes, "a run's summary");
+    return nlohmann::json::parse(text).value("status", std::string("finished"));
   } catch (const nlohmann::json::exception&) {
+    return "unreadable";
+  } catch (const DataError&) {
     return "unreadable";
   }
 }

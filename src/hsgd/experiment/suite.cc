@@ -163,14 +163,15 @@ using GridAxes = std::vector<std::pair<std::string, std::vector<SuiteOption>>>;
 // (combine = "product", the default), or their i-th values together
 // (combine = "zip": every axis the same length).
 std::vector<SuiteOptions> grid_cells(const std::string& origin, const toml::table& t, const GridAxes& axes) {
-  const std::string combine = t["combine"].value_or(std::string("product"));
+  const toml::node* node = t.get("combine");
+  const std::string combine = node == nullptr ? "product" : node->value_or(std::string());
   if (combine != "product" && combine != "zip")
-    throw ConfigError(where(origin, *t.get("combine")) + ": combine must be \"product\" or \"zip\"");
+    throw ConfigError(where(origin, *node) + ": combine must be \"product\" or \"zip\"");
   if (combine == "zip") {
     std::vector<SuiteOptions> cells(axes.empty() ? 1 : axes[0].second.size());
     for (const auto& [name, values] : axes) {
       if (values.size() != cells.size())
-        throw ConfigError(where(origin, *t.get("combine")) + ": combine = \"zip\" needs axes of one length; '" +
+        throw ConfigError(where(origin, *node) + ": combine = \"zip\" needs axes of one length; '" +
                           axes[0].first + "' has " + std::to_string(cells.size()) + " values, '" + name + "' " +
                           std::to_string(values.size()));
       for (size_t i = 0; i < values.size(); ++i) cells[i].push_back(values[i]);

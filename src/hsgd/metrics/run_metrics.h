@@ -11,6 +11,7 @@
 // file is then byte-identical when it is repeated with the same seed.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -89,4 +90,6 @@ namespace hsgd {
 void to_json(nlohmann::json& j, const RunResult& r);
 // Writes `summary` (pretty JSON) to path.
 void write_json_file(const std::string& path, const nlohmann::json& summary);
+// The most bytes a reader of a run's summary.json accepts (the runner, the report).
+constexpr size_t kMaxSummaryFileBytes = size_t{64} << 20;
 }  // namespace hsgd
