@@ -1,5 +1,6 @@
 // info_command.cc: `hsgd info` lists models, data set specs and the compute back end.
 #include "apps/commands.h"
+#include "hsgd/common/machine.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/model/model.h"
 
@@ -15,8 +16,10 @@ Command add_info_command(CLI::App& app) {
                           model->num_params(), model->input_shape().to_string().c_str(),
                           name_of(resolve_backend(m, ModelBackend::kAuto)), m.description.c_str());
             }
-            std::printf("data sets: %s\ndata root: %s\nback end: %s\n", dataset_spec_help(),
-                        default_data_root().c_str(), compute_backend_summary().c_str());
+            std::printf("--backend auto: %s (docs/performance.md)\n", kBackendRule);
+            std::printf("data sets: %s\ndata root: %s\nback end: %s\ncpu: %s; %s\n", dataset_spec_help(),
+                        default_data_root().c_str(), compute_backend_summary().c_str(),
+                        machine_description().c_str(), cpu_vector_extensions().c_str());
             return 0;
           }};
 }

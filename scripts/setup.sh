@@ -19,6 +19,8 @@ log() { printf '[setup] %s\n' "$*"; }
 PACKAGES=(
   build-essential cmake git pkg-config
   libtorch-dev libopenblas0-openmp libblas-dev # compute; OpenBLAS replaces the reference BLAS
+  libdnnl-dev                                # oneDNN primitives for the fast path's convolutions
+  python3-torch                              # bench/python_ps.py: the Python peers in the benchmark
   libgtest-dev libgmock-dev libbenchmark-dev # tests and benchmarks
   zlib1g-dev libcli11-dev nlohmann-json3-dev # gzip, command line, JSON
   libtomlplusplus-dev                        # experiment suite files (TOML)

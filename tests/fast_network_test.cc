@@ -8,8 +8,10 @@
 #include <cstring>
 
 #include "hsgd/common/rng.h"
+#include "hsgd/model/fast_model.h"
 #include "hsgd/model/model.h"
 #include "hsgd/model/networks.h"
+#include "hsgd/nn/dnnl_network.h"
 #include "hsgd/nn/fast_network.h"
 #include "hsgd/nn/kernels.h"
 #include "tests/test_util.h"
@@ -64,24 +66,70 @@ TEST(FastPath, LossAndGradientAgreeWithLibTorch) {
     }
 }
 
-// Both kernel choices for every layer, direct (kernels.h) and matrix
-// products (gemm.h), against LibTorch, whatever kAuto would pick.
-TEST(FastPath, DirectAndGemmKernelsAgreeWithLibTorch) {
+const char* kernels_name(nn::ConvKernels kernels) {
+  switch (kernels) {
+    case nn::ConvKernels::kDirect: return "direct";
+    case nn::ConvKernels::kGemm: return "gemm";
+    case nn::ConvKernels::kDnnl: return "dnnl";
+    case nn::ConvKernels::kAuto: break;
+  }
+  return "auto";
+}
+
+// Every kernel choice for every layer, direct (kernels.h), matrix products
+// (gemm.h) and oneDNN (dnnl_network.h), against LibTorch, whatever kAuto
+// would pick, at batch sizes that run whole and split into parts.
+TEST(FastPath, EveryKernelChoiceAgreesWithLibTorch) {
   for (const auto& info : model_catalog())
-    for (const auto kernels : {nn::ConvKernels::kDirect, nn::ConvKernels::kGemm}) {
-      auto reference = make_model(info.name, 9, ModelBackend::kTorch);
-      std::vector<float> params(reference->num_params()), g_ref(params.size()), g_fast(params.size());
+    for (const auto kernels : {nn::ConvKernels::kDirect, nn::ConvKernels::kGemm, nn::ConvKernels::kDnnl})
+      for (size_t n : {1, 32, 50}) {
+        auto reference = make_model(info.name, 9, ModelBackend::kTorch);
+        std::vector<float> params(reference->num_params()), g_ref(params.size()), g_fast(params.size());
+        reference->get_params(params.data());
+        const Batch batch = test_batch(info, n, 17 + n);
+        const double loss_ref = reference->compute_gradient(batch, g_ref.data());
+        auto fast = make_fast_model(info, params, kernels);
+        const double loss = fast->compute_gradient(batch, g_fast.data());
+        const char* which = kernels_name(kernels);
+        EXPECT_NEAR(loss, loss_ref, 1e-5 * std::max(1.0, std::abs(loss_ref))) << info.name << " " << which;
+        const float scale = max_abs(g_ref);
+        for (size_t i = 0; i < params.size(); ++i)
+          ASSERT_NEAR(g_fast[i], g_ref[i], 1e-4f * scale)
+              << info.name << " " << which << " batch " << n << ": parameter " << i;
+      }
+}
+
+// A gradient and an evaluation are the same bit for bit with one compute
+// thread and with two: the fast path splits batches by their size alone.
+TEST(FastPath, ResultsDoNotDependOnTheThreadCount) {
+  for (const auto& info : model_catalog())
+    for (const auto kernels : {nn::ConvKernels::kAuto, nn::ConvKernels::kDnnl}) {
+      auto reference = make_model(info.name, 5, ModelBackend::kTorch);
+      std::vector<float> params(reference->num_params()), one(params.size()), two(params.size());
       reference->get_params(params.data());
-      const Batch batch = test_batch(info, 32, 17);
-      const double loss_ref = reference->compute_gradient(batch, g_ref.data());
-      nn::FastNetwork fast(info, kernels);
-      const double loss = fast.gradient(params.data(), batch.images.data(), batch.labels.data(), 32, g_fast.data());
-      const char* which = kernels == nn::ConvKernels::kGemm ? "gemm" : "direct";
-      EXPECT_NEAR(loss, loss_ref, 1e-5 * std::max(1.0, std::abs(loss_ref))) << info.name << " " << which;
-      const float scale = max_abs(g_ref);
-      for (size_t i = 0; i < params.size(); ++i)
-        ASSERT_NEAR(g_fast[i], g_ref[i], 1e-4f * scale) << info.name << " " << which << ": parameter " << i;
+      auto fast = make_fast_model(info, params, kernels);
+      const Batch batch = test_batch(info, 64, 23);
+      ImageSet set;
+      set.shape = info.input;
+      Rng rng(3);
+      set.pixels.resize(700 * info.input.pixels());
+      for (auto& p : set.pixels) p = static_cast<uint8_t>(rng.uniform_int(256));
+      for (int i = 0; i < 700; ++i) set.labels.push_back(static_cast<uint8_t>(rng.uniform_int(10)));
+      const Normalization norm{std::vector<float>(info.input.channels, 0.5f),
+                               std::vector<float>(info.input.channels, 0.25f)};
+      set_compute_threads(1);
+      const double loss_one = fast->compute_gradient(batch, one.data());
+      const Evaluation eval_one = fast->evaluate(set, norm, 1000);
+      set_compute_threads(2);
+      const double loss_two = fast->compute_gradient(batch, two.data());
+      const Evaluation eval_two = fast->evaluate(set, norm, 1000);
+      const char* which = kernels_name(kernels);
+      EXPECT_EQ(loss_one, loss_two) << info.name << " " << which;
+      EXPECT_EQ(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)), 0) << info.name << " " << which;
+      EXPECT_EQ(eval_one.loss, eval_two.loss) << info.name << " " << which;
+      EXPECT_EQ(eval_one.accuracy, eval_two.accuracy) << info.name << " " << which;
     }
+  set_compute_threads(1);
 }
 
 TEST(FastPath, LogitsAgreeWithLibTorch) {
@@ -95,13 +143,17 @@ TEST(FastPath, LogitsAgreeWithLibTorch) {
                                     {16, info.input.channels, info.input.height, info.input.width});
     torch::NoGradGuard no_grad;
     const auto logits = net.forward(x).contiguous();
-    nn::FastNetwork fast(info);
-    double loss = 0;
-    size_t correct = 0;
-    fast.score(params.data(), batch.images.data(), batch.labels.data(), 16, &loss, &correct);
     const float* want = logits.data_ptr<float>();
-    for (int i = 0; i < 16 * fast.num_classes(); ++i)
-      ASSERT_NEAR(fast.logits()[i], want[i], 1e-4f * std::max(1.0f, std::abs(want[i]))) << info.name << " logit " << i;
+    nn::FastNetwork fast(info);
+    nn::DnnlNetwork dnnl(info);
+    for (nn::Network* network : {static_cast<nn::Network*>(&fast), static_cast<nn::Network*>(&dnnl)}) {
+      double loss = 0;
+      size_t correct = 0;
+      network->score(params.data(), batch.images.data(), batch.labels.data(), 16, &loss, &correct);
+      for (int i = 0; i < 16 * network->num_classes(); ++i)
+        ASSERT_NEAR(network->logits()[i], want[i], 1e-4f * std::max(1.0f, std::abs(want[i])))
+            << info.name << (network == &fast ? " fast" : " dnnl") << " logit " << i;
+    }
   }
 }
 
@@ -166,11 +218,14 @@ TEST(FastPath, DataSizedModelsAgreeWithLibTorch) {
   }
 }
 
-TEST(FastPath, AutoPicksTheFastPathOnlyWhereItIsDefault) {
-  for (const auto& info : model_catalog())
-    EXPECT_EQ(resolve_backend(info, ModelBackend::kAuto),
-              info.fast_by_default ? ModelBackend::kFast : ModelBackend::kTorch);
+TEST(FastPath, AutoPicksOneDnnForLargeConvolutionsAndTheHandWrittenKernelsElsewhere) {
+  for (const char* name : {"mnist-cnn", "cifar-cnn"})
+    EXPECT_EQ(resolve_backend(*find_model(name), ModelBackend::kAuto), ModelBackend::kDnnl) << name;
+  for (const char* name : {"ray-tiny", "lenet5", "mlp"})
+    EXPECT_EQ(resolve_backend(*find_model(name), ModelBackend::kAuto), ModelBackend::kFast) << name;
   EXPECT_EQ(resolve_backend(*find_model("ray-tiny"), ModelBackend::kTorch), ModelBackend::kTorch);
+  EXPECT_EQ(choose_backend("torchscript:x.pt", ModelBackend::kAuto).backend, ModelBackend::kTorch);
+  EXPECT_NE(choose_backend("mnist-cnn", ModelBackend::kAuto).why.find("dnnl"), std::string::npos);
 }
 
 }  // namespace

@@ -8,4 +8,8 @@ namespace hsgd {
 
 std::string machine_description();
 
+// The vector extensions of this CPU that decide the kernels' speed, as
+// /proc/cpuinfo names them ("fma avx2 avx512f avx512_bf16"); "" if unknown.
+std::string cpu_vector_extensions();
+
 }  // namespace hsgd

@@ -55,8 +55,9 @@ void visit_train_options(Config& c, Visitor& v) {
   v.text("data-root", c.data_root, "folder of named data sets (default: $HSGD_DATA_ROOT or the project's data/)");
   v.text("model", c.model, "network: " + model_names_help());
   v.choice("backend", c.backend,
-           "what computes gradients and evaluations: auto (fast where it is faster: ray-tiny, lenet5, mlp; torch "
-           "otherwise), fast (hand-written kernels on the flat buffer, one thread) or torch (LibTorch, the reference)");
+           std::string("what computes gradients and evaluations: fast (hand-written kernels on the flat buffer), dnnl "
+                       "(oneDNN's primitives on the flat buffer), torch (LibTorch, the reference) or auto: ") +
+               kBackendRule);
   v.choice("runtime", c.runtime,
            "single (one worker, no parameter server), threads (workers as threads, real time), sim (a simulated "
            "cluster in virtual time, deterministic) or mpi (rank 0 the server, ranks 1..N workers: "
@@ -139,6 +140,10 @@ void visit_train_options(Config& c, Visitor& v) {
   v.number("eval-every", c.eval.every_seconds, Range::closed(0.01, 1e9),
            "seconds of training between test-set evaluations");
   v.integer("eval-batch", c.eval.batch, Range::closed(1, 4096), "evaluation minibatch size");
+  v.integer("eval-samples", c.eval.samples, Range::closed(0, 1e9).with("0 = the whole test set"),
+            "test images evaluated at each point during training: a subset drawn once from --seed (every row of "
+            "metrics.csv and --target-accuracy use it); the run's last parameters are also evaluated on the whole "
+            "test set (summary.json: final_whole_test_set)");
   v.number("target-accuracy", c.eval.target_accuracy, Range::closed(0, 1).with("0 = off"),
            "stop when the test accuracy first reaches this fraction; exit status 4 if never");
   v.number("checkpoint-every", c.checkpoint_every, Range::closed(0, 1e9).with("0 = never"),

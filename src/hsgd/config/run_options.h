@@ -59,6 +59,7 @@ struct EvalOptions {
   double every_seconds = 5.0;   // of training time (evaluation time not counted)
   int batch = 250;              // keeps activations below malloc's mmap threshold
   double target_accuracy = 0;   // stop when test accuracy first reaches it; 0 = off
+  int64_t samples = 0;          // test images evaluated during training (a seeded subset); 0 = all
 };
 
 struct MpiOptions {

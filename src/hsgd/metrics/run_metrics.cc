@@ -49,9 +49,7 @@ double RunResult::mean_train_loss() const { return mean_of(rows, [](const Metric
 
 namespace hsgd {
 
-namespace {
 nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
-}  // namespace
 
 void to_json(nlohmann::json& j, const RunResult& r) {
   j = {{"status", name_of(r.status)},
@@ -65,7 +63,8 @@ void to_json(nlohmann::json& j, const RunResult& r) {
        {"train_seconds", r.train_seconds},
        {"wall_seconds", r.wall_seconds},
        {"samples_per_second", 0.0},
-       {"target_reached_seconds", r.target_reached_seconds}};
+       {"target_reached_seconds", r.target_reached_seconds},
+       {"target_reached_wall_seconds", r.target_reached_wall_seconds}};
   if (r.rows.empty()) return;  // failed before the first evaluation
   const MetricsRow& f = r.final_row();
   j["final"] = {{"time_s", f.time_s},

@@ -68,7 +68,8 @@ struct RunResult {
   std::vector<MetricsRow> rows;  // one per evaluation, in time order
   double train_seconds = 0;
   double wall_seconds = 0;
-  double target_reached_seconds = -1;  // first row at or above --target-accuracy; -1 = never
+  double target_reached_seconds = -1;  // first row at or above --target-accuracy (training time); -1 = never
+  double target_reached_wall_seconds = -1;  // wall-clock time since the start when that row was evaluated
   RunStatus status = RunStatus::kFinished;
   std::string stop_reason;  // "time budget reached", "terminated (SIGTERM)", "training diverged: ..."
   int signal = 0;           // the signal that terminated it
@@ -88,6 +89,8 @@ struct RunResult {
 namespace hsgd {
 // Final and run-averaged values of a result, for summary.json.
 void to_json(nlohmann::json& j, const RunResult& r);
+// v, or null where it is not finite (JSON has no NaN).
+nlohmann::json finite_or_null(double v);
 // Writes `summary` (pretty JSON) to path.
 void write_json_file(const std::string& path, const nlohmann::json& summary);
 // The most bytes a reader of a run's summary.json accepts (the runner, the report).

@@ -1,14 +1,14 @@
-// fast_model.cc: see fast_model.h. The parameters live in one vector that
-// FastNetwork reads in place; get/set_params are one memcpy. With more than
-// one compute thread, a network of matrix-product layers splits each batch
-// into one contiguous part per thread, each run by its own replica of the
-// network (OpenMP), and the parts' mean gradients are combined weighted by
-// their sizes: the same split, and so the same result, at every call.
+// fast_model.cc: see fast_model.h. The parameters live in one vector that the
+// network reads in place; get/set_params are one memcpy. A network with large
+// layers (oneDNN's, or matrix-product convolutions) splits each batch into
+// parts of kPartSamples, a number fixed by the batch size alone; the calling
+// thread's OpenMP threads run the parts (each on one thread, by its own
+// replica of the network) and the parts' mean gradients are combined in
+// their order, weighted by their sizes. So a gradient is the same bit for bit
+// whatever the thread count. Evaluation runs its chunks the same way.
 #include "hsgd/model/fast_model.h"
 
-#ifdef _OPENMP
 #include <omp.h>
-#endif
 
 #include <algorithm>
 #include <cstring>
@@ -16,7 +16,9 @@
 #include <numeric>
 
 #include "hsgd/common/error.h"
+#include "hsgd/nn/dnnl_network.h"
 #include "hsgd/nn/fast_network.h"
+#include "hsgd/nn/one_thread.h"
 
 namespace hsgd {
 namespace {
@@ -24,108 +26,145 @@ namespace {
 // Evaluation feeds the network at most this many images at a time, so that
 // its activations stay in cache whatever the evaluation batch size: few for
 // the direct kernels (lenet5 on CIFAR-10: 16 images of conv1 output fill
-// 300 KB, one core's L2), more for matrix products, which want wide operands.
+// 300 KB, one core's L2), more for large layers, which want wide operands.
 constexpr size_t kScoreChunkDirect = 16;
-constexpr size_t kScoreChunkGemm = 128;
+constexpr size_t kScoreChunkLarge = 128;
 
-// A batch is split only into parts of at least this many samples.
-constexpr size_t kMinPartSamples = 16;
+// A split batch has parts of this many samples (the last takes the rest).
+constexpr size_t kPartSamples = 32;
 
-// How many parts the calling thread splits a batch of n samples into: its
-// OpenMP thread count (set_compute_threads), where the layers are large.
-int parts_for(const nn::FastNetwork& network, size_t n) {
-#ifdef _OPENMP
-  if (!network.uses_gemm_convolutions()) return 1;
-  return static_cast<int>(std::clamp<size_t>(n / kMinPartSamples, 1, static_cast<size_t>(omp_get_max_threads())));
-#else
-  (void)network, (void)n;
-  return 1;
-#endif
+std::unique_ptr<nn::Network> make_network(const ModelInfo& info, nn::ConvKernels kernels) {
+  if (kernels == nn::ConvKernels::kDnnl) return std::make_unique<nn::DnnlNetwork>(info);
+  return std::make_unique<nn::FastNetwork>(info, kernels);
+}
+
+bool has_large_layers(const ModelInfo& info, nn::ConvKernels kernels) {
+  return kernels == nn::ConvKernels::kDnnl || nn::FastNetwork(info, kernels).uses_gemm_convolutions();
 }
 
 class FastModel final : public Model {
  public:
   FastModel(const ModelInfo& info, std::vector<float> params, nn::ConvKernels kernels)
-      : info_(info), name_(info.name), kernels_(kernels), network_(info, kernels), params_(std::move(params)) {
-    HSGD_CHECK(params_.size() == network_.num_params(), name_, ": ", params_.size(), " initial parameters for ",
-               network_.num_params());
+      : info_(info), name_(info.name), kernels_(kernels), large_(has_large_layers(info, kernels)),
+        params_(std::move(params)) {
+    networks_.push_back(make_network(info_, kernels_));
+    HSGD_CHECK(params_.size() == networks_[0]->num_params(), name_, ": ", params_.size(), " initial parameters for ",
+               networks_[0]->num_params());
   }
 
   const std::string& name() const override { return name_; }
   size_t num_params() const override { return params_.size(); }
   ImageShape input_shape() const override { return info_.input; }
-  int num_classes() const override { return network_.num_classes(); }
+  int num_classes() const override { return networks_[0]->num_classes(); }
   void get_params(float* flat) const override { std::memcpy(flat, params_.data(), params_.size() * sizeof(float)); }
   void set_params(const float* flat) override { std::memcpy(params_.data(), flat, params_.size() * sizeof(float)); }
 
   double compute_gradient(const Batch& batch, float* grad) override {
     HSGD_CHECK(batch.shape == info_.input, name_, ": batch of shape ", batch.shape.to_string());
-    const int parts = parts_for(network_, batch.size());
-    if (parts == 1) return network_.gradient(params_.data(), batch.images.data(), batch.labels.data(), batch.size(), grad);
+    const size_t parts = large_ ? std::max<size_t>(1, batch.size() / kPartSamples) : 1;
+    if (parts == 1) {
+      nn::OneOmpThread one;
+      return networks_[0]->gradient(params_.data(), batch.images.data(), batch.labels.data(), batch.size(), grad);
+    }
     return split_gradient(batch, grad, parts);
   }
 
-  Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) override {
-    const size_t chunk = network_.uses_gemm_convolutions() ? kScoreChunkGemm : kScoreChunkDirect;
-    batch_size = std::max<size_t>(1, std::min(batch_size, chunk));
-    indices_.resize(batch_size);
-    double loss_sum = 0;
-    size_t correct = 0;
-    for (size_t start = 0; start < set.size(); start += batch_size) {
-      const size_t count = std::min(batch_size, set.size() - start);
-      std::iota(indices_.begin(), indices_.begin() + count, start);
-      fill_batch(set, norm, indices_.data(), count, batch_);
-      network_.score(params_.data(), batch_.images.data(), batch_.labels.data(), count, &loss_sum, &correct);
-    }
-    return Evaluation::of_sums(loss_sum, correct, set.size());
-  }
+  Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) override;
+
+  // The fast path's OpenMP threads are the calling thread's own.
+  void set_threads_of_this_thread(int threads) override { omp_set_num_threads(std::max(1, threads)); }
 
  private:
+  // OpenMP threads for `tasks` independent tasks: the calling thread's count, at most one per task.
+  static int threads_for(size_t tasks) {
+    return static_cast<int>(std::clamp<size_t>(tasks, 1, static_cast<size_t>(omp_get_max_threads())));
+  }
+
+  void ensure_networks(size_t count) {
+    while (networks_.size() < count) networks_.push_back(make_network(info_, kernels_));
+  }
+
   // Part t is samples [n t / parts, n (t + 1) / parts); part 0 writes its
   // gradient to `grad`, the others to their own buffers.
-  double split_gradient(const Batch& batch, float* grad, int parts) {
-    while (replicas_.size() + 1 < static_cast<size_t>(parts)) {
-      replicas_.push_back(std::make_unique<nn::FastNetwork>(info_, kernels_));
-      part_grads_.emplace_back(params_.size());
-    }
+  double split_gradient(const Batch& batch, float* grad, size_t parts) {
+    ensure_networks(parts);
+    while (part_grads_.size() + 1 < parts) part_grads_.emplace_back(params_.size());
     const size_t n = batch.size(), pixels = batch.shape.pixels();
-    losses_.resize(static_cast<size_t>(parts));
-    weights_.resize(static_cast<size_t>(parts));
-    double* losses = losses_.data();
-    float* weights = weights_.data();
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
-    for (int t = 0; t < parts; ++t) {
+    losses_.resize(parts);
+    weights_.resize(parts);
+    const int threads = threads_for(parts);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (size_t t = 0; t < parts; ++t) {
+      nn::OneOmpThread one;
       const size_t begin = n * t / parts, end = n * (t + 1) / parts;
-      nn::FastNetwork& net = t == 0 ? network_ : *replicas_[t - 1];
       float* out = t == 0 ? grad : part_grads_[t - 1].data();
-      losses[t] = net.gradient(params_.data(), batch.images.data() + begin * pixels, batch.labels.data() + begin,
-                               end - begin, out);
-      weights[t] = static_cast<float>(end - begin) / static_cast<float>(n);
+      losses_[t] = networks_[t]->gradient(params_.data(), batch.images.data() + begin * pixels,
+                                          batch.labels.data() + begin, end - begin, out);
+      weights_[t] = static_cast<float>(end - begin) / static_cast<float>(n);
     }
     const size_t count = params_.size();
-#pragma omp parallel for num_threads(parts) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static)
     for (size_t i = 0; i < count; ++i) {
-      float g = weights[0] * grad[i];
-      for (int t = 1; t < parts; ++t) g += weights[t] * part_grads_[t - 1][i];
+      float g = weights_[0] * grad[i];
+      for (size_t t = 1; t < parts; ++t) g += weights_[t] * part_grads_[t - 1][i];
       grad[i] = g;
     }
     double loss = 0;
-    for (int t = 0; t < parts; ++t) loss += losses[t] * weights[t];
+    for (size_t t = 0; t < parts; ++t) loss += losses_[t] * weights_[t];
     return loss;
   }
+
+  // One evaluation thread's buffers.
+  struct ScoreScratch {
+    std::vector<size_t> indices;
+    Batch batch;
+  };
 
   const ModelInfo info_;  // a copy: a data-sized architecture lives nowhere else
   std::string name_;
   nn::ConvKernels kernels_;
-  nn::FastNetwork network_;
+  bool large_;  // batches split into parts; evaluation in large chunks
   std::vector<float> params_;
-  std::vector<size_t> indices_;  // evaluation scratch, reused
-  Batch batch_;
-  std::vector<std::unique_ptr<nn::FastNetwork>> replicas_;  // parts 1.. of a split batch
-  std::vector<std::vector<float>> part_grads_;               // their gradients
-  std::vector<double> losses_;                               // each part's mean loss
-  std::vector<float> weights_;                               // each part's share of the batch
+  std::vector<std::unique_ptr<nn::Network>> networks_;  // [t]: part t of a split batch, evaluation thread t
+  std::vector<std::vector<float>> part_grads_;          // parts 1..'s gradients
+  std::vector<double> losses_;                          // each part's mean loss
+  std::vector<float> weights_;                          // each part's share of the batch
+  std::vector<ScoreScratch> scratch_;                   // per evaluation thread
+  std::vector<double> chunk_loss_;                      // per evaluation chunk
+  std::vector<size_t> chunk_correct_;
 };
+
+// Chunks are scored on the calling thread's OpenMP threads, each chunk on
+// one; their sums are added in chunk order, so the result does not depend on
+// the thread count.
+Evaluation FastModel::evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) {
+  const size_t chunk = std::max<size_t>(1, std::min(batch_size, large_ ? kScoreChunkLarge : kScoreChunkDirect));
+  const size_t chunks = (set.size() + chunk - 1) / chunk;
+  const int threads = threads_for(chunks);
+  ensure_networks(static_cast<size_t>(threads));
+  scratch_.resize(std::max(scratch_.size(), static_cast<size_t>(threads)));
+  chunk_loss_.assign(chunks, 0.0);
+  chunk_correct_.assign(chunks, 0);
+#pragma omp parallel num_threads(threads)
+  {
+    nn::OneOmpThread one;
+    const int t = omp_get_thread_num();
+    ScoreScratch& s = scratch_[t];
+    s.indices.resize(chunk);
+#pragma omp for schedule(static)
+    for (size_t c = 0; c < chunks; ++c) {
+      const size_t start = c * chunk, count = std::min(chunk, set.size() - start);
+      std::iota(s.indices.begin(), s.indices.begin() + count, start);
+      fill_batch(set, norm, s.indices.data(), count, s.batch);
+      networks_[t]->score(params_.data(), s.batch.images.data(), s.batch.labels.data(), count, &chunk_loss_[c],
+                          &chunk_correct_[c]);
+    }
+  }
+  double loss_sum = 0;
+  size_t correct = 0;
+  for (size_t c = 0; c < chunks; ++c) loss_sum += chunk_loss_[c], correct += chunk_correct_[c];
+  return Evaluation::of_sums(loss_sum, correct, set.size());
+}
 
 }  // namespace
 

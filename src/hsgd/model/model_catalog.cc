@@ -1,6 +1,8 @@
 // model_catalog.cc: see model_catalog.h. Parameter counts are checked by tests.
 #include "hsgd/model/model_catalog.h"
 
+#include <algorithm>
+
 #include "hsgd/common/error.h"
 
 namespace hsgd {
@@ -19,31 +21,26 @@ const std::vector<ModelInfo>& model_catalog() {
        "MNIST CNN, 582,026 parameters (2 conv + 2 fc)",
        {1, 28, 28},
        {conv(1, 32, 5), relu(), pool(2), conv(32, 64, 5), relu(), pool(2), linear(1024, 512), relu(),
-        linear(512, 10)},
-       true},
+        linear(512, 10)}},
       {"cifar-cnn",
        "CIFAR-10 CNN of the TensorFlow tutorial, 122,570 parameters",
        {3, 32, 32},
        {conv(3, 32, 3), relu(), pool(2), conv(32, 64, 3), relu(), pool(2), conv(64, 64, 3), relu(),
-        linear(1024, 64), relu(), linear(64, 10)},
-       true},
+        linear(1024, 64), relu(), linear(64, 10)}},
       {"ray-tiny",
        "Ray's parameter-server example net for MNIST, 1,960 parameters",
        {1, 28, 28},
-       {conv(1, 3, 3), pool(3), relu(), linear(192, 10)},
-       true},
+       {conv(1, 3, 3), pool(3), relu(), linear(192, 10)}},
       {"lenet5",
        "LeNet-5 for CIFAR-10, 62,006 parameters",
        {3, 32, 32},
        {conv(3, 6, 5), relu(), pool(2), conv(6, 16, 5), relu(), pool(2), linear(400, 120), relu(), linear(120, 84),
-        relu(), linear(84, 10)},
-       true},
+        relu(), linear(84, 10)}},
       {"mlp",
        "MLP F-64-C, its input width F and class count C from the data set (1,994 parameters for "
        "--data synthetic's 20 features and 10 classes); mlp:H1,H2,... for other hidden widths",
        {1, 1, 20},
-       {linear(20, 64), relu(), linear(64, 10)},
-       true},
+       {linear(20, 64), relu(), linear(64, 10)}},
   };
   return catalog;
 }
@@ -77,7 +74,7 @@ std::vector<int> parse_mlp_widths(const std::string& name) {
 
 ModelInfo mlp_architecture(const std::string& name) {
   const std::vector<int> widths = parse_mlp_widths(name);
-  ModelInfo info{name, "MLP with hidden widths " + name.substr(std::string(kMlpPrefix).size()), {1, 1, 20}, {}, true};
+  ModelInfo info{name, "MLP with hidden widths " + name.substr(std::string(kMlpPrefix).size()), {1, 1, 20}, {}};
   int in = 20;
   for (int w : widths) {
     info.layers.push_back(linear(in, w));
@@ -117,9 +114,25 @@ bool is_known_model(const std::string& name) {
   return find_model(name) != nullptr || is_mlp_spec(name) || is_torchscript_model(name);
 }
 
+BackendChoice choose_backend(const ModelInfo& model, ModelBackend backend) {
+  if (backend != ModelBackend::kAuto) return {backend, std::string("--backend ") + name_of(backend)};
+  const bool large = std::any_of(model.layers.begin(), model.layers.end(), [](const LayerSpec& layer) {
+    return layer.kind == LayerKind::kConv && layer.out >= kDnnlConvChannels;
+  });
+  return {large ? ModelBackend::kDnnl : ModelBackend::kFast,
+          std::string("--backend auto: ") +
+              (large ? "a convolution of 32 or more output channels: dnnl" : "no convolution of 32 or more output "
+                                                                              "channels: fast")};
+}
+
+BackendChoice choose_backend(const std::string& name, ModelBackend backend) {
+  if (is_torchscript_model(name))
+    return {ModelBackend::kTorch, "a TorchScript module runs on LibTorch (--backend " + std::string(name_of(backend)) + ")"};
+  return choose_backend(model_architecture(name), backend);
+}
+
 ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend) {
-  if (backend != ModelBackend::kAuto) return backend;
-  return model.fast_by_default ? ModelBackend::kFast : ModelBackend::kTorch;
+  return choose_backend(model, backend).backend;
 }
 
 std::string model_names() {

@@ -34,7 +34,6 @@ struct ModelInfo {
   std::string description;
   ImageShape input;
   std::vector<LayerSpec> layers;
-  bool fast_by_default;  // --backend auto picks the fast path (measured faster: docs/performance.md)
 };
 
 // The data set a model is built for: its image shape and class count.
@@ -46,16 +45,40 @@ struct DataShape {
 
 // Which implementation computes a model's gradients and evaluations.
 enum class ModelBackend {
-  kAuto,   // fast where ModelInfo::fast_by_default, else torch
-  kFast,   // nn/: hand-written kernels on the flat buffer, one thread, bit-reproducible
+  kAuto,   // kBackendRule
+  kFast,   // nn/fast_network.h: hand-written kernels on the flat buffer
+  kDnnl,   // nn/dnnl_network.h: oneDNN's primitives on the flat buffer
   kTorch,  // LibTorch: the reference path
 };
 template <>
 struct EnumNames<ModelBackend> {
   static constexpr const char* kind = "backend";
-  static constexpr std::pair<ModelBackend, const char*> values[] = {
-      {ModelBackend::kAuto, "auto"}, {ModelBackend::kFast, "fast"}, {ModelBackend::kTorch, "torch"}};
+  static constexpr std::pair<ModelBackend, const char*> values[] = {{ModelBackend::kAuto, "auto"},
+                                                                    {ModelBackend::kFast, "fast"},
+                                                                    {ModelBackend::kDnnl, "dnnl"},
+                                                                    {ModelBackend::kTorch, "torch"}};
 };
+
+// What --backend auto picks, in words (help, hsgd info, summary.json, docs).
+// Measured on AVX-512 and AVX2-only code paths (docs/performance.md, "Which
+// back end auto picks"): oneDNN is the fastest for networks with a
+// convolution of kDnnlConvChannels or more output channels, the hand-written
+// kernels for the smaller ones (oneDNN's per-primitive cost dominates there).
+constexpr int kDnnlConvChannels = 32;
+constexpr const char* kBackendRule =
+    "auto picks dnnl (oneDNN) for a network with a convolution of 32 or more output channels (mnist-cnn, "
+    "cifar-cnn), fast (hand-written kernels) for the others (ray-tiny, lenet5, mlp), torch for a TorchScript "
+    "module";
+
+// The back end a model runs on and why.
+struct BackendChoice {
+  ModelBackend backend;
+  std::string why;
+};
+// `backend` for this model: itself if not kAuto, else by kBackendRule.
+BackendChoice choose_backend(const ModelInfo& model, ModelBackend backend);
+// The choice for --model `name` (a TorchScript module: torch).
+BackendChoice choose_backend(const std::string& name, ModelBackend backend);
 
 // Every catalog model as listed, for 10 classes and its own input shape.
 const std::vector<ModelInfo>& model_catalog();
@@ -81,7 +104,7 @@ constexpr const char* kTorchScriptPrefix = "torchscript:";
 bool is_torchscript_model(const std::string& name);
 // A catalog name, mlp:..., or torchscript:FILE with a non-empty FILE.
 bool is_known_model(const std::string& name);
-// kFast or kTorch: what `backend` means for this model.
+// kFast, kDnnl or kTorch: what `backend` means for this model.
 ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend);
 // "mnist-cnn, cifar-cnn, ..." for messages
 std::string model_names();

@@ -17,6 +17,7 @@
 #include "hsgd/model/networks.h"
 #include "hsgd/model/torch_steps.h"
 #include "hsgd/model/torchscript_model.h"
+#include "hsgd/nn/dnnl_network.h"
 
 namespace hsgd {
 namespace {
@@ -151,16 +152,19 @@ std::unique_ptr<Model> make_torch_model(const std::string& name, uint64_t seed, 
 
 std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed, ModelBackend backend, const DataShape& data) {
   if (is_torchscript_model(name)) {
-    if (backend == ModelBackend::kFast)
-      throw ConfigError("--backend fast: --model " + name + " runs on LibTorch only (--backend auto or torch)");
+    if (backend == ModelBackend::kFast || backend == ModelBackend::kDnnl)
+      throw ConfigError(std::string("--backend ") + name_of(backend) + ": --model " + name +
+                        " runs on LibTorch only (--backend auto or torch)");
     return make_torchscript_model(name.substr(std::string(kTorchScriptPrefix).size()));
   }
   const ModelInfo info = model_architecture(name, data);
   auto reference = make_torch_network_model(info, seed, TorchLayout::kContiguous);
-  if (resolve_backend(info, backend) == ModelBackend::kTorch) return reference;
+  const ModelBackend resolved = resolve_backend(info, backend);
+  if (resolved == ModelBackend::kTorch) return reference;
   std::vector<float> params(reference->num_params());
   reference->get_params(params.data());  // the fast path starts from LibTorch's initial weights
-  return make_fast_model(info, std::move(params));
+  return make_fast_model(info, std::move(params),
+                         resolved == ModelBackend::kDnnl ? nn::ConvKernels::kDnnl : nn::ConvKernels::kAuto);
 }
 
 void set_compute_threads(int threads) {
@@ -172,7 +176,8 @@ void set_compute_threads(int threads) {
 std::string compute_backend_summary() {
   const std::string blas = loaded_blas_library();
   std::string s = "LibTorch " + std::string(TORCH_VERSION) + ", " +
-                  std::to_string(torch::get_num_threads()) + " compute thread(s), BLAS " + blas;
+                  std::to_string(torch::get_num_threads()) + " compute thread(s), BLAS " + blas + ", oneDNN " +
+                  nn::DnnlNetwork::version() + " (" + nn::DnnlNetwork::isa() + ")";
   if (blas.find("openblas") == std::string::npos)
     s += " (warning: not OpenBLAS; install libopenblas0-openmp or training runs 3-6x slower)";
   return s;

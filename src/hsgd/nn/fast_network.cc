@@ -19,6 +19,7 @@ constexpr size_t kSlack = 8;
 }  // namespace
 
 FastNetwork::FastNetwork(const ModelInfo& info, ConvKernels kernels) {
+  HSGD_CHECK(kernels != ConvKernels::kDnnl, info.name, ": oneDNN networks are DnnlNetwork's");
   Shape shape{info.input.channels, info.input.height, info.input.width};
   bool channel_major = false;  // the layout of the activation between layers
   for (const auto& spec : info.layers) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hsgd/model/model_catalog.h"
+#include "hsgd/nn/network.h"
 
 namespace hsgd::nn {
 
@@ -19,31 +20,33 @@ namespace hsgd::nn {
 // with at least kGemmConvChannels output channels; below that the direct
 // kernels measured faster, docs/performance.md). Linear layers are always
 // matrix products: they measured faster at every size in the catalog.
-enum class ConvKernels { kAuto, kDirect, kGemm };
+// kDnnl is not FastNetwork's: the whole network runs on oneDNN
+// (dnnl_network.h); model/fast_model.cc picks the class.
+enum class ConvKernels { kAuto, kDirect, kGemm, kDnnl };
 constexpr int kGemmConvChannels = 32;
 
-class FastNetwork {
+class FastNetwork final : public Network {
  public:
   // Throws InternalError if the layer list is inconsistent (a layer's input
   // does not match the previous layer's output).
   explicit FastNetwork(const ModelInfo& info, ConvKernels kernels = ConvKernels::kAuto);
 
-  size_t num_params() const { return num_params_; }
-  int num_classes() const { return classes_; }
+  size_t num_params() const override { return num_params_; }
+  int num_classes() const override { return classes_; }
   // Whether a convolution runs as matrix products (the network is large).
   bool uses_gemm_convolutions() const;
 
   // Mean cross-entropy of n images (NCHW, normalised) with their labels at
   // `params`; writes its gradient to `grad` (num_params() floats).
-  double gradient(const float* params, const float* images, const int64_t* labels, size_t n, float* grad);
+  double gradient(const float* params, const float* images, const int64_t* labels, size_t n, float* grad) override;
 
   // Adds the n images' summed loss to *loss_sum and their correct
   // predictions to *correct.
   void score(const float* params, const float* images, const int64_t* labels, size_t n, double* loss_sum,
-             size_t* correct);
+             size_t* correct) override;
 
   // The logits of the last forward pass (n x num_classes()).
-  const float* logits() const { return activations_.back().data(); }
+  const float* logits() const override { return activations_.back().data(); }
 
  private:
   struct Shape {

@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/machine.h"
+#include "hsgd/model/model_catalog.h"
+#include "hsgd/nn/dnnl_network.h"
 #include "hsgd/metrics/csv_writer.h"
 
 namespace hsgd {
@@ -94,9 +97,9 @@ RunHarness::RunHarness(const TrainConfig& config, const Dataset& data, const Mod
       delays_(config.delay, config.workers(), config.seed),
       metrics_(dir_ + "/metrics.csv"),
       progress_line_(log != nullptr ? log : stderr) {
-  evaluator_ = std::make_unique<SnapshotEvaluator>(factory(config.seed), data, config.eval.batch,
-                                                   evaluation == EvaluationMode::kBackground,
-                                                   [this](const MetricsRow& row) { record_row(row); });
+  evaluator_ = std::make_unique<SnapshotEvaluator>(
+      factory(config.seed), data, config.eval.batch, evaluation == EvaluationMode::kBackground,
+      [this](const MetricsRow& row) { record_row(row); }, config.eval.samples, config.seed);
   if (resume_ != nullptr) restore_checkpoint(*resume_);
 }
 
@@ -109,6 +112,7 @@ void RunHarness::record_row(const MetricsRow& row) {
   const double target = config_.eval.target_accuracy;
   if (target > 0 && result_.target_reached_seconds < 0 && row.test_accuracy >= target) {
     result_.target_reached_seconds = row.time_s;
+    result_.target_reached_wall_seconds = wall_.seconds();
     stop(RunStatus::kFinished, "target accuracy reached");
   }
 }
@@ -249,6 +253,8 @@ RunResult RunHarness::finish(double train_seconds, const nlohmann::json& extra) 
                  train_seconds, stop_reason_.c_str(), evaluator_->unfinished());
   }
   evaluator_->finish();
+  if (evaluator_->uses_subset() && !result_.rows.empty())
+    whole_test_set_ = evaluator_->evaluate_whole_test_set(ps_->params());
   HSGD_CHECK(ps_->accounting().balances(), "gradient accounting does not balance");
   result_.train_seconds = train_seconds;
   result_.wall_seconds = wall_.seconds();
@@ -272,6 +278,7 @@ nlohmann::json RunHarness::summary_json() const {
                      {"classes", data_.num_classes},
                      {"classes_from", class_source_name(data_.classes_from)},
                      {"notes", data_.notes}};
+  summary["compute"] = compute_summary();
   summary["schedule"] = ps_->schedule_description();
   summary["wait"] = name_of(config_.ps.effective_wait());
   summary["delays"] = delays_.describe();
@@ -288,8 +295,27 @@ nlohmann::json RunHarness::summary_json() const {
   summary["evaluation"] = {{"points_during_training", points_},
                            {"evaluated_during_training", evaluated_during_training_.load()},
                            {"most_snapshots_held", most_unfinished_},
-                           {"training_paused_seconds", paused_seconds_}};
+                           {"training_paused_seconds", paused_seconds_},
+                           {"test_images_per_row", evaluator_->row_samples()}};
+  if (evaluator_->uses_subset())  // the last parameters on every test image
+    summary["final_whole_test_set"] = {{"test_accuracy", finite_or_null(whole_test_set_.accuracy)},
+                                       {"test_loss", finite_or_null(whole_test_set_.loss)},
+                                       {"test_images", whole_test_set_.samples}};
   return summary;
+}
+
+// Which back end computed the gradients, why, and on what CPU.
+nlohmann::json RunHarness::compute_summary() const {
+  // A model the caller made itself (tests, the Python module) is no catalog model.
+  const BackendChoice choice = is_known_model(config_.model)
+                                   ? choose_backend(config_.model, config_.backend)
+                                   : BackendChoice{config_.backend, "the caller's own model factory"};
+  return {{"backend", name_of(choice.backend)},
+          {"why", choice.why},
+          {"threads_per_worker", config_.threads},
+          {"cpu", machine_description()},
+          {"cpu_vector_extensions", cpu_vector_extensions()},
+          {"onednn_isa", nn::DnnlNetwork::isa()}};
 }
 
 // What SSP and the adaptive threshold did, for the runs that use them.

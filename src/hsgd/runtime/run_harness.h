@@ -166,6 +166,7 @@ class RunHarness {
   // What every runtime's summary.json says: result, configuration, PS accounting, evaluation.
   nlohmann::json summary_json() const;
   void add_policy_summary(nlohmann::json& summary) const;
+  nlohmann::json compute_summary() const;
   void write_k_decisions() const;
   std::string budget_reason(double now) const;
 
@@ -192,6 +193,7 @@ class RunHarness {
   std::atomic<size_t> evaluated_during_training_{0};
   std::atomic<bool> training_ended_{false};
   double paused_seconds_ = 0;
+  Evaluation whole_test_set_;  // the last parameters on the whole test set (--eval-samples)
   std::atomic<bool> stop_{false};
   mutable std::mutex end_mu_;  // guards the two fields below
   RunStatus status_ = RunStatus::kFinished;

@@ -6,15 +6,33 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <numeric>
 #include <thread>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/rng.h"
 
 namespace hsgd {
 
+namespace {
+
+// `count` distinct indices below `size`, drawn from `seed` (a partial Fisher-Yates shuffle).
+std::vector<size_t> draw_subset(size_t size, size_t count, uint64_t seed) {
+  std::vector<size_t> all(size);
+  std::iota(all.begin(), all.end(), size_t{0});
+  Rng rng(seed ^ 0x65766c2d73756273ULL);  // its own stream: "evl-subs"
+  for (size_t i = 0; i < count; ++i) std::swap(all[i], all[i + rng.uniform_int(size - i)]);
+  all.resize(count);
+  return all;
+}
+
+}  // namespace
+
 SnapshotEvaluator::SnapshotEvaluator(std::unique_ptr<Model> model, const Dataset& data, int eval_batch,
-                                     bool background, RowCallback on_row)
+                                     bool background, RowCallback on_row, int64_t samples, uint64_t seed)
     : model_(std::move(model)), data_(data), eval_batch_(eval_batch), on_row_(std::move(on_row)) {
+  if (samples > 0 && static_cast<size_t>(samples) < data.test.size())
+    subset_ = data.test.subset(draw_subset(data.test.size(), static_cast<size_t>(samples), seed));
   if (background) thread_ = std::thread([this] { loop(); });
 }
 
@@ -30,7 +48,8 @@ SnapshotEvaluator::~SnapshotEvaluator() {
 
 void SnapshotEvaluator::evaluate(Snapshot& s) {
   model_->set_params(s.params.data());
-  const Evaluation e = model_->evaluate(data_.test, data_.normalization, static_cast<size_t>(eval_batch_));
+  const ImageSet& set = uses_subset() ? subset_ : data_.test;
+  const Evaluation e = model_->evaluate(set, data_.normalization, static_cast<size_t>(eval_batch_));
   s.row.test_loss = e.loss;
   s.row.test_accuracy = e.accuracy;
   on_row_(s.row);
@@ -106,6 +125,13 @@ void SnapshotEvaluator::finish() {
   // a priority back needs privileges; without them it just stays niced).
   if (tid_ != 0) setpriority(PRIO_PROCESS, static_cast<id_t>(tid_.load()), 0);
   thread_.join();
+}
+
+Evaluation SnapshotEvaluator::evaluate_whole_test_set(const std::vector<float>& params) {
+  HSGD_CHECK(!thread_.joinable(), "evaluate_whole_test_set() before finish()");
+  model_->set_threads_of_this_thread(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  model_->set_params(params.data());
+  return model_->evaluate(data_.test, data_.normalization, static_cast<size_t>(eval_batch_));
 }
 
 size_t SnapshotEvaluator::discard_pending() {

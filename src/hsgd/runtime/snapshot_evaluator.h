@@ -34,8 +34,10 @@ struct Snapshot {
 class SnapshotEvaluator {
  public:
   using RowCallback = std::function<void(const MetricsRow&)>;
+  // samples > 0 (below the test set's size): rows evaluate that many test
+  // images, drawn once from `seed` without replacement; else every one.
   SnapshotEvaluator(std::unique_ptr<Model> model, const Dataset& data, int eval_batch, bool background,
-                    RowCallback on_row);
+                    RowCallback on_row, int64_t samples = 0, uint64_t seed = 0);
   ~SnapshotEvaluator();
 
   void submit(Snapshot snapshot);
@@ -45,6 +47,11 @@ class SnapshotEvaluator {
   void evaluate_now(Snapshot snapshot);
   // Evaluates everything still queued and stops the thread.
   void finish();
+  // Whether rows use a subset of the test set (and how many images they use).
+  bool uses_subset() const { return subset_.size() > 0; }
+  size_t row_samples() const { return uses_subset() ? subset_.size() : data_.test.size(); }
+  // `params` on the whole test set, on the calling thread (after finish()).
+  Evaluation evaluate_whole_test_set(const std::vector<float>& params);
   // Drops the snapshots not yet evaluated (a run stopped by a signal must
   // write its metrics quickly); returns how many.
   size_t discard_pending();
@@ -63,6 +70,7 @@ class SnapshotEvaluator {
   std::unique_ptr<Model> model_;
   const Dataset& data_;
   int eval_batch_;
+  ImageSet subset_;  // the rows' test images, when a subset
   RowCallback on_row_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -1,5 +1,11 @@
 // threads_runtime.cc: see threads_runtime.h.
 //
+// Workers compute on a pool of compute slots the size of the machine
+// (compute_slots.h): 25 worker threads on 2 cores compute two gradients at a
+// time, each at full speed. When the workers use every core, each evaluation
+// point pauses training (off the clock) until its snapshot is evaluated on
+// every core: a niced background thread would only starve.
+//
 // Checkpoints (--checkpoint-every): at every multiple of the period of
 // training time, and when the run stops without diverging, the monitor parks
 // every worker as for an evaluation pause (so no gradient is in flight: each
@@ -20,6 +26,7 @@
 #include "hsgd/common/error.h"
 #include "hsgd/common/stopwatch.h"
 #include "hsgd/data/sharding.h"
+#include "hsgd/runtime/compute_slots.h"
 #include "hsgd/worker/gradient_worker.h"
 
 namespace hsgd {
@@ -30,15 +37,23 @@ using Seconds = std::chrono::duration<double>;
 // One run: the workers, the monitor and what they share, guarded by mu_.
 class ThreadsRun {
  public:
-  explicit ThreadsRun(RunHarness& run)
-      : run_(run), config_(run.config()), ps_(run.ps()), waits_for_apply_(config_.ps.waits_for_apply()) {}
+  ThreadsRun(RunHarness& run, int cores)
+      : run_(run),
+        config_(run.config()),
+        ps_(run.ps()),
+        waits_for_apply_(config_.ps.waits_for_apply()),
+        slots_(std::max(1, cores / std::max(1, config_.threads))),
+        no_free_core_(config_.workers() * std::max(1, config_.threads) >= cores) {}
   RunResult train();
 
  private:
   void worker_loop(GradientWorker& worker);
+  void wait_for_slot();
+  bool pull(int id, std::vector<float>& params, uint64_t& version);
   void run_worker(GradientWorker& worker);
   void monitor_loop();
-  void pause_for_evaluation(std::unique_lock<std::mutex>& lock);
+  // ... until at most `unfinished` snapshots are unfinished.
+  void pause_for_evaluation(std::unique_lock<std::mutex>& lock, size_t unfinished);
   void checkpoint(std::unique_lock<std::mutex>& lock);
   void park_workers(std::unique_lock<std::mutex>& lock);
   void unpark_workers();
@@ -53,6 +68,8 @@ class ThreadsRun {
   const TrainConfig& config_;
   ParameterServer& ps_;
   const bool waits_for_apply_;
+  ComputeSlots slots_;       // a worker holds one while it computes a gradient
+  const bool no_free_core_;  // the workers use every core: evaluation pauses training
   std::mutex mu_;
   std::condition_variable changed_;  // an update was applied, a pause began or ended, or stop
   bool stop_ = false;
@@ -79,20 +96,54 @@ void ThreadsRun::stop_all_locked() {
   changed_.notify_all();
 }
 
+// Counted idle while it waits: a worker without a slot has no gradient in flight.
+void ThreadsRun::wait_for_slot() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++idle_;
+  }
+  changed_.notify_all();  // the monitor may be waiting for everyone to be idle
+  slots_.acquire();
+  std::lock_guard<std::mutex> lock(mu_);
+  --idle_;
+}
+
+// Takes a compute slot, then pulls the parameters (so a gradient is as fresh
+// as the slot allows). Parked while paused, and under SSP while this worker is
+// too far ahead, without a slot. False when the run stops (no slot held).
+bool ThreadsRun::pull(int id, std::vector<float>& params, uint64_t& version) {
+  const auto may_pull = [&] { return stop_ || (!paused_ && !ps_.ssp_waiting(id)); };
+  while (true) {
+    wait_for_slot();
+    std::unique_lock<std::mutex> lock(mu_);
+    if (stop_) {
+      slots_.release();
+      return false;
+    }
+    if (may_pull()) {
+      std::memcpy(params.data(), ps_.params().data(), params.size() * sizeof(float));
+      version = ps_.version();
+      return true;
+    }
+    slots_.release();
+    idle_wait(lock, may_pull);
+  }
+}
+
 void ThreadsRun::worker_loop(GradientWorker& worker) {
   const int id = worker.id();
   std::vector<float> params(worker.num_params());
   while (true) {
     uint64_t base_version;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      // Parked while paused; under SSP, also while this worker is too far ahead.
-      idle_wait(lock, [&] { return stop_ || (!paused_ && !ps_.ssp_waiting(id)); });
-      if (stop_) return;
-      std::memcpy(params.data(), ps_.params().data(), params.size() * sizeof(float));
-      base_version = ps_.version();
+    if (!pull(id, params, base_version)) return;
+    double loss;
+    try {
+      loss = worker.compute(params.data());
+    } catch (...) {
+      slots_.release();
+      throw;
     }
-    const double loss = worker.compute(params.data());
+    slots_.release();
     const double delay = run_.delays().next(id);  // this worker's own stream
 
     std::unique_lock<std::mutex> lock(mu_);
@@ -122,11 +173,11 @@ void ThreadsRun::run_worker(GradientWorker& worker) {
 // Stops the training clock at this evaluation point, parks every worker
 // (gradients in flight land with the pause's time), waits for evaluation to
 // catch up, and lets the workers go on.
-void ThreadsRun::pause_for_evaluation(std::unique_lock<std::mutex>& lock) {
+void ThreadsRun::pause_for_evaluation(std::unique_lock<std::mutex>& lock, size_t unfinished) {
   Stopwatch paused;
   park_workers(lock);
   lock.unlock();
-  run_.wait_for_evaluation();
+  run_.wait_for_evaluation({}, unfinished);
   lock.lock();
   run_.note_pause(paused.seconds());
   unpark_workers();
@@ -180,7 +231,10 @@ void ThreadsRun::monitor_loop() {
     if (t >= next_eval) {
       run_.evaluate(next_eval);
       next_eval += config_.eval.every_seconds;
-      if (run_.evaluation_lagging()) pause_for_evaluation(lock);
+      if (no_free_core_)
+        pause_for_evaluation(lock, 0);
+      else if (run_.evaluation_lagging())
+        pause_for_evaluation(lock, 1);
     }
     if (now() >= next_checkpoint) {
       checkpoint(lock);
@@ -241,7 +295,9 @@ RunResult ThreadsRun::train() {
 class ThreadsRuntime : public Runtime {
  public:
   EvaluationMode evaluation() const override { return EvaluationMode::kBackground; }
-  RunResult train(RunHarness& run) override { return ThreadsRun(run).train(); }
+  RunResult train(RunHarness& run) override {
+    return ThreadsRun(run, static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))).train();
+  }
 };
 
 }  // namespace
