@@ -105,6 +105,12 @@ inline std::string write_cifar_folder(const std::string& dir, size_t n) {
   return bin;
 }
 
+// The whole file at `path` ("" if it cannot be read).
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 // Runs a shell command; returns its exit status.
 inline int shell(const std::string& cmd) {
   const int rc = std::system(cmd.c_str());
