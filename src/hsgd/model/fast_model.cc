@@ -2,7 +2,7 @@
 // network reads in place; get/set_params are one memcpy. A network with large
 // layers (oneDNN's, or matrix-product convolutions) splits each batch into
 // parts of kPartSamples, a number fixed by the batch size alone; the calling
-// thread's OpenMP threads run the parts (each on one thread, by its own
+// thread's compute threads (common/compute_threads.h) run the parts (each on one thread, by its own
 // replica of the network) and the parts' mean gradients are combined in
 // their order, weighted by their sizes. So a gradient is the same bit for bit
 // whatever the thread count. Evaluation runs its chunks the same way.
@@ -15,6 +15,7 @@
 #include <memory>
 #include <numeric>
 
+#include "hsgd/common/compute_threads.h"
 #include "hsgd/common/error.h"
 #include "hsgd/nn/dnnl_network.h"
 #include "hsgd/nn/fast_network.h"
@@ -71,13 +72,12 @@ class FastModel final : public Model {
 
   Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) override;
 
-  // The fast path's OpenMP threads are the calling thread's own.
-  void set_threads_of_this_thread(int threads) override { omp_set_num_threads(std::max(1, threads)); }
+  void set_threads_of_this_thread(int threads) override { set_this_thread_compute_threads(threads); }
 
  private:
-  // OpenMP threads for `tasks` independent tasks: the calling thread's count, at most one per task.
+  // Threads for `tasks` independent tasks: the calling thread's compute threads, at most one per task.
   static int threads_for(size_t tasks) {
-    return static_cast<int>(std::clamp<size_t>(tasks, 1, static_cast<size_t>(omp_get_max_threads())));
+    return static_cast<int>(std::clamp<size_t>(tasks, 1, static_cast<size_t>(compute_threads())));
   }
 
   void ensure_networks(size_t count) {

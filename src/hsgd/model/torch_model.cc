@@ -10,6 +10,7 @@
 #include <fstream>
 #include <mutex>
 
+#include "hsgd/common/compute_threads.h"
 #include "hsgd/common/error.h"
 #include "hsgd/model/fast_model.h"
 #include "hsgd/model/model.h"
@@ -170,6 +171,7 @@ std::unique_ptr<Model> make_model(const std::string& name, uint64_t seed, ModelB
 void set_compute_threads(int threads) {
   HSGD_CHECK(threads >= 1, "thread count ", threads);
   g_compute_threads = threads;
+  set_process_compute_threads(threads);  // the fast path's count
   apply_compute_threads_in_this_thread();
 }
 

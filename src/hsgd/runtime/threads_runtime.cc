@@ -42,14 +42,14 @@ class ThreadsRun {
         config_(run.config()),
         ps_(run.ps()),
         waits_for_apply_(config_.ps.waits_for_apply()),
-        slots_(std::max(1, cores / std::max(1, config_.threads))),
+        slots_(std::clamp(cores / std::max(1, config_.threads), 1, config_.workers())),
         no_free_core_(config_.workers() * std::max(1, config_.threads) >= cores) {}
   RunResult train();
 
  private:
   void worker_loop(GradientWorker& worker);
-  void wait_for_slot();
-  bool pull(int id, std::vector<float>& params, uint64_t& version);
+  int wait_for_slot();
+  int pull(int id, uint64_t& version);
   void run_worker(GradientWorker& worker);
   void monitor_loop();
   // ... until at most `unfinished` snapshots are unfinished.
@@ -69,6 +69,7 @@ class ThreadsRun {
   ParameterServer& ps_;
   const bool waits_for_apply_;
   ComputeSlots slots_;       // a worker holds one while it computes a gradient
+  std::vector<std::unique_ptr<Model>> replicas_;  // [slot]: the model it computes with
   const bool no_free_core_;  // the workers use every core: evaluation pauses training
   std::mutex mu_;
   std::condition_variable changed_;  // an update was applied, a pause began or ended, or stop
@@ -97,53 +98,55 @@ void ThreadsRun::stop_all_locked() {
 }
 
 // Counted idle while it waits: a worker without a slot has no gradient in flight.
-void ThreadsRun::wait_for_slot() {
+int ThreadsRun::wait_for_slot() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++idle_;
   }
   changed_.notify_all();  // the monitor may be waiting for everyone to be idle
-  slots_.acquire();
+  const int slot = slots_.acquire();
   std::lock_guard<std::mutex> lock(mu_);
   --idle_;
+  return slot;
 }
 
 // Takes a compute slot, then pulls the parameters (so a gradient is as fresh
 // as the slot allows). Parked while paused, and under SSP while this worker is
-// too far ahead, without a slot. False when the run stops (no slot held).
-bool ThreadsRun::pull(int id, std::vector<float>& params, uint64_t& version) {
+// too far ahead, without a slot. Returns the slot, or -1 when the run stops
+// (no slot held).
+int ThreadsRun::pull(int id, uint64_t& version) {
   const auto may_pull = [&] { return stop_ || (!paused_ && !ps_.ssp_waiting(id)); };
   while (true) {
-    wait_for_slot();
+    const int slot = wait_for_slot();
     std::unique_lock<std::mutex> lock(mu_);
     if (stop_) {
-      slots_.release();
-      return false;
+      slots_.release(slot);
+      return -1;
     }
     if (may_pull()) {
-      std::memcpy(params.data(), ps_.params().data(), params.size() * sizeof(float));
+      replicas_[slot]->set_params(ps_.params().data());
       version = ps_.version();
-      return true;
+      return slot;
     }
-    slots_.release();
+    slots_.release(slot);
     idle_wait(lock, may_pull);
   }
 }
 
 void ThreadsRun::worker_loop(GradientWorker& worker) {
   const int id = worker.id();
-  std::vector<float> params(worker.num_params());
   while (true) {
     uint64_t base_version;
-    if (!pull(id, params, base_version)) return;
+    const int slot = pull(id, base_version);
+    if (slot < 0) return;
     double loss;
     try {
-      loss = worker.compute(params.data());
+      loss = worker.compute_on(*replicas_[slot]);
     } catch (...) {
-      slots_.release();
+      slots_.release(slot);
       throw;
     }
-    slots_.release();
+    slots_.release(slot);
     const double delay = run_.delays().next(id);  // this worker's own stream
 
     std::unique_lock<std::mutex> lock(mu_);
@@ -250,14 +253,12 @@ void ThreadsRun::monitor_loop() {
 RunResult ThreadsRun::train() {
   const int n = config_.workers();
   const Dataset& data = run_.data();
-  std::vector<std::unique_ptr<Model>> replicas;  // one per worker thread
   std::vector<std::unique_ptr<GradientWorker>> workers;
+  for (int s = 0; s < slots_.size(); ++s) replicas_.push_back(run_.factory()(config_.seed));
   auto shards = all_shards(data.train.size(), n, config_.seed);
-  for (int w = 0; w < n; ++w) {
-    replicas.push_back(run_.factory()(config_.seed));
-    workers.push_back(std::make_unique<GradientWorker>(w, *replicas.back(), data, std::move(shards[w]),
-                                                       config_.batch_size, config_.seed));
-  }
+  for (int w = 0; w < n; ++w)
+    workers.push_back(std::make_unique<GradientWorker>(w, *replicas_[w % replicas_.size()], data,
+                                                       std::move(shards[w]), config_.batch_size, config_.seed));
   workers_ = &workers;
   if (const CheckpointFile* from = run_.resumed_from(); from != nullptr) {
     restore_samplers(*from, "threads/samplers", workers);

@@ -11,11 +11,10 @@ GradientWorker::GradientWorker(int id, Model& model, const Dataset& data, std::v
       sampler_(std::move(shard), batch_size, derive_seed(seed, 1000 + static_cast<uint64_t>(id))),
       grad_(model_.num_params()) {}
 
-double GradientWorker::compute(const float* params) {
+double GradientWorker::compute_on(Model& replica) {
   const auto& indices = sampler_.next();
   fill_batch(data_.train, data_.normalization, indices.data(), indices.size(), batch_);
-  model_.set_params(params);
-  return model_.compute_gradient(batch_, grad_.data());
+  return replica.compute_gradient(batch_, grad_.data());
 }
 
 }  // namespace hsgd

@@ -27,7 +27,13 @@ class GradientWorker {
 
   // Loads `params` (flat) into the replica and computes the gradient of the
   // mean loss on the next minibatch; returns that loss.
-  double compute(const float* params);
+  double compute(const float* params) {
+    model_.set_params(params);
+    return compute_on(model_);
+  }
+  // The same on a replica already holding the parameters (the threads
+  // runtime's compute slots own the replicas: one per core, not one per worker).
+  double compute_on(Model& replica);
 
   const std::vector<float>& gradient() const { return grad_; }
   float* gradient_data() { return grad_.data(); }
