@@ -1,7 +1,7 @@
 // model_bench.cc: forward+backward per minibatch for each model (batch 32 and
-// 64, 1 and 2 threads) on each back end (torch, torch with channels-last conv
-// tensors, fast), evaluation per back end, and the copies between a model and
-// its flat buffer.
+// 64, 1 and 2 threads) on each back end (auto, torch, torch with channels-last
+// conv tensors, fast, dnnl), evaluation per back end, and the copies between a
+// model and its flat buffer.
 //
 //   build/bench/hsgd_bench                      all
 //   build/bench/hsgd_bench --benchmark_filter=FwdBwd/mnist-cnn
@@ -93,21 +93,21 @@ const char* kernels_name(nn::ConvKernels kernels) {
 int register_all() {
   for (const auto& m : model_catalog()) {
     const std::string name = m.name;
-    for (const auto backend : {ModelBackend::kTorch, ModelBackend::kFast})
+    const auto backends = {ModelBackend::kAuto, ModelBackend::kTorch, ModelBackend::kFast, ModelBackend::kDnnl};
+    for (const auto backend : backends)
       benchmark::RegisterBenchmark(("FwdBwd/" + name + "/" + name_of(backend)).c_str(), FwdBwd,
                                    [name, backend] { return make_model(name, 1, backend); })
           ->ArgsProduct({{32, 64}, {1, 2}})
           ->ArgNames({"batch", "threads"})
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
-    for (const auto backend : {ModelBackend::kTorch, ModelBackend::kFast})
+    for (const auto backend : backends)
       benchmark::RegisterBenchmark(("Evaluate/" + name + "/" + name_of(backend)).c_str(), Evaluate, name, backend)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
-    // The fast path with every layer on one kind of kernel: what kAuto's
-    // thresholds (nn/fast_network.h) and --backend auto's choice between the
-    // hand-written kernels and oneDNN (docs/performance.md) were chosen from.
-    for (const auto kernels : {nn::ConvKernels::kDirect, nn::ConvKernels::kGemm, nn::ConvKernels::kDnnl})
+    // The hand-written path with every convolution on one kind of kernel:
+    // what its kAuto thresholds (nn/fast_network.h) were chosen from.
+    for (const auto kernels : {nn::ConvKernels::kDirect, nn::ConvKernels::kGemm})
       benchmark::RegisterBenchmark(
           ("FwdBwd/" + name + "/fast-" + kernels_name(kernels)).c_str(), FwdBwd,
           [&m, kernels] {

@@ -34,16 +34,21 @@ def main(path):
         shape = shape.replace("/real_time", "").strip("/").replace("batch:", "batch ").replace("/threads:", ", threads ")
         scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6}[unit]
         rows[(family, model, shape)][backend] = time * scale
-    # fast: --backend fast (kAuto kernels); fast-direct / fast-gemm: every
-    # convolution on one kind of kernel (nn/fast_network.h).
+    # fast: --backend fast (hand-written kernels); fast-direct / fast-gemm: every
+    # convolution on one kind of kernel (nn/fast_network.h); dnnl: oneDNN;
+    # auto: what --backend auto runs. The last columns: the fastest back end
+    # of the row, and auto's speed-up over LibTorch in its faster layout.
     present = {b for t in rows.values() for b in t}
-    backends = [b for b in ["torch", "torch-channels-last", "fast", "fast-direct", "fast-gemm"] if b in present]
-    print("| what | model | shape | " + " | ".join(f"{b} (ms)" for b in backends) + " | fast vs torch |")
-    print("|---|---|---|" + "---|" * len(backends) + "---|")
+    order = ["auto", "torch", "torch-channels-last", "fast", "fast-direct", "fast-gemm", "dnnl"]
+    backends = [b for b in order if b in present]
+    print("| what | model | shape | " + " | ".join(f"{b} (ms)" for b in backends) + " | fastest | auto vs best torch |")
+    print("|---|---|---|" + "---|" * len(backends) + "---|---|")
     for (family, model, shape), t in sorted(rows.items()):
         cells = [f"{t[b]:.3f}" if b in t else "" for b in backends]
-        ratio = f"{t['torch'] / t['fast']:.2f}x" if "torch" in t and "fast" in t else ""
-        print(f"| {family} | {model} | {shape} | " + " | ".join(cells) + f" | {ratio} |")
+        fastest = min((b for b in backends if b in t and b != "auto"), key=lambda b: t[b])
+        torch_best = min(t[b] for b in ("torch", "torch-channels-last") if b in t) if "torch" in t else None
+        ratio = f"{torch_best / t['auto']:.2f}x" if torch_best and "auto" in t else ""
+        print(f"| {family} | {model} | {shape} | " + " | ".join(cells) + f" | {fastest} | {ratio} |")
 
 
 if __name__ == "__main__":

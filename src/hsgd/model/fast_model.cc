@@ -1,11 +1,12 @@
 // fast_model.cc: see fast_model.h. The parameters live in one vector that the
 // network reads in place; get/set_params are one memcpy. A network with large
 // layers (oneDNN's, or matrix-product convolutions) splits each batch into
-// parts of kPartSamples, a number fixed by the batch size alone; the calling
-// thread's compute threads (common/compute_threads.h) run the parts (each on one thread, by its own
-// replica of the network) and the parts' mean gradients are combined in
-// their order, weighted by their sizes. So a gradient is the same bit for bit
-// whatever the thread count. Evaluation runs its chunks the same way.
+// parts: one per compute thread of the caller (common/compute_threads.h), or,
+// thread-independent (the simulator), parts of kPartSamples, a number fixed by
+// the batch size alone. Each part runs on one thread, by its own replica of
+// the network, and the parts' mean gradients are combined in their order,
+// weighted by their sizes. Evaluation scores fixed chunks, each on one thread,
+// and adds their sums in order, so it never depends on the thread count.
 #include "hsgd/model/fast_model.h"
 
 #include <omp.h>
@@ -31,8 +32,10 @@ namespace {
 constexpr size_t kScoreChunkDirect = 16;
 constexpr size_t kScoreChunkLarge = 128;
 
-// A split batch has parts of this many samples (the last takes the rest).
+// Thread-independent: a split batch has parts of this many samples (the last
+// takes the rest); one part per thread otherwise, of at least kMinPartSamples.
 constexpr size_t kPartSamples = 32;
+constexpr size_t kMinPartSamples = 16;
 
 std::unique_ptr<nn::Network> make_network(const ModelInfo& info, nn::ConvKernels kernels) {
   if (kernels == nn::ConvKernels::kDnnl) return std::make_unique<nn::DnnlNetwork>(info);
@@ -62,7 +65,7 @@ class FastModel final : public Model {
 
   double compute_gradient(const Batch& batch, float* grad) override {
     HSGD_CHECK(batch.shape == info_.input, name_, ": batch of shape ", batch.shape.to_string());
-    const size_t parts = large_ ? std::max<size_t>(1, batch.size() / kPartSamples) : 1;
+    const size_t parts = parts_for(batch.size());
     if (parts == 1) {
       nn::OneOmpThread one;
       return networks_[0]->gradient(params_.data(), batch.images.data(), batch.labels.data(), batch.size(), grad);
@@ -73,11 +76,18 @@ class FastModel final : public Model {
   Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) override;
 
   void set_threads_of_this_thread(int threads) override { set_this_thread_compute_threads(threads); }
+  void set_thread_independent(bool on) override { thread_independent_ = on; }
 
  private:
   // Threads for `tasks` independent tasks: the calling thread's compute threads, at most one per task.
   static int threads_for(size_t tasks) {
     return static_cast<int>(std::clamp<size_t>(tasks, 1, static_cast<size_t>(compute_threads())));
+  }
+
+  size_t parts_for(size_t n) const {
+    if (!large_) return 1;
+    if (thread_independent_) return std::max<size_t>(1, n / kPartSamples);
+    return std::clamp<size_t>(n / kMinPartSamples, 1, static_cast<size_t>(compute_threads()));
   }
 
   void ensure_networks(size_t count) {
@@ -124,6 +134,7 @@ class FastModel final : public Model {
   std::string name_;
   nn::ConvKernels kernels_;
   bool large_;  // batches split into parts; evaluation in large chunks
+  bool thread_independent_ = false;
   std::vector<float> params_;
   std::vector<std::unique_ptr<nn::Network>> networks_;  // [t]: part t of a split batch, evaluation thread t
   std::vector<std::vector<float>> part_grads_;          // parts 1..'s gradients

@@ -75,6 +75,11 @@ class Model {
   // (the evaluator thread's own count); by default the process's count.
   virtual void set_threads_of_this_thread(int /*threads*/) {}
 
+  // Gradients that do not depend on the thread count (the simulator's
+  // promise): the fast path then splits a batch into parts fixed by its size
+  // alone, instead of one part per compute thread. Evaluations never depend on it.
+  virtual void set_thread_independent(bool /*on*/) {}
+
   // Forward only, in minibatches of `batch_size` images, at the current parameters.
   virtual Evaluation evaluate(const ImageSet& set, const Normalization& norm, size_t batch_size) = 0;
 };

@@ -258,6 +258,7 @@ void SimRun::start_fresh() {
 RunResult SimRun::train() {
   const int n = config_.workers();
   model_ = run_.factory()(config_.seed);
+  model_->set_thread_independent(true);  // the same run whatever --threads is (docs/simulator.md)
   auto shards = all_shards(run_.data().train.size(), n, config_.seed);
   for (int w = 0; w < n; ++w)
     workers_.push_back(std::make_unique<GradientWorker>(w, *model_, run_.data(), std::move(shards[w]),
