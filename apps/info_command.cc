@@ -12,9 +12,10 @@ Command add_info_command(CLI::App& app) {
             std::printf("models:\n");
             for (const auto& m : model_catalog()) {
               const auto model = make_model(m.name, 1);
-              std::printf("  %-10s %9zu parameters, input %s, backend auto = %s: %s\n", m.name.c_str(),
-                          model->num_params(), model->input_shape().to_string().c_str(),
-                          name_of(resolve_backend(m, ModelBackend::kAuto)), m.description.c_str());
+              std::printf("  %-10s %9zu parameters, input %s, %.1f MFLOP per training sample, backend auto = %s: %s\n",
+                          m.name.c_str(), model->num_params(), model->input_shape().to_string().c_str(),
+                          training_flops_per_sample(m) / 1e6, name_of(resolve_backend(m, ModelBackend::kAuto)),
+                          m.description.c_str());
             }
             std::printf("--backend auto: %s (docs/performance.md)\n", kBackendRule);
             std::printf("data sets: %s\ndata root: %s\nback end: %s\ncpu: %s; %s\n", dataset_spec_help(),

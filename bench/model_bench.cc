@@ -38,6 +38,9 @@ void FwdBwd(benchmark::State& state, const std::function<std::unique_ptr<Model>(
   for (int i = 0; i < 5; ++i) model->compute_gradient(batch, grad.data());  // warm-up
   for (auto _ : state) benchmark::DoNotOptimize(model->compute_gradient(batch, grad.data()));
   state.SetItemsProcessed(state.iterations() * state.range(0));  // samples/s
+  if (const ModelInfo* info = find_model(model->name()); info != nullptr)
+    state.counters["FLOPS"] = benchmark::Counter(training_flops_per_sample(*info) * static_cast<double>(state.range(0)),
+                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // Evaluation of 2,000 images (batch 1,000), one thread: what the simulator

@@ -220,6 +220,14 @@ TEST(FastPath, DataSizedModelsAgreeWithLibTorch) {
   }
 }
 
+// Counted by hand: conv 1->32 5x5 on 28x28 (24x24 out), conv 32->64 5x5 on
+// 12x12 (8x8 out), fc 1024->512, fc 512->10; the first layer has no input delta.
+TEST(FastPath, TrainingFlopsOfMnistCnn) {
+  const double conv1 = 2.0 * 32 * 25 * 24 * 24, conv2 = 2.0 * 64 * 32 * 25 * 8 * 8, fc1 = 2.0 * 1024 * 512,
+               fc2 = 2.0 * 512 * 10;
+  EXPECT_DOUBLE_EQ(training_flops_per_sample(*find_model("mnist-cnn")), 2 * conv1 + 3 * (conv2 + fc1 + fc2));
+}
+
 TEST(FastPath, AutoPicksOneDnnForLargeConvolutionsAndTheHandWrittenKernelsElsewhere) {
   for (const char* name : {"mnist-cnn", "cifar-cnn"})
     EXPECT_EQ(resolve_backend(*find_model(name), ModelBackend::kAuto), ModelBackend::kDnnl) << name;

@@ -135,6 +135,28 @@ ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend) {
   return choose_backend(model, backend).backend;
 }
 
+double training_flops_per_sample(const ModelInfo& model) {
+  double flops = 0;
+  int c = model.input.channels, h = model.input.height, w = model.input.width;
+  bool first = true;
+  for (const LayerSpec& layer : model.layers) {
+    double forward = 0;
+    if (layer.kind == LayerKind::kConv) {
+      h -= layer.kernel - 1, w -= layer.kernel - 1, c = layer.out;
+      forward = 2.0 * layer.out * layer.in * layer.kernel * layer.kernel * h * w;
+    } else if (layer.kind == LayerKind::kLinear) {
+      forward = 2.0 * layer.out * layer.in;
+      c = layer.out, h = w = 1;
+    } else if (layer.kind == LayerKind::kMaxPool) {
+      h /= layer.kernel, w /= layer.kernel;
+    }
+    if (forward == 0) continue;
+    flops += forward * (first ? 2 : 3);  // forward, weight gradient, input delta (none for the first)
+    first = false;
+  }
+  return flops;
+}
+
 std::string model_names() {
   std::string names;
   for (const auto& m : model_catalog()) names += (names.empty() ? "" : ", ") + std::string(m.name);

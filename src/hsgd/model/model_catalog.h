@@ -106,6 +106,12 @@ bool is_torchscript_model(const std::string& name);
 bool is_known_model(const std::string& name);
 // kFast, kDnnl or kTorch: what `backend` means for this model.
 ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend);
+// Floating-point operations of one training sample (forward, the weight
+// gradients and the input deltas of every layer but the first; a multiply-add
+// counts 2) in its convolutions and linear layers, the layers that do nearly
+// all the arithmetic: what docs/performance.md rates kernels against.
+double training_flops_per_sample(const ModelInfo& model);
+
 // "mnist-cnn, cifar-cnn, ..." for messages
 std::string model_names();
 // One line per model, for help texts.
