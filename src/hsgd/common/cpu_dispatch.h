@@ -3,10 +3,9 @@
 // one, chosen once at load time (GCC target_clones), so one binary runs
 // everywhere and uses the widest vectors the CPU has. The AVX-512 clones
 // measured 3-9% faster on an AMD EPYC with AVX-512 (docs/performance.md) and
-// gave the same simulator runs bit for bit as the AVX2 ones (the kernels'
-// sums are written out in 8-float vectors, so the wider clone keeps their
-// order). Rounding may differ between CPUs with and without FMA, never
-// between runs.
+// gave the same lenet5 and ray-tiny simulator runs bit for bit as the AVX2
+// ones. Rounding may differ between CPUs with and without FMA, never between
+// runs.
 // Sanitizer builds get the baseline only: the clones' ifunc resolvers run
 // before the sanitizer runtime is set up, and a ThreadSanitizer binary then
 // crashes at load.
