@@ -38,7 +38,7 @@ std::string default_out_dir(const std::string& prefix) {
 Dataset load_checked_data(const Runtime& runtime, const TrainConfig& config) {
   Dataset data = runtime.load_data(config);
   const ModelFactory factory = model_factory(config, &data);
-  check_model(config, factory);  // the model sized for the data: memory again
+  check_model(runtime, config, factory);  // the model sized for the data: memory again
   check_model_fits_data(*factory(config.seed), data);
   return data;
 }
@@ -60,12 +60,9 @@ void print_data_summary(const Dataset& data, double load_seconds) {
 }
 
 int report_failure(const std::exception& e) {
-  if (dynamic_cast<const Error*>(&e) != nullptr) {
-    std::fprintf(stderr, "hsgd: error: %s\n", e.what());
-    return kExitFailed;
-  }
-  std::fprintf(stderr, "hsgd: internal error: %s\n", e.what());
-  return kExitInternalError;
+  const int status = failure_exit_status(e);
+  std::fprintf(stderr, "hsgd: %s: %s\n", status == kExitFailed ? "error" : "internal error", e.what());
+  return status;
 }
 
 namespace {
@@ -129,9 +126,9 @@ namespace {
 int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config,
                const RunFolder::Resumable* resume) {
   // A resumed MPI run takes its worker count from mpirun (it may differ).
-  const bool workers_given = table.given("workers") && !(resume != nullptr && config.runtime == RuntimeKind::kMpi);
+  const bool workers_given = table.given("workers") && !(resume != nullptr && runtime.traits().fresh_workers_on_resume);
   prepare_config(runtime, config, workers_given, machine_cores());
-  check_model(config, model_factory(config));  // the name, and memory at the catalog's shapes
+  check_model(runtime, config, model_factory(config));  // the name, and memory at the catalog's shapes
   set_compute_threads(config.threads);
   if (!runtime.writes_results()) {  // an MPI worker rank
     const Dataset data = runtime.load_data(config);
@@ -182,9 +179,10 @@ int run_resume(OptionTable& table, TrainConfig& config, const std::string& dir) 
   table.apply();
   config.out_dir = run.out;
   config.overwrite = false;
-  if (config.runtime == RuntimeKind::kSingle)
-    throw ConfigError("--resume " + dir + ": a --runtime single run has no checkpoints to resume from");
   const auto runtime = make_runtime(config.runtime);
+  if (!runtime->traits().checkpoints)
+    throw ConfigError("--resume " + dir + ": a --runtime " + name_of(config.runtime) +
+                      " run has no checkpoints to resume from");
   return run_or_abandon(*runtime, [&] { return train_with(*runtime, table, config, &run); });
 }
 

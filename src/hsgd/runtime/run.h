@@ -9,32 +9,30 @@
 //   run_training     config.toml, the harness and the runtime, summary.json,
 //                    and OUT.partial/ renamed to OUT/
 //
-// Exit statuses (README.md): 0 finished; 1 failed (bad input or an error);
-// 3 an internal error; 4 finished without reaching --target-accuracy;
-// 5 diverged; 128 + signal terminated (130 SIGINT, 143 SIGTERM).
+// Exit statuses: common/exit_status.h (and README.md).
 #pragma once
 
 #include <cstdio>
 #include <string>
 
 #include "hsgd/common/checkpoint_file.h"
+#include "hsgd/common/exit_status.h"
 #include "hsgd/runtime/run_folder.h"
 #include "hsgd/runtime/runtime.h"
 
 namespace hsgd {
 
-constexpr int kExitFailed = 1;
-constexpr int kExitInternalError = 3;
-constexpr int kExitTargetNotReached = 4;
-constexpr int kExitDiverged = 5;
-
 // Lets the runtime fill in its settings, gives threads their default, fills
 // in the data root, and validates; throws ConfigError.
 void prepare_config(const Runtime& runtime, TrainConfig& config, bool workers_given, int cores);
 
+// The checks of what the runtime cannot do (its traits): more workers than
+// it runs, checkpoints it does not write. Throws ConfigError.
+void check_runtime_limits(const TrainConfig& config, const RuntimeTraits& traits);
+
 // Builds the model once, before any data is loaded: checks its name, and
 // that the workers' copies of its parameters fit in this machine's memory.
-void check_model(const TrainConfig& config, const ModelFactory& factory);
+void check_model(const Runtime& runtime, const TrainConfig& config, const ModelFactory& factory);
 
 // Runs training in the existing folder `dir`: harness, runtime, summary.json;
 // from `resume` (a checkpoint of this run) if given.
