@@ -8,7 +8,8 @@
 // at rates more than 20% apart under the same K (throughput_check.h).
 //
 // OUT (OUT.partial/ until the last run has ended) is a results folder of
-// `hsgd experiment` too (compare_files.h): runs/base/<mode>-seed<N>/ per run,
+// `hsgd experiment` too (experiment/results_folder.h, compare_files.h):
+// runs/base/<mode>-seed<N>/ per run,
 // suite.toml, experiment.json, the report (REPORT.md, tables.csv, modes.csv,
 // curves/, figures/), config.toml, compare.csv and compare.json; `hsgd report
 // OUT` rebuilds the report. A terminated run ends the comparison (without a
@@ -23,6 +24,7 @@
 #include "hsgd/common/toml_text.h"
 #include "hsgd/experiment/compare_summary.h"
 #include "hsgd/experiment/report.h"
+#include "hsgd/experiment/results_folder.h"
 #include "hsgd/runtime/run.h"
 
 namespace hsgd::cli {
@@ -97,7 +99,7 @@ int compare_exit_status(const std::vector<RunResult>& results, const std::vector
   int status = 0;
   for (size_t i = 0; i < results.size(); ++i) {
     const int s = exit_status(results[i], configs[i]);
-    if (s >= 128) return s;
+    if (s >= kExitSignalBase) return s;
     if (s == kExitDiverged || (s != 0 && status == 0)) status = s;
   }
   return status;
@@ -137,11 +139,11 @@ std::vector<RunResult> run_all(Runtime& runtime, const std::vector<TrainConfig>&
 }
 
 // The statistics and the report, from the runs' metrics files; prints the summary.
-nlohmann::json summarize_and_report(const TrainConfig& config, const RunFolder& folder, const std::string& suite_text,
-                                    bool figures) {
-  const Suite suite = parse_suite(suite_text, config.out_dir + "/suite.toml");
-  const bool real_time = config.runtime == RuntimeKind::kThreads || config.runtime == RuntimeKind::kMpi;
-  write_compare_requests(suite, folder.path());
+nlohmann::json summarize_and_report(const Runtime& runtime, const TrainConfig& config, const RunFolder& folder,
+                                    const std::string& suite_text, bool figures) {
+  const Suite suite = parse_suite(suite_text, config.out_dir + "/" + kSuiteFile);
+  const bool real_time = runtime.traits().real_time;
+  write_requests(suite, folder.path());
   const CompareSummary summary = summarize_compare(suite, folder.path(), real_time);
   std::fputs(summary.text.c_str(), stdout);
   ReportOptions options;
@@ -155,15 +157,15 @@ nlohmann::json summarize_and_report(const TrainConfig& config, const RunFolder& 
 
 // compare.csv and the table of runs; when every run ran, experiment.json, the
 // statistics and the report; then compare.json.
-void write_results(const TrainConfig& config, const CompareArgs& args, const RunFolder& folder,
+void write_results(const Runtime& runtime, const TrainConfig& config, const CompareArgs& args, const RunFolder& folder,
                    const std::string& suite_text, const std::vector<CompareRun>& runs,
                    const std::vector<RunResult>& results, double seconds) {
   write_compare_csv(folder.path(), runs, results);
   print_runs(runs, results);
   nlohmann::json statistics;
   if (results.size() == runs.size()) {
-    write_compare_experiment_json(folder.path(), config.out_dir, args.seeds, static_cast<int>(results.size()), seconds);
-    statistics = summarize_and_report(config, folder, suite_text, !args.no_figures);
+    write_compare_record(folder.path(), config.out_dir, args.seeds, static_cast<int>(results.size()), seconds);
+    statistics = summarize_and_report(runtime, config, folder, suite_text, !args.no_figures);
   } else {
     std::printf("a run was terminated: no statistics and no report\n");
   }
@@ -174,7 +176,7 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
   std::vector<CompareRun> runs;
   const std::vector<TrainConfig> configs = run_configs(runtime, table, config, args, runs);
   config = configs[args.modes.size() - 1];  // the last mode of the first seed: data, model, config.toml
-  check_model(config, model_factory(config));  // the name, and memory at the catalog's shapes
+  check_model(runtime, config, model_factory(config));  // the name, and memory at the catalog's shapes
   set_compute_threads(config.threads);
   if (!runtime.writes_results()) {  // an MPI worker rank
     const Dataset data = runtime.load_data(config);
@@ -192,9 +194,9 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
     write_config_file(folder, config, "compare",
                       "modes = " + toml_string(args.modes_text) + "\nseeds = " + toml_string(args.seeds_text) + "\n");
     const std::string suite_text = compare_suite_toml(table, config, args.modes, args.seeds);
-    write_compare_suite_toml(folder.path(), suite_text);
+    write_suite_file(folder.path(), suite_text);
     results = run_all(runtime, configs, runs, data, factory, folder);
-    write_results(config, args, folder, suite_text, runs, results, clock.seconds());
+    write_results(runtime, config, args, folder, suite_text, runs, results, clock.seconds());
   } catch (...) {
     folder.commit_after_failure();
     throw;
@@ -210,8 +212,9 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
 int run_compare(const OptionTable& table, TrainConfig& config, CompareArgs& args) {
   args.modes = parse_modes(args.modes_text);
   args.seeds = parse_seeds(args.seeds_text, config.seed);
-  if (config.runtime == RuntimeKind::kSingle) throw ConfigError("--runtime single has no modes to compare; use threads");
   const auto runtime = make_runtime(config.runtime);
+  if (!runtime->traits().compares_modes)
+    throw ConfigError(std::string("--runtime ") + name_of(config.runtime) + " has no modes to compare; use threads");
   return run_or_abandon(*runtime, [&] { return compare_with(*runtime, table, config, args); });
 }
 

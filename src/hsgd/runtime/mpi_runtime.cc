@@ -602,36 +602,55 @@ void keep_worker_shard(Dataset& data, int worker, int workers, uint64_t seed) {
 class MpiRuntime : public Runtime {
  public:
   void resolve(TrainConfig& config, bool workers_given) const override {
-    if (!workers_given) config.ps.num_workers = std::max(1, session_.size() - 1);
+    if (!workers_given) config.ps.num_workers = std::max(1, session().size() - 1);
     if (config.threads == 0) config.threads = 1;  // one process per worker
   }
   void check(const TrainConfig& config) const override {
-    if (session_.size() < 2)
+    if (session().size() < 2)
       throw ConfigError("--runtime mpi needs at least 2 ranks (1 server + workers): mpirun -np N+1 hsgd train ...");
-    if (config.workers() != session_.size() - 1)
+    if (config.workers() != session().size() - 1)
       throw ConfigError("--workers " + std::to_string(config.workers()) + " does not match mpirun's " +
-                        std::to_string(session_.size() - 1) + " worker ranks (-np " + std::to_string(session_.size()) +
-                        "); give --workers " + std::to_string(session_.size() - 1) + " or leave it out");
+                        std::to_string(session().size() - 1) + " worker ranks (-np " + std::to_string(session().size()) +
+                        "); give --workers " + std::to_string(session().size() - 1) + " or leave it out");
   }
-  bool writes_results() const override { return session_.rank() == 0; }
+  bool writes_results() const override { return session().rank() == 0; }
   Dataset load_data(const TrainConfig& config) const override {
     Dataset data = load_dataset(config.data, config.data_root);
-    if (session_.rank() != 0) keep_worker_shard(data, session_.rank() - 1, config.workers(), config.seed);
+    if (session().rank() != 0) keep_worker_shard(data, session().rank() - 1, config.workers(), config.seed);
     return data;
   }
   void serve(const TrainConfig& config, const Dataset& data, const ModelFactory& factory) override {
-    run_worker_rank(session_.rank(), config, data, factory);
+    run_worker_rank(session().rank(), config, data, factory);
   }
   // Without it, MPI_Finalize would wait for ranks that wait for this one.
-  void abandon(int status) override { MPI_Abort(MPI_COMM_WORLD, status); }
-  void ending(int status) override { session_.set_exit_status(status); }
-  EvaluationMode evaluation() const override { return EvaluationMode::kBackground; }
+  void abandon(int status) override {
+    session();  // MPI started, as MPI_Abort needs
+    MPI_Abort(MPI_COMM_WORLD, status);
+  }
+  void ending(int status) override { session().set_exit_status(status); }
+  // Workers as processes (ranks 1..N, on this machine or others), at once,
+  // in real time; a resumed run's worker ranks are new processes.
+  RuntimeTraits traits() const override {
+    RuntimeTraits t;
+    t.evaluation = EvaluationMode::kBackground;
+    t.real_time = true;
+    t.concurrent_workers = true;
+    t.copies_per_worker = 0;  // in other processes: rank 0 holds none
+    t.fresh_workers_on_resume = true;
+    return t;
+  }
   RunResult train(RunHarness& run) override {
-    return ServerRank(run, session_.size() - 1, session_.local_pids()).run();
+    return ServerRank(run, session().size() - 1, session().local_pids()).run();
   }
 
  private:
-  MpiSession session_;
+  // MPI starts on first use, not when the runtime is made: its traits are
+  // read (the suite's checks) without starting MPI.
+  MpiSession& session() const {
+    if (!session_) session_ = std::make_unique<MpiSession>();
+    return *session_;
+  }
+  mutable std::unique_ptr<MpiSession> session_;
 };
 
 }  // namespace

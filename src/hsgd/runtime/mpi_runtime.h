@@ -54,7 +54,7 @@ MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::
                               double timeout = 1e9);
 
 // Initialises MPI (MPI_Init_thread, errors returned rather than fatal) on
-// first use and finalises it at exit.
+// first use (not for traits()) and finalises it when destroyed.
 std::unique_ptr<Runtime> make_mpi_runtime();
 
 // The MPI library's name and version ("Open MPI v4.1.4"), without starting MPI.

@@ -240,7 +240,18 @@ RunResult ThreadsRun::train() {
 
 class ThreadsRuntime : public Runtime {
  public:
-  EvaluationMode evaluation() const override { return EvaluationMode::kBackground; }
+  // Workers as threads, at once, in real time: each holds a replica, its
+  // gradient and autograd buffers; one thread and one model per worker.
+  RuntimeTraits traits() const override {
+    RuntimeTraits t;
+    t.evaluation = EvaluationMode::kBackground;
+    t.real_time = true;
+    t.concurrent_workers = true;
+    t.copies_per_worker = 4;
+    t.max_workers = 256;
+    t.max_workers_reason = " (one thread and one model per worker); use --runtime sim for larger clusters";
+    return t;
+  }
   RunResult train(RunHarness& run) override { return ThreadsRun(run).train(); }
 };
 
