@@ -76,12 +76,12 @@ std::vector<uint64_t> parse_seeds(const std::string& text, uint64_t first) {
 }
 
 // The configuration of every run, seed by seed and mode by mode in each; every one checked.
-std::vector<TrainConfig> run_configs(const Runtime& runtime, const OptionTable& table, const TrainConfig& config,
+std::vector<TrainConfig> run_configs(Session& session, const OptionTable& table, const TrainConfig& config,
                                      const CompareArgs& args, std::vector<CompareRun>& runs) {
   std::vector<TrainConfig> by_mode(args.modes.size(), config);
   for (size_t i = 0; i < args.modes.size(); ++i) {
     by_mode[i].ps.mode = args.modes[i];
-    prepare_config(runtime, by_mode[i], table.given("workers"), machine_cores());
+    session.prepare_settings(by_mode[i], table.given("workers"), machine_cores());
   }
   std::vector<TrainConfig> configs;
   for (uint64_t seed : args.seeds)
@@ -120,9 +120,8 @@ void print_runs(const std::vector<CompareRun>& runs, const std::vector<RunResult
 }
 
 // Runs every run into folder/runs/base/; stops after a terminated run.
-std::vector<RunResult> run_all(Runtime& runtime, const std::vector<TrainConfig>& configs,
-                               const std::vector<CompareRun>& runs, const Dataset& data, const ModelFactory& factory,
-                               const RunFolder& folder) {
+std::vector<RunResult> run_all(Session& session, const std::vector<TrainConfig>& configs,
+                               const std::vector<CompareRun>& runs, const RunFolder& folder) {
   std::filesystem::create_directories(folder.path() + "/runs/base");
   std::vector<RunResult> results;
   for (size_t i = 0; i < configs.size(); ++i) {
@@ -132,7 +131,7 @@ std::vector<RunResult> run_all(Runtime& runtime, const std::vector<TrainConfig>&
     std::fprintf(stderr, "hsgd compare: %s, seed %llu (%zu of %zu)\n", name_of(runs[i].mode),
                  static_cast<unsigned long long>(runs[i].seed), i + 1, configs.size());
     RunFolder run_folder(run.out_dir, false);
-    results.push_back(run_training(runtime, run, data, factory, run_folder, "train", stderr));
+    results.push_back(session.run(run, run_folder, "train"));
     if (results.back().status == RunStatus::kTerminated) break;
   }
   return results;
@@ -173,29 +172,27 @@ void write_results(const Runtime& runtime, const TrainConfig& config, const Comp
 }
 
 int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config, const CompareArgs& args) {
+  Session session(runtime, session_models());
   std::vector<CompareRun> runs;
-  const std::vector<TrainConfig> configs = run_configs(runtime, table, config, args, runs);
+  const std::vector<TrainConfig> configs = run_configs(session, table, config, args, runs);
   config = configs[args.modes.size() - 1];  // the last mode of the first seed: data, model, config.toml
-  check_model(runtime, config, model_factory(config));  // the name, and memory at the catalog's shapes
-  set_compute_threads(config.threads);
-  if (!runtime.writes_results()) {  // an MPI worker rank
-    const Dataset data = runtime.load_data(config);
-    for (const auto& c : configs) runtime.serve(c, data, model_factory(config, &data));
+  session.prepare_model(config);
+  if (session.serves()) {  // an MPI worker rank
+    session.serve(configs);
     return 0;
   }
-  if (config.out_dir.empty()) config.out_dir = default_out_dir("compare");
   const Stopwatch clock;
-  RunFolder folder(config.out_dir, config.overwrite);
-  const Dataset data = load_run_data(runtime, config, folder);
-  print_data_summary(data, clock.seconds());
-  const ModelFactory factory = model_factory(config, &data);
+  const std::unique_ptr<RunFolder> taken = session.open_folder(config, "compare");
+  RunFolder& folder = *taken;
+  session.load_data(config, &folder);
+  session.print_data_summary();
   std::vector<RunResult> results;
   try {
     write_config_file(folder, config, "compare",
                       "modes = " + toml_string(args.modes_text) + "\nseeds = " + toml_string(args.seeds_text) + "\n");
     const std::string suite_text = compare_suite_toml(table, config, args.modes, args.seeds);
     write_suite_file(folder.path(), suite_text);
-    results = run_all(runtime, configs, runs, data, factory, folder);
+    results = run_all(session, configs, runs, folder);
     write_results(runtime, config, args, folder, suite_text, runs, results, clock.seconds());
   } catch (...) {
     folder.commit_after_failure();

@@ -19,9 +19,10 @@ double physical_memory_bytes() {
   return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
 }
 
-// What a run that failed before or while training leaves: its status, the
-// error and its configuration. Best effort: the error itself is what the
-// user must see, not a second one about writing this file.
+}  // namespace
+
+Dataset Runtime::load_data(const TrainConfig& config) const { return load_dataset(config.data, config.data_root); }
+
 void write_failed_summary(const std::string& dir, const TrainConfig& config, const std::string& message) {
   RunResult result;
   result.status = RunStatus::kFailed;
@@ -33,10 +34,6 @@ void write_failed_summary(const std::string& dir, const TrainConfig& config, con
   } catch (const std::exception&) {
   }
 }
-
-}  // namespace
-
-Dataset Runtime::load_data(const TrainConfig& config) const { return load_dataset(config.data, config.data_root); }
 
 void prepare_config(const Runtime& runtime, TrainConfig& config, bool workers_given, int cores) {
   const RuntimeTraits traits = runtime.traits();
@@ -61,15 +58,18 @@ void check_runtime_limits(const TrainConfig& config, const RuntimeTraits& traits
 void check_model(const Runtime& runtime, const TrainConfig& config, const ModelFactory& factory) {
   if (!is_known_model(config.model))
     throw ConfigError("--model " + config.model + ": unknown model; expected one of: " + model_names());
-  const auto model = factory(config.seed);
+  check_model_memory(runtime, config, factory(config.seed)->num_params());
+}
+
+void check_model_memory(const Runtime& runtime, const TrainConfig& config, size_t num_params) {
   // Every worker holds at least a gradient in this process; a thread worker
   // also a replica (parameters, gradients and the optimizer-free autograd
   // buffers); a worker in another process (mpi) none.
   const double copies = runtime.traits().copies_per_worker;
-  const double bytes = copies * config.workers() * static_cast<double>(model->num_params()) * sizeof(float);
+  const double bytes = copies * config.workers() * static_cast<double>(num_params) * sizeof(float);
   if (bytes > 0.5 * physical_memory_bytes())
     throw ConfigError("--workers = " + std::to_string(config.workers()) + " with model " + config.model + " (" +
-                      std::to_string(model->num_params()) + " parameters) needs about " +
+                      std::to_string(num_params) + " parameters) needs about " +
                       std::to_string(static_cast<long long>(bytes / 1e9)) + " GB for the workers' parameters, more "
                       "than half of this machine's memory");
 }
@@ -84,7 +84,6 @@ RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Datas
                         const CheckpointFile* resume) {
   std::unique_ptr<RunHarness> harness;
   try {
-    check_model_fits_data(*factory(config.seed), data);
     harness = std::make_unique<RunHarness>(config, data, factory, dir, log, runtime.traits(), resume);
     return runtime.train(*harness);
   } catch (const std::exception& e) {
