@@ -8,4 +8,7 @@ namespace hsgd {
 
 std::string machine_description();
 
+// This process's peak resident memory so far, in MB.
+double peak_rss_mb();
+
 }  // namespace hsgd

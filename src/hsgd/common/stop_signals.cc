@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <mutex>
 
 namespace hsgd {
 namespace {
@@ -12,11 +13,13 @@ std::atomic<int> g_stop_signal{0};
 void note_stop_signal(int sig) { g_stop_signal = sig; }
 
 struct sigaction g_old_int, g_old_term;
-int g_installed = 0;
+int g_installed = 0;     // nested installs (the harness, worker ranks as threads)
+std::mutex g_install_mu;  // guards both
 
 }  // namespace
 
 StopSignals::StopSignals(Second second) {
+  const std::lock_guard<std::mutex> lock(g_install_mu);
   if (g_installed++ > 0) return;
   g_stop_signal = 0;
   struct sigaction sa {};
@@ -28,6 +31,7 @@ StopSignals::StopSignals(Second second) {
 }
 
 StopSignals::~StopSignals() {
+  const std::lock_guard<std::mutex> lock(g_install_mu);
   if (--g_installed > 0) return;
   sigaction(SIGINT, &g_old_int, nullptr);
   sigaction(SIGTERM, &g_old_term, nullptr);
