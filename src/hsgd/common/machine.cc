@@ -1,8 +1,6 @@
 // machine.cc: see machine.h.
 #include "hsgd/common/machine.h"
 
-#include <sys/resource.h>
-
 #include <fstream>
 #include <thread>
 
@@ -17,12 +15,6 @@ std::string machine_description() {
       break;
     }
   return std::to_string(std::thread::hardware_concurrency()) + " cores" + (model.empty() ? "" : " (" + model + ")");
-}
-
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
 }
 
 }  // namespace hsgd

@@ -8,7 +8,4 @@ namespace hsgd {
 
 std::string machine_description();
 
-// This process's peak resident memory so far, in MB.
-double peak_rss_mb();
-
 }  // namespace hsgd

@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hsgd/common/error.h"
-#include "hsgd/common/machine.h"
+#include "hsgd/common/peak_memory.h"
 #include "hsgd/common/stopwatch.h"
 
 namespace hsgd {

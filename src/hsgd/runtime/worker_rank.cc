@@ -6,7 +6,7 @@
 #include <numeric>
 #include <thread>
 
-#include "hsgd/common/machine.h"
+#include "hsgd/common/peak_memory.h"
 #include "hsgd/common/stop_signals.h"
 #include "hsgd/common/stopwatch.h"
 #include "hsgd/runtime/delay_model.h"
