@@ -19,6 +19,7 @@ ReportOutcome build_report(const Suite& suite, const ReportOptions& opt) {
   const report::CellResults cells = report::load_cells(suite, root);
   report::write_tables_csv(suite, cells, root / "tables.csv");
   report::write_modes_csv(suite, cells, root / "modes.csv");
+  report::write_runs_csv(cells, root / "runs.csv");
   const std::vector<std::string> scripts = report::write_curves_and_scripts(suite, cells, root);
   const std::string shown_dir = opt.shown_dir.empty() ? opt.results_dir : opt.shown_dir;
   const report::FiguresDrawn figures = report::draw_figures(root, scripts, opt.figures, shown_dir);
