@@ -14,6 +14,7 @@
 #include "hsgd/model/model.h"
 #include "hsgd/runtime/run_folder.h"
 #include "hsgd/runtime/runtime.h"
+#include "hsgd/runtime/session.h"
 
 namespace hsgd::cli {
 
@@ -43,20 +44,8 @@ int run_or_abandon(Runtime& runtime, const std::function<int()>& body);
 // count; an MLP's input), else with the catalog's shapes (the checks made
 // before any data is loaded).
 ModelFactory model_factory(const TrainConfig& config, const Dataset* data = nullptr);
-
-// runs/<prefix>-<time>, with -2, -3, ... when that is taken.
-std::string default_out_dir(const std::string& prefix);
-
-// The runtime's data, checked against the model built for it (image shape,
-// classes, memory: check_model); throws ConfigError or DataError.
-Dataset load_checked_data(const Runtime& runtime, const TrainConfig& config);
-// The same; on a failure `folder` is removed (the run never started) and the
-// error rethrown.
-Dataset load_run_data(const Runtime& runtime, const TrainConfig& config, RunFolder& folder);
-
-// Prints the data set's line of the run log (sizes, shape, classes and where
-// their count comes from, the reader's notes) to stderr.
-void print_data_summary(const Dataset& data, double load_seconds);
+// What the training session needs of model/: model_factory and the compute threads.
+SessionModels session_models();
 
 // The cores of this machine.
 int machine_cores();

@@ -8,7 +8,8 @@
 // at rates more than 20% apart under the same K (throughput_check.h).
 //
 // OUT (OUT.partial/ until the last run has ended) is a results folder of
-// `hsgd experiment` too (compare_files.h): runs/base/<mode>-seed<N>/ per run,
+// `hsgd experiment` too (experiment/results_folder.h, compare_files.h):
+// runs/base/<mode>-seed<N>/ per run,
 // suite.toml, experiment.json, the report (REPORT.md, tables.csv, modes.csv,
 // curves/, figures/), config.toml, compare.csv and compare.json; `hsgd report
 // OUT` rebuilds the report. A terminated run ends the comparison (without a
@@ -23,6 +24,7 @@
 #include "hsgd/common/toml_text.h"
 #include "hsgd/experiment/compare_summary.h"
 #include "hsgd/experiment/report.h"
+#include "hsgd/experiment/results_folder.h"
 #include "hsgd/runtime/run.h"
 
 namespace hsgd::cli {
@@ -74,12 +76,12 @@ std::vector<uint64_t> parse_seeds(const std::string& text, uint64_t first) {
 }
 
 // The configuration of every run, seed by seed and mode by mode in each; every one checked.
-std::vector<TrainConfig> run_configs(const Runtime& runtime, const OptionTable& table, const TrainConfig& config,
+std::vector<TrainConfig> run_configs(Session& session, const OptionTable& table, const TrainConfig& config,
                                      const CompareArgs& args, std::vector<CompareRun>& runs) {
   std::vector<TrainConfig> by_mode(args.modes.size(), config);
   for (size_t i = 0; i < args.modes.size(); ++i) {
     by_mode[i].ps.mode = args.modes[i];
-    prepare_config(runtime, by_mode[i], table.given("workers"), machine_cores());
+    session.prepare_settings(by_mode[i], table.given("workers"), machine_cores());
   }
   std::vector<TrainConfig> configs;
   for (uint64_t seed : args.seeds)
@@ -97,7 +99,7 @@ int compare_exit_status(const std::vector<RunResult>& results, const std::vector
   int status = 0;
   for (size_t i = 0; i < results.size(); ++i) {
     const int s = exit_status(results[i], configs[i]);
-    if (s >= 128) return s;
+    if (s >= kExitSignalBase) return s;
     if (s == kExitDiverged || (s != 0 && status == 0)) status = s;
   }
   return status;
@@ -118,9 +120,8 @@ void print_runs(const std::vector<CompareRun>& runs, const std::vector<RunResult
 }
 
 // Runs every run into folder/runs/base/; stops after a terminated run.
-std::vector<RunResult> run_all(Runtime& runtime, const std::vector<TrainConfig>& configs,
-                               const std::vector<CompareRun>& runs, const Dataset& data, const ModelFactory& factory,
-                               const RunFolder& folder) {
+std::vector<RunResult> run_all(Session& session, const std::vector<TrainConfig>& configs,
+                               const std::vector<CompareRun>& runs, const RunFolder& folder) {
   std::filesystem::create_directories(folder.path() + "/runs/base");
   std::vector<RunResult> results;
   for (size_t i = 0; i < configs.size(); ++i) {
@@ -130,18 +131,18 @@ std::vector<RunResult> run_all(Runtime& runtime, const std::vector<TrainConfig>&
     std::fprintf(stderr, "hsgd compare: %s, seed %llu (%zu of %zu)\n", name_of(runs[i].mode),
                  static_cast<unsigned long long>(runs[i].seed), i + 1, configs.size());
     RunFolder run_folder(run.out_dir, false);
-    results.push_back(run_training(runtime, run, data, factory, run_folder, "train", stderr));
+    results.push_back(session.run(run, run_folder, "train"));
     if (results.back().status == RunStatus::kTerminated) break;
   }
   return results;
 }
 
 // The statistics and the report, from the runs' metrics files; prints the summary.
-nlohmann::json summarize_and_report(const TrainConfig& config, const RunFolder& folder, const std::string& suite_text,
-                                    bool figures) {
-  const Suite suite = parse_suite(suite_text, config.out_dir + "/suite.toml");
-  const bool real_time = config.runtime == RuntimeKind::kThreads || config.runtime == RuntimeKind::kMpi;
-  write_compare_requests(suite, folder.path());
+nlohmann::json summarize_and_report(const Runtime& runtime, const TrainConfig& config, const RunFolder& folder,
+                                    const std::string& suite_text, bool figures) {
+  const Suite suite = parse_suite(suite_text, config.out_dir + "/" + kSuiteFile);
+  const bool real_time = runtime.traits().real_time;
+  write_requests(suite, folder.path());
   const CompareSummary summary = summarize_compare(suite, folder.path(), real_time);
   std::fputs(summary.text.c_str(), stdout);
   ReportOptions options;
@@ -155,15 +156,15 @@ nlohmann::json summarize_and_report(const TrainConfig& config, const RunFolder& 
 
 // compare.csv and the table of runs; when every run ran, experiment.json, the
 // statistics and the report; then compare.json.
-void write_results(const TrainConfig& config, const CompareArgs& args, const RunFolder& folder,
+void write_results(const Runtime& runtime, const TrainConfig& config, const CompareArgs& args, const RunFolder& folder,
                    const std::string& suite_text, const std::vector<CompareRun>& runs,
                    const std::vector<RunResult>& results, double seconds) {
   write_compare_csv(folder.path(), runs, results);
   print_runs(runs, results);
   nlohmann::json statistics;
   if (results.size() == runs.size()) {
-    write_compare_experiment_json(folder.path(), config.out_dir, args.seeds, static_cast<int>(results.size()), seconds);
-    statistics = summarize_and_report(config, folder, suite_text, !args.no_figures);
+    write_compare_record(folder.path(), config.out_dir, args.seeds, static_cast<int>(results.size()), seconds);
+    statistics = summarize_and_report(runtime, config, folder, suite_text, !args.no_figures);
   } else {
     std::printf("a run was terminated: no statistics and no report\n");
   }
@@ -171,30 +172,28 @@ void write_results(const TrainConfig& config, const CompareArgs& args, const Run
 }
 
 int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config, const CompareArgs& args) {
+  Session session(runtime, session_models());
   std::vector<CompareRun> runs;
-  const std::vector<TrainConfig> configs = run_configs(runtime, table, config, args, runs);
+  const std::vector<TrainConfig> configs = run_configs(session, table, config, args, runs);
   config = configs[args.modes.size() - 1];  // the last mode of the first seed: data, model, config.toml
-  check_model(config, model_factory(config));  // the name, and memory at the catalog's shapes
-  set_compute_threads(config.threads);
-  if (!runtime.writes_results()) {  // an MPI worker rank
-    const Dataset data = runtime.load_data(config);
-    for (const auto& c : configs) runtime.serve(c, data, model_factory(config, &data));
+  session.prepare_model(config);
+  if (session.serves()) {  // an MPI worker rank
+    session.serve(configs);
     return 0;
   }
-  if (config.out_dir.empty()) config.out_dir = default_out_dir("compare");
   const Stopwatch clock;
-  RunFolder folder(config.out_dir, config.overwrite);
-  const Dataset data = load_run_data(runtime, config, folder);
-  print_data_summary(data, clock.seconds());
-  const ModelFactory factory = model_factory(config, &data);
+  const std::unique_ptr<RunFolder> taken = session.open_folder(config, "compare");
+  RunFolder& folder = *taken;
+  session.load_data(config, &folder);
+  session.print_data_summary();
   std::vector<RunResult> results;
   try {
     write_config_file(folder, config, "compare",
                       "modes = " + toml_string(args.modes_text) + "\nseeds = " + toml_string(args.seeds_text) + "\n");
     const std::string suite_text = compare_suite_toml(table, config, args.modes, args.seeds);
-    write_compare_suite_toml(folder.path(), suite_text);
-    results = run_all(runtime, configs, runs, data, factory, folder);
-    write_results(config, args, folder, suite_text, runs, results, clock.seconds());
+    write_suite_file(folder.path(), suite_text);
+    results = run_all(session, configs, runs, folder);
+    write_results(runtime, config, args, folder, suite_text, runs, results, clock.seconds());
   } catch (...) {
     folder.commit_after_failure();
     throw;
@@ -210,8 +209,9 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
 int run_compare(const OptionTable& table, TrainConfig& config, CompareArgs& args) {
   args.modes = parse_modes(args.modes_text);
   args.seeds = parse_seeds(args.seeds_text, config.seed);
-  if (config.runtime == RuntimeKind::kSingle) throw ConfigError("--runtime single has no modes to compare; use threads");
   const auto runtime = make_runtime(config.runtime);
+  if (!runtime->traits().compares_modes)
+    throw ConfigError(std::string("--runtime ") + name_of(config.runtime) + " has no modes to compare; use threads");
   return run_or_abandon(*runtime, [&] { return compare_with(*runtime, table, config, args); });
 }
 

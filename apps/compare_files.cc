@@ -1,11 +1,9 @@
 // compare_files.cc: see compare_files.h.
 #include "apps/compare_files.h"
 
-#include <fstream>
 #include <sstream>
 
 #include "hsgd/common/error.h"
-#include "hsgd/common/machine.h"
 #include "hsgd/common/toml_text.h"
 #include "hsgd/config/option_io.h"
 #include "hsgd/metrics/csv_writer.h"
@@ -29,16 +27,10 @@ std::string given_option_lines(const OptionTable& table, const TrainConfig& conf
   return lines;
 }
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  if (!out) throw Error(path + ": cannot write");
-}
-
 }  // namespace
 
 std::string compare_run_dir(Mode mode, uint64_t seed) {
-  return std::string("runs/base/") + name_of(mode) + "-seed" + std::to_string(seed);
+  return run_dir("base", name_of(mode), seed);
 }
 
 std::string compare_suite_toml(const OptionTable& table, const TrainConfig& config, const std::vector<Mode>& modes,
@@ -52,23 +44,6 @@ std::string compare_suite_toml(const OptionTable& table, const TrainConfig& conf
                                         (seeds.size() == 1 ? " seed" : " seeds") +
                                         "; every option of the runs is in config.toml") + "\n"
          "seeds = [" + seed_list + "]\nmodes = [" + mode_list + "]\n\n[options]\n" + given_option_lines(table, config);
-}
-
-void write_compare_suite_toml(const std::string& dir, const std::string& text) { write_text(dir + "/suite.toml", text); }
-
-void write_compare_experiment_json(const std::string& dir, const std::string& dir_shown,
-                                   const std::vector<uint64_t>& seeds, int runs, double real_seconds) {
-  const nlohmann::json j = {
-      {"suite", "compare"}, {"origin", "hsgd compare"}, {"runs", runs}, {"seeds", seeds},
-      {"reproduce", "hsgd compare --config " + dir_shown + "/config.toml --out NEW_FOLDER"},
-      {"real_seconds_total", real_seconds},
-      {"invocations", {{{"real_seconds", real_seconds}, {"runs_run", runs}, {"jobs", 1},
-                        {"machine", machine_description()}}}}};
-  write_text(dir + "/experiment.json", j.dump(2) + "\n");
-}
-
-void write_compare_requests(const Suite& suite, const std::string& dir) {
-  for (const SuiteRun& run : plan_runs(suite)) write_text(dir + "/" + run.dir + "/request.toml", run.request);
 }
 
 void write_compare_csv(const std::string& dir, const std::vector<CompareRun>& runs,

@@ -1,10 +1,13 @@
-// compare_files.h: the files of `hsgd compare` beside its runs, so that its
-// folder is also a results folder of `hsgd experiment` (hsgd report OUT):
+// compare_files.h: the files of `hsgd compare`. Its folder is also a results
+// folder of `hsgd experiment` (hsgd report OUT), whose files
+// (experiment/results_folder.h) compare writes through that folder's owner:
 //   suite.toml       the comparison as a one-cell suite: its seeds, modes and
-//                    the options given (runs in runs/base/<mode>-seed<N>/)
-//   experiment.json  its real time and seeds, as the suite runner records them,
-//                    and the command that repeats it (REPORT.md's "Reproduce")
-//   runs/base/<mode>-seed<N>/request.toml   what the suite runner would have run
+//                    the options given (runs in runs/base/<mode>-seed<N>/);
+//                    its text is made here, from the options given
+//   experiment.json  its real time and seeds, and the command that repeats it
+//                    (REPORT.md's "Reproduce"): write_compare_record
+//   runs/base/<mode>-seed<N>/request.toml   what the suite runner would have run: write_requests
+// and its own:
 //   compare.csv      one row per run: mode, seed, status, final and run-averaged values
 //   compare.json     the configuration, every run's result, and the statistics,
 //                    verdict, throughput checks and warnings of compare_summary.h
@@ -34,17 +37,6 @@ std::string compare_run_dir(Mode mode, uint64_t seed);
 // The text of suite.toml; `options` are the options given (the command line or --config).
 std::string compare_suite_toml(const OptionTable& table, const TrainConfig& config, const std::vector<Mode>& modes,
                                const std::vector<uint64_t>& seeds);
-
-// Writes dir/suite.toml; throws Error when it cannot.
-void write_compare_suite_toml(const std::string& dir, const std::string& text);
-
-// `dir_shown`: the folder as the user named it (dir is OUT.partial while it is written).
-void write_compare_experiment_json(const std::string& dir, const std::string& dir_shown,
-                                   const std::vector<uint64_t>& seeds, int runs, double real_seconds);
-
-// Each run's request.toml, as the suite runner would have written it: `hsgd
-// experiment OUT/suite.toml --out OUT` finds every run done.
-void write_compare_requests(const Suite& suite, const std::string& dir);
 
 void write_compare_csv(const std::string& dir, const std::vector<CompareRun>& runs,
                        const std::vector<RunResult>& results);

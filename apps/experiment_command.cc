@@ -5,25 +5,26 @@
 // Every run is checked before the first starts: its options go through the
 // same parser and checks as `hsgd train`, so a typo fails at once, naming the
 // run and the option. Equal runs of different cells are run once (plan_runs).
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "apps/commands.h"
 #include "hsgd/common/error.h"
-#include "hsgd/common/text_file.h"
+#include "hsgd/common/exit_status.h"
 #include "hsgd/experiment/report.h"
+#include "hsgd/experiment/results_folder.h"
 #include "hsgd/experiment/runner.h"
 #include "hsgd/experiment/suite.h"
 #include "hsgd/config/option_io.h"
 #include "hsgd/model/model_catalog.h"
+#include "hsgd/runtime/run.h"
 
 namespace hsgd::cli {
 namespace fs = std::filesystem;
@@ -59,6 +60,7 @@ void check_request(const Suite& suite, const SuiteRun& run) {
     apply_sim_profile(config, [&given](const std::string& name) { return given.count(name) > 0; });
     if (config.threads == 0) config.threads = 1;
     config.validate();
+    check_runtime_limits(config, make_runtime(config.runtime)->traits());
   } catch (const Error& e) {
     throw ConfigError(where + ": " + e.what());
   }
@@ -133,12 +135,7 @@ int run_experiment(ExperimentArgs& a) {
   options.jobs = a.jobs;
   options.threads_per_run = std::max(1, cores / a.jobs);
   const RunnerOutcome outcome = run_suite(suite, runs, options);
-  {  // what --set and --seeds changed, for `hsgd report`
-    nlohmann::json j = nlohmann::json::parse(std::ifstream(fs::path(a.out) / "experiment.json"));
-    j["set"] = a.set;
-    j["seeds"] = suite.seeds;
-    std::ofstream(fs::path(a.out) / "experiment.json") << j.dump(2) << "\n";
-  }
+  record_overrides(a.out, a.set, suite.seeds);  // what --set and --seeds changed, for `hsgd report`
   std::fprintf(stderr, "hsgd experiment %s: %d runs done now, %d before, %zu failed, %.1fs\n", suite.name.c_str(),
                outcome.ran, outcome.already_done, outcome.failed.size(), outcome.seconds);
   if (outcome.diverged > 0)
@@ -146,7 +143,7 @@ int run_experiment(ExperimentArgs& a) {
                  suite.name.c_str(), outcome.diverged);
   if (outcome.interrupted) {
     std::fprintf(stderr, "hsgd experiment: interrupted; run the same command again to resume\n");
-    return 130;
+    return exit_status_of_signal(SIGINT);  // whichever signal stopped it, as Ctrl-C would
   }
   if (!outcome.failed.empty()) {
     for (const auto& f : outcome.failed) std::fprintf(stderr, "  failed: %s\n", f.c_str());
@@ -163,34 +160,7 @@ int run_experiment(ExperimentArgs& a) {
 }
 
 int run_report(const std::string& dir, bool no_figures) {
-  const fs::path root(dir);
-  const fs::path suite_file = root / "suite.toml";
-  std::error_code ec;
-  if (!fs::exists(suite_file, ec) && !ec)
-    throw DataError(suite_file.string(), "missing file: not a results folder of hsgd experiment");
-  const std::string suite_text = read_bounded_text_file(suite_file.string(), kMaxSuiteFileBytes, "a suite file");
-  std::vector<std::string> set;
-  std::vector<uint64_t> seeds;
-  bool recorded_built_in = false;
-  const fs::path record = root / "experiment.json";
-  if (fs::exists(record, ec) || ec) {  // what --set and --seeds changed
-    const std::string json = read_bounded_text_file(record.string(), kMaxExperimentFileBytes, "the suite's record");
-    try {
-      const auto j = nlohmann::json::parse(json);
-      if (j.contains("set")) set = j["set"].get<std::vector<std::string>>();
-      if (j.contains("seeds")) seeds = j["seeds"].get<std::vector<uint64_t>>();
-      recorded_built_in = j.value("origin", std::string()) == "built-in";
-    } catch (const nlohmann::json::exception& e) {
-      throw DataError(record.string(), std::string("not valid: ") + e.what());
-    }
-  }
-  Suite suite = parse_suite(suite_text, suite_file.string(), set);
-  if (!seeds.empty()) suite.seeds = seeds;
-  // A built-in suite's results say so, as `hsgd experiment` wrote them, while
-  // the saved text is still the built-in one.
-  if (recorded_built_in)
-    for (const auto& [name, text] : builtin_suites())
-      if (name == suite.name && text == suite_text) suite.origin = "built-in";
+  const Suite suite = read_results_suite(dir);
   ReportOptions ro;
   ro.results_dir = dir;
   ro.figures = !no_figures;

@@ -1,16 +1,14 @@
-// train_command.cc: `hsgd train`: one run with any runtime and mode. Every
-// option is checked before any data is loaded or any folder is created
-// (src/hsgd/runtime/run.h gives the order).
+// train_command.cc: `hsgd train`: one run with any runtime and mode, through
+// the training session (src/hsgd/runtime/session.h): every option is checked
+// before any data is loaded or any folder is created. This file parses and
+// prints; the session does the rest.
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
-#include <filesystem>
 #include <optional>
 #include <thread>
 
 #include "apps/commands.h"
 #include "hsgd/common/error.h"
-#include "hsgd/common/stopwatch.h"
 #include "hsgd/runtime/run.h"
 #include "hsgd/runtime/run_folder.h"
 
@@ -24,48 +22,17 @@ ModelFactory model_factory(const TrainConfig& config, const Dataset* data) {
   };
 }
 
-std::string default_out_dir(const std::string& prefix) {
-  char buf[32];
-  const std::time_t now = std::time(nullptr);
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&now));
-  const std::string base = "runs/" + prefix + "-" + buf;
-  std::string dir = base;
-  for (int i = 2; std::filesystem::exists(dir) || std::filesystem::exists(dir + ".partial"); ++i)
-    dir = base + "-" + std::to_string(i);
-  return dir;
-}
-
-Dataset load_checked_data(const Runtime& runtime, const TrainConfig& config) {
-  Dataset data = runtime.load_data(config);
-  const ModelFactory factory = model_factory(config, &data);
-  check_model(config, factory);  // the model sized for the data: memory again
-  check_model_fits_data(*factory(config.seed), data);
-  return data;
-}
-
-Dataset load_run_data(const Runtime& runtime, const TrainConfig& config, RunFolder& folder) {
-  try {
-    return load_checked_data(runtime, config);
-  } catch (...) {
-    folder.discard();  // the run never started: leave nothing behind
-    throw;
-  }
-}
-
-void print_data_summary(const Dataset& data, double load_seconds) {
-  std::fprintf(stderr, "hsgd: data %s: %zu train + %zu test images of %s, %s (%.1fs)\n", data.name.c_str(),
-               data.train.size(), data.test.size(), data.train.shape.to_string().c_str(),
-               describe_classes(data).c_str(), load_seconds);
-  for (const auto& note : data.notes) std::fprintf(stderr, "hsgd: data: %s\n", note.c_str());
+SessionModels session_models() {
+  SessionModels models;
+  models.factory_for = model_factory;
+  models.set_compute_threads = set_compute_threads;
+  return models;
 }
 
 int report_failure(const std::exception& e) {
-  if (dynamic_cast<const Error*>(&e) != nullptr) {
-    std::fprintf(stderr, "hsgd: error: %s\n", e.what());
-    return kExitFailed;
-  }
-  std::fprintf(stderr, "hsgd: internal error: %s\n", e.what());
-  return kExitInternalError;
+  const int status = failure_exit_status(e);
+  std::fprintf(stderr, "hsgd: %s: %s\n", status == kExitFailed ? "error" : "internal error", e.what());
+  return status;
 }
 
 namespace {
@@ -128,44 +95,33 @@ namespace {
 // `resume`: the run to continue (hsgd train --resume), or nullptr for a new run.
 int train_with(Runtime& runtime, const OptionTable& table, TrainConfig& config,
                const RunFolder::Resumable* resume) {
+  Session session(runtime, session_models());
   // A resumed MPI run takes its worker count from mpirun (it may differ).
-  const bool workers_given = table.given("workers") && !(resume != nullptr && config.runtime == RuntimeKind::kMpi);
-  prepare_config(runtime, config, workers_given, machine_cores());
-  check_model(config, model_factory(config));  // the name, and memory at the catalog's shapes
-  set_compute_threads(config.threads);
-  if (!runtime.writes_results()) {  // an MPI worker rank
-    const Dataset data = runtime.load_data(config);
-    runtime.serve(config, data, model_factory(config, &data));
+  const bool workers_given = table.given("workers") && !(resume != nullptr && runtime.traits().fresh_workers_on_resume);
+  session.prepare(config, workers_given, machine_cores());
+  if (session.serves()) {  // an MPI worker rank
+    session.serve({config});
     return 0;
   }
   std::optional<CheckpointFile> checkpoint;
-  std::unique_ptr<RunFolder> taken;
-  std::optional<Dataset> loaded;
-  Stopwatch load_clock;
+  std::unique_ptr<RunFolder> folder;
   if (resume != nullptr) {
     // The data first: the checkpoint's size is bounded by the model built for it.
     std::fprintf(stderr, "hsgd: %s\n", compute_backend_summary().c_str());
-    loaded = load_checked_data(runtime, config);
-    const size_t num_params = model_factory(config, &*loaded)(config.seed)->num_params();
-    checkpoint = read_run_checkpoint(resume->current, config, num_params);
-    taken = std::make_unique<RunFolder>(*resume, RunFolder::ResumeTag{});
+    session.load_data(config);
+    checkpoint = read_run_checkpoint(resume->current, config, session.num_params());
+    folder = std::make_unique<RunFolder>(*resume, RunFolder::ResumeTag{});
     std::fprintf(stderr, "hsgd: resuming %s from its checkpoint at t = %.2f s\n", resume->out.c_str(),
                  checkpoint_time(*checkpoint));
   } else {
-    if (config.out_dir.empty()) config.out_dir = default_out_dir("train");
-    taken = std::make_unique<RunFolder>(config.out_dir, config.overwrite);
+    folder = session.open_folder(config, "train");
     std::fprintf(stderr, "hsgd: %s\n", compute_backend_summary().c_str());
-    load_clock = Stopwatch();
-    loaded = load_run_data(runtime, config, *taken);
+    session.load_data(config, folder.get());
   }
-  RunFolder& folder = *taken;
-  const Dataset& data = *loaded;
-  const ModelFactory factory = model_factory(config, &data);
-  print_data_summary(data, load_clock.seconds());
+  session.print_data_summary();
   std::fprintf(stderr, "hsgd: model %s, runtime %s, %d worker(s), mode %s; results in %s\n", config.model.c_str(),
                name_of(config.runtime), config.workers(), name_of(config.ps.mode), config.out_dir.c_str());
-  const RunResult result =
-      run_training(runtime, config, data, factory, folder, "train", stderr, checkpoint ? &*checkpoint : nullptr);
+  const RunResult result = session.run(config, *folder, "train", checkpoint ? &*checkpoint : nullptr);
   print_outcome(result, config);
   return exit_status(result, config);
 }
@@ -182,9 +138,10 @@ int run_resume(OptionTable& table, TrainConfig& config, const std::string& dir) 
   table.apply();
   config.out_dir = run.out;
   config.overwrite = false;
-  if (config.runtime == RuntimeKind::kSingle)
-    throw ConfigError("--resume " + dir + ": a --runtime single run has no checkpoints to resume from");
   const auto runtime = make_runtime(config.runtime);
+  if (!runtime->traits().checkpoints)
+    throw ConfigError("--resume " + dir + ": a --runtime " + name_of(config.runtime) +
+                      " run has no checkpoints to resume from");
   return run_or_abandon(*runtime, [&] { return train_with(*runtime, table, config, &run); });
 }
 

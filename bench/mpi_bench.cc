@@ -15,7 +15,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "hsgd/runtime/mpi_runtime.h"
+#include "hsgd/transport/mpi_transport.h"
 
 namespace {
 
@@ -35,22 +35,19 @@ double raw_round_trip(int rank, std::vector<float>& a, std::vector<float>& b) {
   return MPI_Wtime() - start;
 }
 
-double hsgd_round_trip(int rank, std::vector<float>& a, std::vector<float>& b) {
+double hsgd_round_trip(hsgd::MpiTransport& transport, std::vector<float>& a, std::vector<float>& b) {
   const double start = MPI_Wtime();
-  MPI_Status status;
   MessageHeader h;
   h.payload_floats = a.size();
-  h.sender = rank;
-  if (rank == 1) {
+  h.sender = transport.rank();
+  if (transport.rank() == 1) {
     h.type = MessageType::kPush;
-    hsgd::send_message(h, a.data(), 0);
-    MPI_Probe(0, hsgd::kHeaderTag, MPI_COMM_WORLD, &status);
-    hsgd::receive_message(status, a.size(), b);
+    transport.send(h, a.data(), 0);
+    transport.receive(0, a.size(), b, 1e9);  // unpolled: it probes for the message, as MPI_Probe
   } else {
-    MPI_Probe(1, hsgd::kHeaderTag, MPI_COMM_WORLD, &status);
-    hsgd::receive_message(status, a.size(), b);
+    transport.receive(1, a.size(), b, 1e9);
     h.type = MessageType::kParams;
-    hsgd::send_message(h, a.data(), 1);
+    transport.send(h, a.data(), 1);
   }
   return MPI_Wtime() - start;
 }
@@ -75,13 +72,14 @@ int main(int argc, char** argv) {
   const size_t floats = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 582026;  // mnist-cnn
   std::vector<float> a(floats, 0.5f), b(floats);
   std::vector<double> raw, ours;
+  hsgd::MpiTransport transport;
   for (int block = 0; block < 10; ++block) {
     for (int i = 0; i < 30; ++i) {
       const double t = raw_round_trip(rank, a, b);
       if (i >= 5) raw.push_back(t);
     }
     for (int i = 0; i < 30; ++i) {
-      const double t = hsgd_round_trip(rank, a, b);
+      const double t = hsgd_round_trip(transport, a, b);
       if (i >= 5) ours.push_back(t);
     }
   }

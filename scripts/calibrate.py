@@ -4,7 +4,7 @@ and async baselines, from the results of a calibration suite.
 
   python3 scripts/calibrate.py results/calibrate-mnist mnist
 
-Reads RESULTS/modes.csv (written by `hsgd experiment`/`hsgd report`): for every
+Reads RESULTS/modes.csv (hsgd_results.readers; written by `hsgd experiment`/`hsgd report`): for every
 grid point (the cost axes the suite varies, of U = sim-ps-update-ms,
 G = sim-ps-gradient-ms, C = sim-compute-ms, D = sim-dispatch-ms,
 E = sim-driver-eval-ms, N = sim-driver-eval-every) and batch size, the final (t = 100 s) test accuracy and test loss of sync and
@@ -15,7 +15,7 @@ async, mean over the seeds. The fit loss of a grid point is
 
 (1.5 points and 0.03: about the precision of a reading by eye). Hybrid is not
 used: it is the prediction. The paper's readings are those of Figures 4-7 at
-t = 100 s (../shared/notes/paper-and-peers.md); the two figures of one batch
+t = 100 s (scripts/hsgd_results/paper_readings.toml); the two figures of one batch
 size (S = 300 and S = 500) show the same sync and async runs' setting, so
 their readings are averaged.
 
@@ -23,7 +23,6 @@ Writes RESULTS/calibration.json (search space, best point, residuals, the ten
 best points) and RESULTS/CALIBRATION.md, and the fitted curves against the
 readings as RESULTS/figures/calibration.{png,svg} (gnuplot).
 """
-import csv
 import json
 import os
 import sys
@@ -31,18 +30,9 @@ from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
+from hsgd_results import cells, paper, readers  # noqa: E402
 
-# Figures 4-7 at t = 100 s: (accuracy %, test loss) per figure, for sync and async.
-READINGS = {
-    "mnist": {  # Figures 4L/5L (batch 32) and 4R/5R (batch 64)
-        32: {"sync": [(86, 0.44), (88.5, 0.37)], "async": [(90, 0.33), (91.5, 0.28)]},
-        64: {"sync": [(86, 0.46), (86, 0.46)], "async": [(89, 0.37), (88, 0.38)]},
-    },
-    "cifar10": {  # Figures 6L/7L (batch 32) and 6R/7R (batch 64)
-        32: {"sync": [(31, 1.90), (29, 1.96)], "async": [(35.5, 1.78), (32.5, 1.86)]},
-        64: {"sync": [(31, 1.91), (30, 1.94)], "async": [(37, 1.76), (35, 1.82)]},
-    },
-}
+READINGS = paper.readings()  # Figures 4-7 at t = 100 s (hsgd_results/paper_readings.toml)
 ACCURACY_SCALE, LOSS_SCALE = 1.5, 0.03
 # The cost axes a calibration suite may vary (short name, option, JSON name); a
 # point is the values of those its grid varies, in this order.
@@ -65,8 +55,7 @@ def paper_targets(dataset):
 
 def parse_cell(cell):
     values = {}
-    for part in cell.split("_"):
-        name, _, value = part.partition("=")
+    for name, value in cells.parse_cell(cell).items():
         if name not in AXES:
             raise SystemExit(f"calibrate.py: unexpected axis '{name}' in cell '{cell}'")
         values[AXES[name]] = float(value)
@@ -77,16 +66,15 @@ def read_finals(results):
     """The grid's axes, and point -> {(batch, mode): (accuracy, loss, n, cell)} from modes.csv."""
     finals = defaultdict(dict)
     axes = None
-    with open(os.path.join(results, "modes.csv")) as f:
-        for row in csv.DictReader(f):
-            if row["over"] != "final" or row["metric"] not in ("test_accuracy", "test_loss"):
-                continue
-            v = parse_cell(row["cell"])
-            if axes is None:
-                axes = [a for a in FIT_AXES if a[0] in v]
-            point, key = tuple(v[a[0]] for a in axes), (int(v["batch"]), row["mode"])
-            entry = finals[point].setdefault(key, {"cell": row["cell"], "n": int(row["n"])})
-            entry[row["metric"]] = float(row["mean"])
+    for row in readers.read_modes(results):
+        if row["over"] != "final" or row["metric"] not in ("test_accuracy", "test_loss"):
+            continue
+        v = parse_cell(row["cell"])
+        if axes is None:
+            axes = [a for a in FIT_AXES if a[0] in v]
+        point, key = tuple(v[a[0]] for a in axes), (int(v["batch"]), row["mode"])
+        entry = finals[point].setdefault(key, {"cell": row["cell"], "n": int(row["n"])})
+        entry[row["metric"]] = float(row["mean"])
     return axes or [], finals
 
 

@@ -26,18 +26,17 @@ import csv
 import math
 import os
 import sys
-import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
+from hsgd_results import readers  # noqa: E402
+from hsgd_results.cells import parse_cell  # noqa: E402
 
 AXIS_U, AXIS_C = "sim-ps-update-ms", "sim-compute-ms"
 
 
 def read_options(results):
-    with open(os.path.join(results, "suite.toml"), "rb") as f:
-        suite = tomllib.load(f)
-    return suite, suite.get("options", {})
+    return readers.read_suite(results)
 
 
 def mean_delay_s(options):
@@ -48,28 +47,19 @@ def mean_delay_s(options):
     return share * per_delayed[kind]
 
 
-def parse_cell(cell):
-    values = {}
-    for part in cell.split("_"):
-        name, _, value = part.partition("=")
-        values[name] = value
-    return values
-
-
 def read_map(results, metric):
     rows = []
-    with open(os.path.join(results, "tables.csv")) as f:
-        for row in csv.DictReader(f):
-            if row["comparison"] != "hybrid-async" or row["metric"] != metric or row["over"] != "run":
-                continue
-            cell = parse_cell(row["cell"])
-            if AXIS_U not in cell or AXIS_C not in cell:
-                raise SystemExit(f"hybrid_map.py: cell '{row['cell']}' does not vary {AXIS_U} and {AXIS_C}")
-            rows.append({"U_ms": float(cell[AXIS_U]), "C_ms": float(cell[AXIS_C]), "n": int(row["n"]),
-                         "mean": float(row["mean"]), "ci95_low": float(row["ci95_low"]),
-                         "ci95_high": float(row["ci95_high"]),
-                         "p_value": float(row["p_value"]) if row["p_value"] not in ("", "nan") else float("nan"),
-                         "significant": row["significant"] == "yes"})
+    for row in readers.read_tables(results):
+        if row["comparison"] != "hybrid-async" or row["metric"] != metric or row["over"] != "run":
+            continue
+        cell = parse_cell(row["cell"])
+        if AXIS_U not in cell or AXIS_C not in cell:
+            raise SystemExit(f"hybrid_map.py: cell '{row['cell']}' does not vary {AXIS_U} and {AXIS_C}")
+        rows.append({"U_ms": float(cell[AXIS_U]), "C_ms": float(cell[AXIS_C]), "n": int(row["n"]),
+                     "mean": float(row["mean"]), "ci95_low": float(row["ci95_low"]),
+                     "ci95_high": float(row["ci95_high"]),
+                     "p_value": float(row["p_value"]) if row["p_value"] not in ("", "nan") else float("nan"),
+                     "significant": row["significant"] == "yes"})
     if not rows:
         raise SystemExit(f"hybrid_map.py: {results}/tables.csv has no hybrid-async {metric} rows")
     return rows

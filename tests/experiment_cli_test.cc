@@ -71,6 +71,16 @@ TEST(Experiment, QuickSuiteRunsResumesAndReports) {
     }
   }
   EXPECT_EQ(read_csv(out / "modes.csv").size(), 1u + 2 * 3 * 2 * 3);
+  // runs.csv, for the research scripts: one row per run (cells x modes x seeds), its values as modes.csv averages them
+  const auto runs = read_csv(out / "runs.csv");
+  ASSERT_EQ(runs.size(), 1u + 2 * 3 * 3);
+  EXPECT_EQ(runs[0], (std::vector<std::string>{"cell", "mode", "seed", "diverged", "run_test_accuracy", "run_test_loss",
+                                               "run_train_loss", "final_test_accuracy", "final_test_loss",
+                                               "final_train_loss"}));
+  for (size_t i = 1; i < runs.size(); ++i) {
+    EXPECT_EQ(runs[i][3], "0");
+    for (size_t col = 4; col < runs[i].size(); ++col) EXPECT_TRUE(std::isfinite(std::stod(runs[i][col]))) << i;
+  }
   for (const char* stem : {"schedule=step-S=100", "schedule=step-S=300", "schedule=step-S=100-differences",
                            "quick-step-size-batch-32-k-staleness"}) {
     const std::string png = read(out / "figures" / (std::string(stem) + ".png"));

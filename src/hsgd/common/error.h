@@ -3,9 +3,11 @@
 // Policy (see docs/architecture.md): bad input from a user or a file is a
 // recoverable error, thrown as a subclass of hsgd::Error with a message that
 // names what is wrong and where. A broken internal invariant is an
-// InvariantError carrying file:line. Library code never calls exit() or assert
-// on input; apps/hsgd_main.cc turns every hsgd::Error into a message and a
-// non-zero exit status.
+// InvariantError carrying file:line; it is deliberately no hsgd::Error, so
+// that no handler of bad input catches a bug as if it were one, and the
+// program exits 3 for it (common/exit_status.h), not 1. Library code never
+// calls exit() or assert on input; apps/hsgd_main.cc turns every exception
+// into a message and an exit status.
 #pragma once
 
 #include <sstream>
@@ -36,10 +38,11 @@ class ConfigError : public Error {
   using Error::Error;
 };
 
-// An internal invariant does not hold: a bug in hsgd, not bad input.
-class InvariantError : public Error {
+// An internal invariant does not hold: a bug in hsgd, not bad input. Not an
+// hsgd::Error: `catch (const Error&)` is for bad input only.
+class InvariantError : public std::logic_error {
  public:
-  using Error::Error;
+  using std::logic_error::logic_error;
 };
 
 namespace detail {

@@ -99,10 +99,6 @@ void check_between_options(const TrainConfig& c) {
   if (c.ps.sgd.nesterov && c.ps.sgd.momentum == 0) throw ConfigError("--nesterov needs --momentum > 0");
   if (!c.budget.any())
     throw ConfigError("no training budget: give --epochs, --seconds, --updates or --gradients");
-  if (c.runtime == RuntimeKind::kThreads && c.workers() > 256)
-    throw ConfigError("--workers = " + std::to_string(c.workers()) +
-                      " is out of range for --runtime threads: must be in [1, 256] (one thread and one model per "
-                      "worker); use --runtime sim for larger clusters");
   if (c.ps.backup_workers > 0 && c.ps.mode != Mode::kSync)
     throw ConfigError("--backup-workers " + std::to_string(c.ps.backup_workers) + " needs --mode sync (now " +
                       name_of(c.ps.mode) + ")");
@@ -110,8 +106,6 @@ void check_between_options(const TrainConfig& c) {
     throw ConfigError("--backup-workers " + std::to_string(c.ps.backup_workers) + " must be below --workers " +
                       std::to_string(c.workers()) + ": a round needs at least one gradient");
   check_mode_options(c);
-  if (c.checkpoint_every > 0 && c.runtime == RuntimeKind::kSingle)
-    throw ConfigError("--checkpoint-every: --runtime single writes no checkpoints (use --runtime sim, threads or mpi)");
   if (c.budget.seconds > 0 && c.budget.seconds / c.eval.every_seconds > 1e6)
     throw ConfigError("--eval-every = " + fmt_value(c.eval.every_seconds) + " with --seconds = " +
                       fmt_value(c.budget.seconds) + " makes more than 1000000 evaluations; evaluate less often");
@@ -151,10 +145,9 @@ void TrainConfig::validate() {
   check_dataset_spec(data);  // its syntax only: no file is read
 }
 
-int TrainConfig::threads_per_worker(int cores) const {
+int TrainConfig::threads_per_worker(int cores, bool concurrent_workers) const {
   if (threads > 0) return threads;
-  // single and sim compute one gradient at a time: they get every core.
-  const int w = (runtime == RuntimeKind::kSingle || runtime == RuntimeKind::kSim) ? 1 : std::max(1, workers());
+  const int w = concurrent_workers ? std::max(1, workers()) : 1;
   return std::max(1, cores / w);
 }
 

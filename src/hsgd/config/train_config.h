@@ -53,9 +53,10 @@ struct TrainConfig {
   // and parses the K schedule into ps.schedule. Throws ConfigError naming the
   // first bad option, its value and its allowed range. Reads no file.
   void validate();
-  // Compute threads each worker gets: `threads`, or cores / workers for the
-  // threads runtime and all cores for single and sim (one gradient at a time).
-  int threads_per_worker(int cores) const;
+  // Compute threads each worker gets: `threads`, or cores / workers when
+  // the workers compute at once (RuntimeTraits::concurrent_workers), else
+  // all cores (one gradient at a time).
+  int threads_per_worker(int cores, bool concurrent_workers) const;
 };
 
 // Every option's value under its option name (dashes become underscores).

@@ -32,9 +32,6 @@
 
 namespace hsgd {
 
-// A results folder's experiment.json (the runner's record) larger than this is refused.
-constexpr size_t kMaxExperimentFileBytes = size_t{1} << 20;
-
 struct ReportOptions {
   std::string results_dir;
   std::string shown_dir;     // the folder REPORT.md names (compare: OUT while it writes OUT.partial); empty: results_dir

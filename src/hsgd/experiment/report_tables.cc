@@ -77,4 +77,19 @@ void write_modes_csv(const Suite& suite, const CellResults& cells, const std::fi
     for (size_t ci = 0; ci < table.cells.size(); ++ci) write_mode_rows(csv, suite, table, ci, cells.at(table.cells[ci].key));
 }
 
+void write_runs_csv(const CellResults& cells, const std::filesystem::path& path) {
+  std::vector<std::string> header = {"cell", "mode", "seed", "diverged"};
+  for (Over o : kOvers)
+    for (Metric m : kMetrics) header.push_back(std::string(name_of(o)) + "_" + info(m).name);
+  CsvWriter csv(path.string(), header);
+  for (const auto& [key, cell] : cells)
+    for (const auto& [mode, runs] : cell.modes)
+      for (const auto& [seed, run] : runs) {
+        std::vector<std::string> row = {key, mode, std::to_string(seed), run.diverged() ? "1" : "0"};
+        for (Over o : kOvers)
+          for (Metric m : kMetrics) row.push_back(CsvWriter::num(run.value(o, m)));
+        csv.row(row);
+      }
+}
+
 }  // namespace hsgd::report

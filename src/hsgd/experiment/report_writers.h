@@ -16,6 +16,11 @@ namespace hsgd::report {
 
 void write_tables_csv(const Suite& suite, const CellResults& cells, const std::filesystem::path& path);
 void write_modes_csv(const Suite& suite, const CellResults& cells, const std::filesystem::path& path);
+// runs.csv: one row per run of every cell (a run shared by cells is listed
+// under each): cell, mode, seed, whether it diverged, and each metric
+// averaged over the run and final. What the research scripts
+// (scripts/hsgd_results/) read instead of each run's metrics.csv.
+void write_runs_csv(const CellResults& cells, const std::filesystem::path& path);
 
 // Writes curves/<cell>-<mode>.csv for every distinct cell and the gnuplot
 // scripts of the figures; returns the scripts, relative to root ("figures/x.gp").

@@ -4,7 +4,8 @@
 // parameters and gradients are one contiguous float buffer (the thing the
 // parameter server stores and exchanges), a gradient is computed on a
 // minibatch, and a data set can be evaluated. Two implementations: the
-// LibTorch reference (torch_model.cc; nothing else includes <torch/torch.h>)
+// LibTorch reference (torch_model.cc, networks.cc and torchscript_model.cc
+// are the only files of the program that include <torch/torch.h>)
 // and the fast path (fast_model.cc over nn/fast_network.h).
 #pragma once
 

@@ -12,29 +12,12 @@
 
 #include "hsgd/common/enum_names.h"
 #include "hsgd/data/image_set.h"
+#include "hsgd/nn/architecture.h"
 
 namespace hsgd {
 
-enum class LayerKind {
-  kConv,     // valid 2-D convolution, stride 1: in -> out channels, kernel x kernel
-  kMaxPool,  // max over kernel x kernel windows, stride kernel, remainder dropped
-  kRelu,
-  kLinear,   // fully connected in -> out features (flattens its input)
-};
-
-struct LayerSpec {
-  LayerKind kind;
-  int in = 0;      // conv: input channels; linear: input features
-  int out = 0;     // conv: output channels; linear: output features
-  int kernel = 0;  // conv and max-pool
-};
-
-struct ModelInfo {
-  std::string name;
-  std::string description;
-  ImageShape input;
-  std::vector<LayerSpec> layers;
-};
+// LayerKind, LayerSpec and ModelInfo: nn/architecture.h (below model/, so
+// that nn/ needs nothing of model/).
 
 // The data set a model is built for: its image shape and class count.
 // classes = 0: none given (the catalog's own input and 10 classes).

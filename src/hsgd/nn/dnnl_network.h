@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "hsgd/model/model_catalog.h"
+#include "hsgd/nn/architecture.h"
 #include "hsgd/nn/network.h"
 
 namespace hsgd::nn {

@@ -1,4 +1,4 @@
-// fast_network.h: a catalog architecture (model/model_catalog.h) run by the
+// fast_network.h: an architecture (nn/architecture.h) run by the
 // hand-written kernels of kernels.h, reading its parameters straight from the
 // flat buffer and writing its gradient straight into one. All buffers are
 // sized for the largest batch seen and reused: no allocation per batch.
@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "hsgd/model/model_catalog.h"
+#include "hsgd/nn/architecture.h"
 #include "hsgd/nn/network.h"
 
 namespace hsgd::nn {

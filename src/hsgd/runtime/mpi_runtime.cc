@@ -1,161 +1,36 @@
-// mpi_runtime.cc: rank 0 serves the PS core through the run harness; the
-// worker ranks compute (mpi_worker.cc).
-//
-// Rank 0 polls with MPI_Iprobe (sleeping 0.2 ms when idle, so it never busy-
-// waits on an oversubscribed machine) and answers every push: with the new
-// parameters (wait=none, or once the gradient is applied; SSP: once the
-// slowest live worker is within the bound) or with stop. Large
-// messages go only to a worker blocked in its receive, so no send can
-// deadlock. While evaluation catches up, answers are held back (the workers
-// wait, off the clock). A worker kept waiting hears "alive" every second or
-// so. The run ends when every live worker has said bye, or --worker-timeout
-// seconds after the stop; ranks on rank 0's node that are still there then
-// (stopped, hung) are killed once the results are written, so that mpirun
-// ends (docs/faults.md).
+// mpi_runtime.cc: --runtime mpi as an adapter: the MPI session (MPI_Init and
+// MPI_Finalize-or-abort, the ranks, their process ids) and the Runtime that
+// runs the server rank (server_rank.h) on rank 0 and a worker rank
+// (worker_rank.h) on the others, both over the session's MpiTransport
+// (transport/mpi_transport.h). The protocol itself is in those files; this
+// one holds no global state.
 #include "hsgd/runtime/mpi_runtime.h"
 
 #include <mpi.h>
-#include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
-#include <atomic>
-#include <cstdio>
 #include <chrono>
-#include <cmath>
-#include <nlohmann/json.hpp>
-#include <numeric>
+#include <cstdio>
+#include <memory>
 #include <thread>
 
 #include "hsgd/common/error.h"
-#include "hsgd/common/stopwatch.h"
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/sharding.h"
-#include "hsgd/worker/gradient_worker.h"
+#include "hsgd/runtime/server_rank.h"
+#include "hsgd/runtime/worker_rank.h"
+#include "hsgd/transport/mpi_transport.h"
 
 namespace hsgd {
+namespace {
 
-static void check_mpi(int rc, const char* what) {
+void check_mpi(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw TransportError(std::string("MPI call failed: ") + what);
 }
 
-bool send_message(const MessageHeader& h, const float* payload, int dest) {
-  char head[MessageHeader::kBytes];
-  encode_header(h, head);
-  if (MPI_Send(head, MessageHeader::kBytes, MPI_BYTE, dest, kHeaderTag, MPI_COMM_WORLD) != MPI_SUCCESS) return false;
-  if (h.payload_floats == 0) return true;
-  return MPI_Send(payload, static_cast<int>(h.payload_floats * sizeof(float)), MPI_BYTE, dest, kPayloadTag,
-                  MPI_COMM_WORLD) == MPI_SUCCESS;
-}
-
-namespace {
-// A send was given up on (its receiver died or stopped): it stays pending in
-// MPI for good, and MPI_Finalize would wait for it forever.
-std::atomic<bool> g_send_abandoned{false};
-// A rank was lost: OpenMPI's MPI_Finalize (even under --enable-recovery)
-// sometimes waits for it forever.
-std::atomic<bool> g_peer_lost{false};
 // MPI_Finalize gets this long before a rank leaves without it.
 constexpr double kFinalizeGraceSeconds = 10;
-}  // namespace
-
-void note_peer_lost() { g_peer_lost = true; }
-
-SendOutcome send_message_within(const MessageHeader& h, const float* payload, int dest, double timeout) {
-  // The header's bytes live on the heap: a send given up on may still refer to them.
-  auto head = std::make_unique<char[]>(MessageHeader::kBytes);
-  encode_header(h, head.get());
-  MPI_Request requests[2];
-  int count = 0;
-  if (MPI_Isend(head.get(), MessageHeader::kBytes, MPI_BYTE, dest, kHeaderTag, MPI_COMM_WORLD, &requests[count++]) !=
-      MPI_SUCCESS)
-    return SendOutcome::kFailed;
-  if (h.payload_floats > 0 && MPI_Isend(payload, static_cast<int>(h.payload_floats * sizeof(float)), MPI_BYTE, dest,
-                                        kPayloadTag, MPI_COMM_WORLD, &requests[count++]) != MPI_SUCCESS)
-    return SendOutcome::kFailed;
-  Stopwatch waited;
-  for (int polls = 0;; ++polls) {
-    int done = 0;
-    if (MPI_Testall(count, requests, &done, MPI_STATUSES_IGNORE) != MPI_SUCCESS) return SendOutcome::kFailed;
-    if (done) return SendOutcome::kSent;
-    if (waited.seconds() > timeout) {
-      for (int i = 0; i < count; ++i) {
-        if (requests[i] == MPI_REQUEST_NULL) continue;
-        MPI_Cancel(&requests[i]);
-        MPI_Request_free(&requests[i]);
-      }
-      head.release();  // MPI may hold on to it: 48 bytes per rank given up on
-      g_send_abandoned = true;
-      return SendOutcome::kTimedOut;
-    }
-    if (polls > 1000) std::this_thread::sleep_for(std::chrono::microseconds(50));  // a short spin, then no busy wait
-  }
-}
-
-MessageHeader receive_message(const MPI_Status& status, size_t num_params, std::vector<float>& payload,
-                              double timeout) {
-  const int source = status.MPI_SOURCE;
-  int count = 0;
-  check_mpi(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
-  std::vector<char> head(static_cast<size_t>(std::max(count, 0)));
-  check_mpi(MPI_Recv(head.data(), count, MPI_BYTE, source, kHeaderTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
-  const MessageHeader h = decode_header(head.data(), head.size(), source, num_params);
-  payload.resize(h.payload_floats);
-  if (h.payload_floats > 0) {
-    const int bytes = static_cast<int>(h.payload_floats * sizeof(float));
-    MPI_Status st;
-    MPI_Request request;
-    check_mpi(MPI_Irecv(payload.data(), bytes, MPI_BYTE, source, kPayloadTag, MPI_COMM_WORLD, &request), "MPI_Irecv");
-    Stopwatch waited;
-    for (int polls = 0, done = 0; !done; ++polls) {
-      if (MPI_Test(&request, &done, &st) != MPI_SUCCESS)
-        throw TransportError("malformed message from rank " + std::to_string(source) + ": the " + to_string(h.type) +
-                             " payload is larger than the " + std::to_string(bytes) + " bytes its header declares");
-      if (done) break;
-      if (waited.seconds() > timeout) {
-        MPI_Cancel(&request);
-        MPI_Request_free(&request);
-        throw PeerSilent("rank " + std::to_string(source) + " went silent in the middle of a " + to_string(h.type) +
-                         " message");
-      }
-      if (polls > 1000) std::this_thread::sleep_for(std::chrono::microseconds(50));
-    }
-    int got = 0;
-    MPI_Get_count(&st, MPI_BYTE, &got);
-    if (got != bytes)
-      throw TransportError("malformed message from rank " + std::to_string(source) + ": " + std::to_string(got) +
-                           " payload bytes, its header declares " + std::to_string(bytes));
-  }
-  return h;
-}
-
-std::string mpi_library_version() {
-  char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
-  int length = 0;
-  MPI_Get_library_version(text, &length);  // one of the few calls allowed before MPI_Init
-  std::string version(text, static_cast<size_t>(std::max(0, length)));
-  return version.substr(0, version.find_first_of(",\n"));
-}
-
-bool poll_header(int source, MPI_Status& status, bool spin_first) {
-  for (int i = 0; i < (spin_first ? 200 : 1); ++i) {
-    int flag = 0;
-    check_mpi(MPI_Iprobe(source, kHeaderTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
-    if (flag) return true;
-  }
-  std::this_thread::sleep_for(std::chrono::microseconds(200));
-  return false;
-}
-
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
-
-namespace {
 
 // MPI_Init_thread / MPI_Finalize for the life of the object.
 class MpiSession {
@@ -169,8 +44,9 @@ class MpiSession {
     }
     // Errors are returned, not fatal: a dead peer must not take the server down.
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    transport_ = std::make_unique<MpiTransport>();
+    rank_ = transport_->rank();
+    size_ = transport_->size();
     gather_local_pids();
   }
   // A rank that gave up on a send or lost a peer cannot finalise: MPI_Finalize
@@ -182,10 +58,11 @@ class MpiSession {
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (finalized) return;
-    if (g_send_abandoned || g_peer_lost) {
+    const bool send_abandoned = transport_->send_abandoned();
+    if (send_abandoned || transport_->peer_lost()) {
       std::fprintf(stderr, "hsgd: rank %d ends with MPI_Abort (status %d) instead of MPI_Finalize: %s\n", rank_,
                    exit_status_,
-                   g_send_abandoned ? "a send to a rank given up on is still pending"
+                   send_abandoned ? "a send to a rank given up on is still pending"
                                     : "a rank was lost, and MPI_Finalize could wait for it forever");
       std::fflush(nullptr);
       MPI_Abort(MPI_COMM_WORLD, exit_status_);
@@ -204,6 +81,9 @@ class MpiSession {
   MpiSession& operator=(const MpiSession&) = delete;
   int rank() const { return rank_; }
   int size() const { return size_; }
+  // The messages between the ranks; it also holds what the session's end
+  // depends on (a send given up on, a rank lost).
+  MpiTransport& transport() { return *transport_; }
   // At rank 0: the process id of each rank on rank 0's node, 0 for the others.
   const std::vector<int>& local_pids() const { return local_pids_; }
 
@@ -227,367 +107,12 @@ class MpiSession {
     check_mpi(MPI_Gather(&mine, 1, MPI_INT, local_pids_.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
   }
 
+  std::unique_ptr<MpiTransport> transport_;
   int rank_ = 0;
   int size_ = 1;
   int exit_status_ = 0;
   std::vector<int> local_pids_;
 };
-
-// ---------------------------------------------------------------- rank 0
-class ServerRank {
- public:
-  ServerRank(RunHarness& run, int workers, const std::vector<int>& local_pids)
-      : run_(run),
-        config_(run.config()),
-        ps_(run.ps()),
-        workers_(workers),
-        waits_for_apply_(config_.ps.waits_for_apply()),
-        last_heard_(workers, 0.0),
-        waiting_(workers, 0),
-        held_(workers, 0),
-        said_bye_(workers, 0),
-        stop_sent_(workers, 0),
-        timing_(workers),
-        local_pids_(local_pids) {}
-
-  RunResult run();
-
- private:
-  void send_params(int w);
-  void send_stop(int w);
-  void release_waiting();
-  void release_ssp();
-  void handle(int source, const MessageHeader& m, const float* payload);
-  void begin_stop(double now);
-  void check_liveness(double now);
-  void declare_dead(int w, double now, const std::string& why);
-  // The server just waited for one rank (up to --worker-timeout) and heard
-  // nobody meanwhile: that silence is not the other ranks'.
-  void forgive_silence() {
-    const double now = clock_.seconds();
-    for (double& heard : last_heard_) heard = std::max(heard, now);
-  }
-  void send_alive();
-  void save_checkpoint(double t);
-  void find_ranks_to_kill();
-  void kill_silent_ranks() const;
-  std::string rank_state(int w) const;
-  bool all_idle() const;
-  void begin_pause();
-  void pause_for_evaluation();
-  bool finished() const;
-  nlohmann::json summary_fields() const;
-
-  RunHarness& run_;
-  const TrainConfig& config_;
-  ParameterServer& ps_;
-  int workers_;
-  bool waits_for_apply_;
-  Stopwatch clock_;  // training time; paused while evaluation catches up
-  Stopwatch wall_;
-  std::vector<double> last_heard_;
-  std::vector<char> waiting_;  // for its gradient to be applied, or (SSP) for the slowest worker
-  std::vector<char> held_;     // its parameters are held back while evaluation catches up
-  std::vector<char> said_bye_, stop_sent_;
-  std::vector<std::array<float, kByeFloats>> timing_;
-  bool paused_ = false;
-  Stopwatch pause_clock_;  // how long the current pause has lasted
-  double stop_time_ = -1;  // training time when the run stopped; < 0 while it goes on
-  std::vector<int> local_pids_;  // by world rank: its process id on this node, 0 elsewhere
-  std::vector<char> to_kill_;    // never said bye, and still there on this node: killed at the end
-  double next_alive_ = 0;        // wall time of the next round of alive messages
-  bool checkpoint_due_ = false;  // a checkpoint is taken once every worker waits (like an evaluation pause)
-};
-
-// How often a worker kept waiting hears that rank 0 is alive: often enough
-// for any --server-timeout, at most once a second.
-double alive_period(const TrainConfig& config) { return std::min(1.0, config.mpi.server_timeout / 4); }
-
-void ServerRank::send_params(int w) {
-  if (paused_) {
-    held_[w] = 1;
-    return;
-  }
-  MessageHeader h;
-  h.type = MessageType::kParams;
-  h.version = ps_.version();
-  h.payload_floats = ps_.num_params();
-  // A worker that died (or was stopped) while waiting never takes the
-  // parameters: after --worker-timeout it is given up on.
-  const SendOutcome sent = send_message_within(h, ps_.params().data(), w + 1, config_.mpi.worker_timeout);
-  if (sent == SendOutcome::kFailed) return declare_dead(w, clock_.seconds(), "MPI could not reach it");
-  if (sent == SendOutcome::kTimedOut) {
-    forgive_silence();
-    return declare_dead(w, clock_.seconds(), "it did not take its parameters");
-  }
-  last_heard_[w] = clock_.seconds();  // the worker's next step starts now
-}
-
-// Workers blocked in a receive (waiting for an update, or held back while
-// evaluation catches up) hear that rank 0 is alive, so that they can tell a
-// long wait from a dead server (--server-timeout).
-void ServerRank::send_alive() {
-  const double now = wall_.seconds();
-  if (now < next_alive_) return;
-  next_alive_ = now + alive_period(config_);
-  MessageHeader h;
-  h.type = MessageType::kAlive;
-  for (int w = 0; w < workers_; ++w)
-    if ((waiting_[w] || held_[w]) && ps_.alive(w) && !said_bye_[w] && !stop_sent_[w]) send_message(h, nullptr, w + 1);
-}
-
-void ServerRank::send_stop(int w) {
-  if (stop_sent_[w]) return;
-  stop_sent_[w] = 1;
-  MessageHeader h;
-  h.type = MessageType::kStop;
-  h.value = g_peer_lost ? 1 : 0;  // the worker then leaves without MPI_Finalize too
-  // A small message goes out eagerly; to a rank that died, the send may fail,
-  // and that is no reason to stop the others.
-  send_message(h, nullptr, w + 1);
-}
-
-// An update was applied: every worker waiting for one gets the new parameters.
-void ServerRank::release_waiting() {
-  for (int w = 0; w < workers_; ++w)
-    if (waiting_[w]) {
-      waiting_[w] = 0;
-      send_params(w);
-    }
-}
-
-// Rank 0's state at training time t: the PS and the harness (the workers'
-// minibatch orders stay in their ranks: a resumed run's workers draw new ones).
-// The workers hear that rank 0 is alive while evaluation catches up.
-void ServerRank::save_checkpoint(double t) {
-  run_.wait_for_evaluation([this] { send_alive(); }, 0);
-  run_.save_checkpoint(t, [](CheckpointFile&) {});
-}
-
-void ServerRank::begin_stop(double now) {
-  if (stop_time_ >= 0) return;
-  stop_time_ = now;
-  // A clean stop is a point to go on from: gradients still in flight are not
-  // in it (they are dropped as run-ended in this run, and never were in the resumed one).
-  if (config_.checkpoint_every > 0 && !run_.ended_badly()) save_checkpoint(now);
-  run_.end_training(now);
-  for (int w = 0; w < workers_; ++w)
-    if (waiting_[w] || held_[w]) {  // blocked in a receive: tell them now
-      waiting_[w] = held_[w] = 0;
-      send_stop(w);
-    }
-}
-
-void ServerRank::handle(int source, const MessageHeader& m, const float* payload) {
-  const int w = source - 1;
-  last_heard_[w] = clock_.seconds();
-  if (m.type == MessageType::kBye) {
-    said_bye_[w] = 1;
-    std::copy(payload, payload + kByeFloats, timing_[w].begin());
-    return;
-  }
-  if (m.type != MessageType::kPush)
-    throw TransportError("unexpected " + std::string(to_string(m.type)) + " message from rank " +
-                         std::to_string(source));
-  if (m.version > ps_.version())
-    throw TransportError("rank " + std::to_string(source) + " pushed a gradient of version " +
-                         std::to_string(m.version) + ", newer than the server's " + std::to_string(ps_.version()));
-  if (stop_time_ >= 0) {
-    ps_.push_after_end(w);
-    send_stop(w);
-    return;
-  }
-  const PushOutcome out = run_.push(w, m.version, payload, m.value, clock_.seconds());
-  if (!ps_.alive(w) || run_.stopping()) {  // declared dead earlier (dropped), or the run is over
-    send_stop(w);
-    return;
-  }
-  if (waits_for_apply_ && out.status == PushOutcome::Status::kApplied) release_waiting();
-  if ((waits_for_apply_ && out.status == PushOutcome::Status::kBuffered) || out.must_wait)
-    waiting_[w] = 1;  // for its gradient's update, or (SSP) for the slowest worker: its reply waits
-  else
-    send_params(w);
-  release_ssp();
-}
-
-// SSP: the workers the PS released (the slowest caught up, or died) get their parameters.
-void ServerRank::release_ssp() {
-  for (int w : ps_.take_released())
-    if (waiting_[w]) {
-      waiting_[w] = 0;
-      send_params(w);
-    }
-}
-
-void ServerRank::check_liveness(double now) {
-  for (int w = 0; w < workers_; ++w) {
-    if (!ps_.alive(w) || waiting_[w] || held_[w] || said_bye_[w]) continue;
-    if (now - last_heard_[w] > config_.mpi.worker_timeout) {
-      char why[64];
-      std::snprintf(why, sizeof why, "it has not answered for %.1fs", now - last_heard_[w]);
-      declare_dead(w, now, why);
-    }
-  }
-}
-
-void ServerRank::declare_dead(int w, double now, const std::string& why) {
-  if (!ps_.alive(w)) return;
-  waiting_[w] = held_[w] = 0;
-  if (run_.log() != nullptr)
-    std::fprintf(run_.log(), "\nhsgd: rank %d declared dead (%s); K no longer waits for it\n", w + 1, why.c_str());
-  note_peer_lost();
-  const uint64_t before = ps_.version();
-  ps_.set_alive(w, false, now);
-  if (waits_for_apply_ && ps_.version() > before) release_waiting();  // K fell to what was buffered
-  release_ssp();  // a dead worker holds nobody back
-  if (ps_.live_workers() == 0) run_.stop(RunStatus::kFailed, "every worker rank is dead");
-}
-
-bool ServerRank::all_idle() const {
-  for (int w = 0; w < workers_; ++w)
-    if (ps_.alive(w) && !said_bye_[w] && !waiting_[w] && !held_[w]) return false;
-  return true;
-}
-
-// Evaluation lags: the training clock stops now, and answers are held back
-// (gradients in flight land with the pause's time).
-void ServerRank::begin_pause() {
-  if (paused_) return;
-  paused_ = true;
-  pause_clock_ = Stopwatch();
-  clock_.pause();
-}
-
-// Every live worker waits for an answer: wait until evaluation has caught
-// up, then send what was held back.
-void ServerRank::pause_for_evaluation() {
-  run_.wait_for_evaluation([this] { send_alive(); });
-  run_.note_pause(pause_clock_.seconds());
-  paused_ = false;
-  // A run stopped meanwhile ends at the pause's time; the clock goes on
-  // either way, for the liveness checks and the wait for the workers' byes.
-  if (run_.stopping()) begin_stop(clock_.seconds());
-  clock_.resume();
-  if (stop_time_ >= 0) return;
-  for (int w = 0; w < workers_; ++w)
-    if (held_[w]) {
-      held_[w] = 0;
-      send_params(w);
-    }
-}
-
-bool ServerRank::finished() const {
-  for (int w = 0; w < workers_; ++w)
-    if (ps_.alive(w) && !said_bye_[w]) return false;
-  return true;
-}
-
-RunResult ServerRank::run() {
-  const CheckpointFile* resumed = run_.resumed_from();
-  if (resumed == nullptr) run_.evaluate_start();
-  const double start = resumed != nullptr ? checkpoint_time(*resumed) : 0.0;
-  clock_ = Stopwatch(start);  // training time goes on from the checkpoint's
-  std::fill(last_heard_.begin(), last_heard_.end(), start);
-  for (int w = 0; w < workers_; ++w) send_params(w);
-  std::vector<float> payload;  // a push's gradient is received straight into this
-  double next_eval = next_multiple_after(run_.last_snapshot_time(), config_.eval.every_seconds), next_progress = 0;
-  double next_checkpoint = config_.checkpoint_every > 0 ? next_multiple_after(start, config_.checkpoint_every) : INFINITY;
-  while (true) {
-    MPI_Status status;
-    if (poll_header(MPI_ANY_SOURCE, status, /*spin_first=*/false)) {
-      try {
-        const MessageHeader m = receive_message(status, ps_.num_params(), payload, config_.mpi.worker_timeout);
-        handle(status.MPI_SOURCE, m, payload.data());
-      } catch (const PeerSilent& e) {
-        forgive_silence();
-        declare_dead(status.MPI_SOURCE - 1, clock_.seconds(), e.what());
-      }
-    }
-    const double now = clock_.seconds();
-    if (stop_time_ < 0) {
-      run_.check_time(now);
-      if (run_.stopping()) begin_stop(now);
-    }
-    if (stop_time_ < 0 && now >= next_eval) {
-      run_.evaluate(next_eval);
-      next_eval += config_.eval.every_seconds;
-      if (run_.evaluation_lagging()) begin_pause();
-    }
-    if (stop_time_ < 0 && config_.checkpoint_every > 0 && now >= next_checkpoint) {
-      checkpoint_due_ = true;  // once every worker waits: no gradient in flight
-      begin_pause();
-      next_checkpoint = next_multiple_after(now, config_.checkpoint_every);
-    }
-    if (paused_ && all_idle()) {
-      if (checkpoint_due_ && stop_time_ < 0) save_checkpoint(clock_.seconds());
-      checkpoint_due_ = false;
-      pause_for_evaluation();
-    }
-    check_liveness(clock_.seconds());
-    send_alive();
-    if (stop_time_ >= 0 && (finished() || clock_.seconds() - stop_time_ > config_.mpi.worker_timeout)) break;
-    if (stop_time_ < 0 && now >= next_progress) {
-      next_progress = now + 0.5;
-      char live[32];
-      std::snprintf(live, sizeof live, "live %d/%d", ps_.live_workers(), workers_);
-      run_.show_progress(now, wall_.seconds(), live);
-    }
-  }
-  // Everyone not yet told (a rank declared dead may still be listening) is told now.
-  for (int w = 0; w < workers_; ++w) send_stop(w);
-  find_ranks_to_kill();
-  RunResult result = run_.finish(stop_time_, summary_fields());
-  kill_silent_ranks();  // the results are safe: nothing may keep mpirun waiting now
-  return result;
-}
-
-// A rank that never said bye is stopped (SIGSTOP), hung or dead; while it
-// lives, MPI_Finalize and mpirun wait for it. One still there on this node is
-// killed (SIGKILL ends a stopped process too); one elsewhere is left to its
-// own --server-timeout, or to whoever stopped it.
-void ServerRank::find_ranks_to_kill() {
-  to_kill_.assign(static_cast<size_t>(workers_), 0);
-  for (int w = 0; w < workers_; ++w) {
-    if (said_bye_[w]) continue;
-    note_peer_lost();
-    const int pid = local_pids_.at(static_cast<size_t>(w + 1));
-    if (pid > 0) {
-      to_kill_[w] = kill(pid, 0) == 0;  // still there
-    } else if (run_.log() != nullptr) {
-      std::fprintf(run_.log(), "hsgd: rank %d (on another node) never said bye; mpirun waits until it ends\n", w + 1);
-    }
-  }
-}
-
-void ServerRank::kill_silent_ranks() const {
-  for (int w = 0; w < workers_; ++w) {
-    if (!to_kill_[w]) continue;
-    const int pid = local_pids_[static_cast<size_t>(w + 1)];
-    kill(pid, SIGKILL);
-    if (run_.log() != nullptr) std::fprintf(run_.log(), "hsgd: rank %d (pid %d) never said bye: killed\n", w + 1, pid);
-  }
-}
-
-// What became of a worker rank, as the summary says it.
-std::string ServerRank::rank_state(int w) const {
-  if (said_bye_[w]) return ps_.alive(w) ? "finished" : "finished (declared dead during the run)";
-  const std::string state = ps_.alive(w) ? "silent at the end" : "dead";
-  return to_kill_[w] ? state + ", killed after the results were written" : state;
-}
-
-nlohmann::json ServerRank::summary_fields() const {
-  nlohmann::json ranks = nlohmann::json::array();
-  for (int w = 0; w < workers_; ++w)
-    ranks.push_back({{"rank", w + 1},
-                     {"alive", ps_.alive(w)},
-                     {"state", rank_state(w)},
-                     {"compute_s", timing_[w][0]},
-                     {"wait_s", timing_[w][1]},
-                     {"communication_s", timing_[w][2]},
-                     {"delay_s", timing_[w][3]},
-                     {"peak_rss_mb", timing_[w][4]}});
-  return {{"server_peak_rss_mb", peak_rss_mb()}, {"ranks", ranks}};
-}
 
 // ---------------------------------------------------------------- the runtime
 
@@ -602,40 +127,67 @@ void keep_worker_shard(Dataset& data, int worker, int workers, uint64_t seed) {
 class MpiRuntime : public Runtime {
  public:
   void resolve(TrainConfig& config, bool workers_given) const override {
-    if (!workers_given) config.ps.num_workers = std::max(1, session_.size() - 1);
+    if (!workers_given) config.ps.num_workers = std::max(1, session().size() - 1);
     if (config.threads == 0) config.threads = 1;  // one process per worker
   }
   void check(const TrainConfig& config) const override {
-    if (session_.size() < 2)
+    if (session().size() < 2)
       throw ConfigError("--runtime mpi needs at least 2 ranks (1 server + workers): mpirun -np N+1 hsgd train ...");
-    if (config.workers() != session_.size() - 1)
+    if (config.workers() != session().size() - 1)
       throw ConfigError("--workers " + std::to_string(config.workers()) + " does not match mpirun's " +
-                        std::to_string(session_.size() - 1) + " worker ranks (-np " + std::to_string(session_.size()) +
-                        "); give --workers " + std::to_string(session_.size() - 1) + " or leave it out");
+                        std::to_string(session().size() - 1) + " worker ranks (-np " + std::to_string(session().size()) +
+                        "); give --workers " + std::to_string(session().size() - 1) + " or leave it out");
   }
-  bool writes_results() const override { return session_.rank() == 0; }
+  bool writes_results() const override { return session().rank() == 0; }
   Dataset load_data(const TrainConfig& config) const override {
     Dataset data = load_dataset(config.data, config.data_root);
-    if (session_.rank() != 0) keep_worker_shard(data, session_.rank() - 1, config.workers(), config.seed);
+    if (session().rank() != 0) keep_worker_shard(data, session().rank() - 1, config.workers(), config.seed);
     return data;
   }
   void serve(const TrainConfig& config, const Dataset& data, const ModelFactory& factory) override {
-    run_worker_rank(session_.rank(), config, data, factory);
+    run_worker_rank(session().transport(), config, data, factory);
   }
   // Without it, MPI_Finalize would wait for ranks that wait for this one.
-  void abandon(int status) override { MPI_Abort(MPI_COMM_WORLD, status); }
-  void ending(int status) override { session_.set_exit_status(status); }
-  EvaluationMode evaluation() const override { return EvaluationMode::kBackground; }
+  void abandon(int status) override {
+    session();  // MPI started, as MPI_Abort needs
+    MPI_Abort(MPI_COMM_WORLD, status);
+  }
+  void ending(int status) override { session().set_exit_status(status); }
+  // Workers as processes (ranks 1..N, on this machine or others), at once,
+  // in real time; a resumed run's worker ranks are new processes.
+  RuntimeTraits traits() const override {
+    RuntimeTraits t;
+    t.evaluation = EvaluationMode::kBackground;
+    t.real_time = true;
+    t.concurrent_workers = true;
+    t.copies_per_worker = 0;  // in other processes: rank 0 holds none
+    t.fresh_workers_on_resume = true;
+    return t;
+  }
   RunResult train(RunHarness& run) override {
-    return ServerRank(run, session_.size() - 1, session_.local_pids()).run();
+    return serve_as_server_rank(run, session().transport(), session().local_pids());
   }
 
  private:
-  MpiSession session_;
+  // MPI starts on first use, not when the runtime is made: its traits are
+  // read (the suite's checks) without starting MPI.
+  MpiSession& session() const {
+    if (!session_) session_ = std::make_unique<MpiSession>();
+    return *session_;
+  }
+  mutable std::unique_ptr<MpiSession> session_;
 };
 
 }  // namespace
 
 std::unique_ptr<Runtime> make_mpi_runtime() { return std::make_unique<MpiRuntime>(); }
+
+std::string mpi_library_version() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int length = 0;
+  MPI_Get_library_version(text, &length);  // one of the few calls allowed before MPI_Init
+  std::string version(text, static_cast<size_t>(std::max(0, length)));
+  return version.substr(0, version.find_first_of(",\n"));
+}
 
 }  // namespace hsgd

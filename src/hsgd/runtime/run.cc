@@ -19,9 +19,10 @@ double physical_memory_bytes() {
   return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
 }
 
-// What a run that failed before or while training leaves: its status, the
-// error and its configuration. Best effort: the error itself is what the
-// user must see, not a second one about writing this file.
+}  // namespace
+
+Dataset Runtime::load_data(const TrainConfig& config) const { return load_dataset(config.data, config.data_root); }
+
 void write_failed_summary(const std::string& dir, const TrainConfig& config, const std::string& message) {
   RunResult result;
   result.status = RunStatus::kFailed;
@@ -34,29 +35,41 @@ void write_failed_summary(const std::string& dir, const TrainConfig& config, con
   }
 }
 
-}  // namespace
-
-Dataset Runtime::load_data(const TrainConfig& config) const { return load_dataset(config.data, config.data_root); }
-
 void prepare_config(const Runtime& runtime, TrainConfig& config, bool workers_given, int cores) {
+  const RuntimeTraits traits = runtime.traits();
   runtime.resolve(config, workers_given);
   if (config.data_root.empty()) config.data_root = default_data_root();
-  config.threads = config.threads_per_worker(cores);
+  config.threads = config.threads_per_worker(cores, traits.concurrent_workers);
   config.validate();
+  check_runtime_limits(config, traits);
   runtime.check(config);
 }
 
-void check_model(const TrainConfig& config, const ModelFactory& factory) {
+void check_runtime_limits(const TrainConfig& config, const RuntimeTraits& traits) {
+  const std::string runtime = name_of(config.runtime);
+  if (traits.max_workers > 0 && config.workers() > traits.max_workers)
+    throw ConfigError("--workers = " + std::to_string(config.workers()) + " is out of range for --runtime " + runtime +
+                      ": must be in [1, " + std::to_string(traits.max_workers) + "]" + traits.max_workers_reason);
+  if (config.checkpoint_every > 0 && !traits.checkpoints)
+    throw ConfigError("--checkpoint-every: --runtime " + runtime +
+                      " writes no checkpoints (use --runtime sim, threads or mpi)");
+}
+
+void check_model(const Runtime& runtime, const TrainConfig& config, const ModelFactory& factory) {
   if (!is_known_model(config.model))
     throw ConfigError("--model " + config.model + ": unknown model; expected one of: " + model_names());
-  const auto model = factory(config.seed);
-  // Every worker holds at least a gradient; a thread worker also a replica
-  // (parameters, gradients and the optimizer-free autograd buffers).
-  const double copies = config.runtime == RuntimeKind::kThreads ? 4.0 : 1.0;
-  const double bytes = copies * config.workers() * static_cast<double>(model->num_params()) * sizeof(float);
-  if (config.runtime != RuntimeKind::kMpi && bytes > 0.5 * physical_memory_bytes())
+  check_model_memory(runtime, config, factory(config.seed)->num_params());
+}
+
+void check_model_memory(const Runtime& runtime, const TrainConfig& config, size_t num_params) {
+  // Every worker holds at least a gradient in this process; a thread worker
+  // also a replica (parameters, gradients and the optimizer-free autograd
+  // buffers); a worker in another process (mpi) none.
+  const double copies = runtime.traits().copies_per_worker;
+  const double bytes = copies * config.workers() * static_cast<double>(num_params) * sizeof(float);
+  if (bytes > 0.5 * physical_memory_bytes())
     throw ConfigError("--workers = " + std::to_string(config.workers()) + " with model " + config.model + " (" +
-                      std::to_string(model->num_params()) + " parameters) needs about " +
+                      std::to_string(num_params) + " parameters) needs about " +
                       std::to_string(static_cast<long long>(bytes / 1e9)) + " GB for the workers' parameters, more "
                       "than half of this machine's memory");
 }
@@ -71,8 +84,7 @@ RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Datas
                         const CheckpointFile* resume) {
   std::unique_ptr<RunHarness> harness;
   try {
-    check_model_fits_data(*factory(config.seed), data);
-    harness = std::make_unique<RunHarness>(config, data, factory, dir, log, runtime.evaluation(), resume);
+    harness = std::make_unique<RunHarness>(config, data, factory, dir, log, runtime.traits(), resume);
     return runtime.train(*harness);
   } catch (const std::exception& e) {
     write_failed_summary(dir, config, e.what());
@@ -116,8 +128,9 @@ CheckpointFile read_run_checkpoint(const std::string& dir, const TrainConfig& co
 int exit_status(const RunResult& result, const TrainConfig& config) {
   switch (result.status) {
     case RunStatus::kFinished:
-      return config.eval.target_accuracy > 0 && result.target_reached_seconds < 0 ? kExitTargetNotReached : 0;
-    case RunStatus::kTerminated: return 128 + result.signal;
+      return config.eval.target_accuracy > 0 && result.target_reached_seconds < 0 ? kExitTargetNotReached
+                                                                                   : kExitFinished;
+    case RunStatus::kTerminated: return exit_status_of_signal(result.signal);
     case RunStatus::kDiverged: return kExitDiverged;
     case RunStatus::kFailed: return kExitFailed;
   }

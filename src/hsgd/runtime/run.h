@@ -1,6 +1,6 @@
-// run.h: one training run, from a configuration to a folder that says how
-// it ended. The command line (`hsgd train`, `hsgd compare`) calls these in
-// order:
+// run.h: the parts of one training run, from a configuration to a folder
+// that says how it ended. The session (session.h) calls them in order; the
+// commands call the session:
 //
 //   prepare_config   the runtime's settings, then every check (no file read)
 //   check_model      the model's name, and memory for the workers' copies
@@ -9,39 +9,45 @@
 //   run_training     config.toml, the harness and the runtime, summary.json,
 //                    and OUT.partial/ renamed to OUT/
 //
-// Exit statuses (README.md): 0 finished; 1 failed (bad input or an error);
-// 3 an internal error; 4 finished without reaching --target-accuracy;
-// 5 diverged; 128 + signal terminated (130 SIGINT, 143 SIGTERM).
+// Exit statuses: common/exit_status.h (and README.md).
 #pragma once
 
 #include <cstdio>
 #include <string>
 
 #include "hsgd/common/checkpoint_file.h"
+#include "hsgd/common/exit_status.h"
 #include "hsgd/runtime/run_folder.h"
 #include "hsgd/runtime/runtime.h"
 
 namespace hsgd {
 
-constexpr int kExitFailed = 1;
-constexpr int kExitInternalError = 3;
-constexpr int kExitTargetNotReached = 4;
-constexpr int kExitDiverged = 5;
-
 // Lets the runtime fill in its settings, gives threads their default, fills
 // in the data root, and validates; throws ConfigError.
 void prepare_config(const Runtime& runtime, TrainConfig& config, bool workers_given, int cores);
 
+// The checks of what the runtime cannot do (its traits): more workers than
+// it runs, checkpoints it does not write. Throws ConfigError.
+void check_runtime_limits(const TrainConfig& config, const RuntimeTraits& traits);
+
 // Builds the model once, before any data is loaded: checks its name, and
 // that the workers' copies of its parameters fit in this machine's memory.
-void check_model(const TrainConfig& config, const ModelFactory& factory);
+void check_model(const Runtime& runtime, const TrainConfig& config, const ModelFactory& factory);
+// The memory part of check_model, for a model of num_params parameters.
+void check_model_memory(const Runtime& runtime, const TrainConfig& config, size_t num_params);
 
 // Runs training in the existing folder `dir`: harness, runtime, summary.json;
-// from `resume` (a checkpoint of this run) if given.
+// from `resume` (a checkpoint of this run) if given. The model must fit the
+// data (check_model_fits_data; the session checks it when it loads the data).
 // An exception is written into summary.json as a failed run, then rethrown.
 RunResult run_in_folder(Runtime& runtime, const TrainConfig& config, const Dataset& data,
                         const ModelFactory& factory, const std::string& dir, std::FILE* log,
                         const CheckpointFile* resume = nullptr);
+
+// What a run that failed before or while training leaves in dir/summary.json:
+// its status, the error and its configuration. Best effort: the error itself
+// is what the user must see, not a second one about writing this file.
+void write_failed_summary(const std::string& dir, const TrainConfig& config, const std::string& message);
 
 // Writes folder/config.toml: the configuration as `command` saves it, and
 // `extra` TOML lines of that command's own options. Throws Error.

@@ -32,7 +32,7 @@ enum CounterSlot : size_t { kSamples, kLossCount, kPoints, kMostUnfinished, kEva
 
 // The options that give a run its meaning (config/option_list.h), under
 // their JSON keys (dashes become underscores).
-nlohmann::json meaning_of(const TrainConfig& config) {
+nlohmann::json meaning_of(const TrainConfig& config, bool fresh_workers_on_resume) {
   const nlohmann::json all = config;
   nlohmann::json j;
   for (const auto& [key, value] : all.items()) {
@@ -40,7 +40,7 @@ nlohmann::json meaning_of(const TrainConfig& config) {
     std::replace(name.begin(), name.end(), '_', '-');
     if (!is_resumable_option(name) && !is_location_option(name)) j[key] = value;
   }
-  if (config.runtime == RuntimeKind::kMpi) j.erase("workers");  // a resumed MPI run may have other ranks
+  if (fresh_workers_on_resume) j.erase("workers");  // a resumed MPI run may have other ranks
   return j;
 }
 
@@ -48,7 +48,7 @@ nlohmann::json meaning_of(const TrainConfig& config) {
 // are absent from its meta/config: at their default value they mean what the
 // older run did, so they count as equal.
 void add_newer_options_at_default(nlohmann::json& saved, const nlohmann::json& now) {
-  const nlohmann::json defaults = meaning_of(TrainConfig{});
+  const nlohmann::json defaults = meaning_of(TrainConfig{}, false);
   for (const auto& [key, value] : now.items())
     if (!saved.contains(key) && defaults.contains(key) && defaults[key] == value) saved[key] = value;
 }
@@ -74,7 +74,7 @@ void RunHarness::save_checkpoint(double t, const std::function<void(CheckpointFi
   evaluator_->wait_until_unfinished_at_most(0, [] { return false; });  // every row so far is in it
   CheckpointFile file;
   file.set("meta/kind", kKind);
-  file.set("meta/config", meaning_of(config_).dump());
+  file.set("meta/config", meaning_of(config_, traits_.fresh_workers_on_resume).dump());
   file.set_f64s("meta/time", {t});
   ps_->save_state(file);
   std::vector<double> doubles;
@@ -112,7 +112,7 @@ void RunHarness::restore_checkpoint(const CheckpointFile& file) {
     throw CheckpointError(where + ": its configuration (meta/config) is larger than 1 MiB");
   nlohmann::json saved = nlohmann::json::parse(file.get("meta/config"), nullptr, /*allow_exceptions=*/false);
   if (!saved.is_object()) throw CheckpointError(where + ": its configuration (meta/config) is not a JSON object");
-  const nlohmann::json now = meaning_of(config_);
+  const nlohmann::json now = meaning_of(config_, traits_.fresh_workers_on_resume);
   add_newer_options_at_default(saved, now);
   if (saved != now)
     throw ConfigError(where + ": this run's options differ from the checkpoint's: " + first_difference(saved, now) +
@@ -120,7 +120,7 @@ void RunHarness::restore_checkpoint(const CheckpointFile& file) {
                       "--checkpoint-every");
   // MPI's worker ranks of a resumed run are new processes (maybe another
   // number of them) that draw their own delays: they start afresh.
-  const bool fresh_workers = config_.runtime == RuntimeKind::kMpi;
+  const bool fresh_workers = traits_.fresh_workers_on_resume;
   ps_->restore_state(file, fresh_workers);
   const size_t rows = file.count8("harness/rows_f64") / kRowDoubles;
   const std::vector<double> doubles = file.f64s("harness/rows_f64", rows * kRowDoubles);

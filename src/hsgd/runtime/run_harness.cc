@@ -16,9 +16,6 @@
 namespace hsgd {
 namespace {
 
-std::atomic<int> g_stop_signal{0};
-void note_stop_signal(int sig) { g_stop_signal = sig; }
-
 std::unique_ptr<ParameterServer> make_parameter_server(const TrainConfig& config, const ModelFactory& factory) {
   HSGD_CHECK(!config.ps.uses_schedule() || config.ps.schedule != nullptr,
              "the configuration was not validated (no K schedule)");
@@ -56,38 +53,13 @@ void WorkerProgress::start_window() {
   loss_count = 0;
 }
 
-// ---------------------------------------------------------------- StopSignals
-
-namespace {
-struct sigaction g_old_int, g_old_term;
-int g_installed = 0;
-}  // namespace
-
-StopSignals::StopSignals() {
-  if (g_installed++ > 0) return;
-  g_stop_signal = 0;
-  struct sigaction sa {};
-  sa.sa_handler = note_stop_signal;
-  sa.sa_flags = SA_RESETHAND;  // a second signal kills as usual
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &g_old_int);
-  sigaction(SIGTERM, &sa, &g_old_term);
-}
-
-StopSignals::~StopSignals() {
-  if (--g_installed > 0) return;
-  sigaction(SIGINT, &g_old_int, nullptr);
-  sigaction(SIGTERM, &g_old_term, nullptr);
-}
-
-int StopSignals::received() { return g_stop_signal.load(); }
-
 // ---------------------------------------------------------------- RunHarness
 
 RunHarness::RunHarness(const TrainConfig& config, const Dataset& data, const ModelFactory& factory, std::string dir,
-                       std::FILE* log, EvaluationMode evaluation, const CheckpointFile* resume)
+                       std::FILE* log, const RuntimeTraits& traits, const CheckpointFile* resume)
     : signals_(),
       config_(config),
+      traits_(traits),
       data_(data),
       factory_(factory),
       dir_(std::move(dir)),
@@ -98,7 +70,7 @@ RunHarness::RunHarness(const TrainConfig& config, const Dataset& data, const Mod
       metrics_(dir_ + "/metrics.csv"),
       progress_line_(log != nullptr ? log : stderr) {
   evaluator_ = std::make_unique<SnapshotEvaluator>(
-      factory(config.seed), data, config.eval.batch, evaluation == EvaluationMode::kBackground,
+      factory(config.seed), data, config.eval.batch, traits_.evaluation == EvaluationMode::kBackground,
       [this](const MetricsRow& row) { record_row(row); }, config.eval.samples, config.seed);
   if (resume_ != nullptr) restore_checkpoint(*resume_);
 }
@@ -156,8 +128,9 @@ void RunHarness::wait_for_evaluation(const std::function<void()>& while_waiting,
 
 PushOutcome RunHarness::push(int worker, uint64_t base_version, const float* gradient, double loss, double now) {
   // The adaptive threshold measures the server's service time: the real
-  // runtimes' is the push's wall time; the simulator reports its virtual cost itself.
-  const bool timed = ps_->adaptive() != nullptr && config_.runtime != RuntimeKind::kSim;
+  // runtimes' is the push's wall time; a virtual-time one (the simulator)
+  // reports its virtual cost itself.
+  const bool timed = ps_->adaptive() != nullptr && !traits_.virtual_time;
   const Stopwatch::Clock::time_point began = timed ? Stopwatch::Clock::now() : Stopwatch::Clock::time_point();
   const PushOutcome out = ps_->push(worker, base_version, gradient, now);
   if (timed)

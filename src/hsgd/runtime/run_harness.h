@@ -28,6 +28,7 @@
 
 #include "hsgd/common/checkpoint_file.h"
 #include "hsgd/common/progress.h"
+#include "hsgd/common/stop_signals.h"
 #include "hsgd/common/stopwatch.h"
 #include "hsgd/config/train_config.h"
 #include "hsgd/data/image_set.h"
@@ -35,6 +36,7 @@
 #include "hsgd/model/model.h"
 #include "hsgd/ps/parameter_server.h"
 #include "hsgd/runtime/delay_model.h"
+#include "hsgd/runtime/runtime_traits.h"
 #include "hsgd/runtime/snapshot_evaluator.h"
 #include "hsgd/worker/gradient_worker.h"
 
@@ -52,17 +54,6 @@ struct WorkerProgress {
   double display_loss() const;  // this window's mean, else the last one seen
   void start_window();
 };
-
-// Installs SIGINT/SIGTERM handlers that only note the signal (a second one
-// kills the process as usual); restores the old ones when destroyed.
-class StopSignals {
- public:
-  StopSignals();
-  ~StopSignals();
-  static int received();  // 0, SIGINT or SIGTERM
-};
-
-enum class EvaluationMode { kInline, kBackground };
 
 // The training time at which a checkpoint was taken.
 double checkpoint_time(const CheckpointFile& file);
@@ -83,10 +74,11 @@ void restore_samplers(const CheckpointFile& file, const std::string& section,
 
 class RunHarness {
  public:
-  // `dir` exists; metrics.csv and summary.json are written there.
+  // `dir` exists; metrics.csv and summary.json are written there. `traits`:
+  // the runtime's (how it evaluates, its time, its workers on resume).
   // `resume`, if given, must outlive the harness.
   RunHarness(const TrainConfig& config, const Dataset& data, const ModelFactory& factory, std::string dir,
-             std::FILE* log, EvaluationMode evaluation, const CheckpointFile* resume = nullptr);
+             std::FILE* log, const RuntimeTraits& traits, const CheckpointFile* resume = nullptr);
   ~RunHarness();
 
   const TrainConfig& config() const { return config_; }
@@ -172,6 +164,7 @@ class RunHarness {
 
   const StopSignals signals_;  // while the run lives, SIGINT/SIGTERM stop it cleanly
   const TrainConfig& config_;
+  const RuntimeTraits traits_;
   const Dataset& data_;
   const ModelFactory& factory_;
   std::string dir_;

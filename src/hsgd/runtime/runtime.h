@@ -3,9 +3,11 @@
 // time it is; everything else (PS, rows, evaluation, budget, progress,
 // signals, divergence, summary) is the harness's (run_harness.h).
 //
-// Adding a runtime (docs/architecture.md, "Adding a runtime"): a class in its
-// own file implementing train(), a value in RuntimeKind, and a line in
-// make_runtime() (runtime_registry.cc).
+// What differs between runtimes is declared by each in traits()
+// (runtime_traits.h); nothing outside the runtimes and their registry asks
+// which runtime it is. Adding a runtime (docs/architecture.md, "Adding a
+// runtime"): a class in its own file implementing traits() and train(), a
+// value in RuntimeKind, and a row in the registry (runtime_registry.cc).
 #pragma once
 
 #include <memory>
@@ -15,6 +17,7 @@
 #include "hsgd/data/image_set.h"
 #include "hsgd/model/model.h"
 #include "hsgd/runtime/run_harness.h"
+#include "hsgd/runtime/runtime_traits.h"
 
 namespace hsgd {
 
@@ -43,9 +46,9 @@ class Runtime {
   // if it must end with MPI_Abort rather than MPI_Finalize).
   virtual void ending(int /*status*/) {}
 
-  // How the harness evaluates snapshots: on the training thread (single,
-  // sim) or on a background thread (threads, mpi).
-  virtual EvaluationMode evaluation() const = 0;
+  // What sets this runtime apart (runtime_traits.h): how it evaluates, its
+  // time, its workers' limits and memory, checkpoints and resume.
+  virtual RuntimeTraits traits() const = 0;
   // Trains until run.stopping(), then returns run.finish(training time, the
   // runtime's own summary fields).
   virtual RunResult train(RunHarness& run) = 0;

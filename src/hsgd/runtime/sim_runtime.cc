@@ -435,7 +435,13 @@ nlohmann::json SimRun::summary_fields() const {
 
 class SimRuntime : public Runtime {
  public:
-  EvaluationMode evaluation() const override { return EvaluationMode::kInline; }
+  // Virtual time; one worker computes at a time (every core), in event order,
+  // sharing one model.
+  RuntimeTraits traits() const override {
+    RuntimeTraits t;
+    t.virtual_time = true;
+    return t;
+  }
   RunResult train(RunHarness& run) override { return SimRun(run).train(); }
 };
 

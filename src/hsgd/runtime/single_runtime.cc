@@ -18,7 +18,14 @@ class SingleRuntime : public Runtime {
     config.ps.num_workers = 1;
     config.delay.distribution = DelayDistribution::kNone;
   }
-  EvaluationMode evaluation() const override { return EvaluationMode::kInline; }
+  // One worker and no parameter server, computing in real time with every
+  // core; training pauses while it evaluates, and it writes no checkpoints.
+  RuntimeTraits traits() const override {
+    RuntimeTraits t;
+    t.compares_modes = false;
+    t.checkpoints = false;
+    return t;
+  }
   RunResult train(RunHarness& run) override;
 };
 

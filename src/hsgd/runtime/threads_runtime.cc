@@ -295,7 +295,18 @@ RunResult ThreadsRun::train() {
 
 class ThreadsRuntime : public Runtime {
  public:
-  EvaluationMode evaluation() const override { return EvaluationMode::kBackground; }
+  // Workers as threads, at once, in real time: each holds its gradient; the
+  // model replicas belong to the compute slots (one per core).
+  RuntimeTraits traits() const override {
+    RuntimeTraits t;
+    t.evaluation = EvaluationMode::kBackground;
+    t.real_time = true;
+    t.concurrent_workers = true;
+    t.copies_per_worker = 1;
+    t.max_workers = 256;
+    t.max_workers_reason = " (one thread per worker); use --runtime sim for larger clusters";
+    return t;
+  }
   RunResult train(RunHarness& run) override {
     return ThreadsRun(run, static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))).train();
   }

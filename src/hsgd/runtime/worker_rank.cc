@@ -1,21 +1,15 @@
-// mpi_worker.cc: a worker rank of --runtime mpi (ranks 1..N): it receives
-// parameters from rank 0, computes a gradient on its shard, pushes it, and
-// leaves when rank 0 says stop.
-//
-// A worker never waits for rank 0 without bound: rank 0 sends "alive" to a
-// worker it keeps waiting (a sync round, an evaluation pause), so silence for
-// --server-timeout seconds, while receiving or while its gradient is being
-// sent, means the server is gone: the rank says so and exits with status 1.
-#include <mpi.h>
+// worker_rank.cc: see worker_rank.h.
+#include "hsgd/runtime/worker_rank.h"
 
 #include <chrono>
+#include <cstdio>
 #include <numeric>
 #include <thread>
 
+#include "hsgd/common/peak_memory.h"
+#include "hsgd/common/stop_signals.h"
 #include "hsgd/common/stopwatch.h"
 #include "hsgd/runtime/delay_model.h"
-#include "hsgd/runtime/mpi_runtime.h"
-#include "hsgd/runtime/run_harness.h"
 #include "hsgd/worker/gradient_worker.h"
 
 namespace hsgd {
@@ -32,14 +26,16 @@ TransportError server_lost(int rank, double timeout, const char* doing) {
 
 // The next message from rank 0 other than "alive"; waits without spinning
 // the CPU, at most `timeout` seconds after the last message.
-MessageHeader receive_from_server(int rank, double timeout, size_t num_params, std::vector<float>& params) {
+MessageHeader receive_from_server(Transport& transport, double timeout, size_t num_params,
+                                  std::vector<float>& params) {
+  const int rank = transport.rank();
   Stopwatch silent;
   while (true) {
-    MPI_Status status;
-    if (poll_header(0, status, /*spin_first=*/true)) {
+    int sender = 0;
+    if (transport.poll(0, &sender, /*spin_first=*/true)) {
       MessageHeader m;
       try {
-        m = receive_message(status, num_params, params, timeout);
+        m = transport.receive(0, num_params, params, timeout);
       } catch (const PeerSilent&) {
         throw server_lost(rank, timeout, "receiving a message from it");
       }
@@ -53,18 +49,20 @@ MessageHeader receive_from_server(int rank, double timeout, size_t num_params, s
 
 // The worker's sends give up (and so does the worker) when rank 0 does not
 // take them within --server-timeout seconds.
-void send_to_server(int rank, double timeout, const MessageHeader& h, const float* payload) {
-  const SendOutcome sent = send_message_within(h, payload, 0, timeout);
+void send_to_server(Transport& transport, double timeout, const MessageHeader& h, const float* payload) {
+  const int rank = transport.rank();
+  const SendOutcome sent = transport.send_within(h, payload, 0, timeout);
   if (sent == SendOutcome::kTimedOut) throw server_lost(rank, timeout, "sending to it");
   if (sent == SendOutcome::kFailed)
-    throw TransportError("rank " + std::to_string(rank) + ": MPI could not send a " + to_string(h.type) +
+    throw TransportError("rank " + std::to_string(rank) + ": the transport could not send a " + to_string(h.type) +
                          " message to the server (rank 0)");
 }
 
 }  // namespace
 
-void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, const ModelFactory& factory) {
+void run_worker_rank(Transport& transport, const TrainConfig& config, const Dataset& data, const ModelFactory& factory) {
   const StopSignals signals;  // mpirun forwards Ctrl-C: leave when rank 0 says stop
+  const int rank = transport.rank();
   const int w = rank - 1;
   const double timeout = config.mpi.server_timeout;
   auto model = factory(config.seed);
@@ -79,10 +77,10 @@ void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, c
   bool first_params = true;
   while (true) {
     Stopwatch waiting;
-    const MessageHeader m = receive_from_server(rank, timeout, worker.num_params(), params);
+    const MessageHeader m = receive_from_server(transport, timeout, worker.num_params(), params);
     wait_s += waiting.seconds();
     if (m.type == MessageType::kStop) {
-      if (m.value != 0) note_peer_lost();
+      if (m.value != 0) transport.note_peer_lost();
       break;
     }
     if (m.type != MessageType::kParams)
@@ -97,9 +95,9 @@ void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, c
       // Fault injection for tests: stop answering, but leave when told to stop.
       MessageHeader next;
       do {
-        next = receive_from_server(rank, timeout, worker.num_params(), params);
+        next = receive_from_server(transport, timeout, worker.num_params(), params);
       } while (next.type != MessageType::kStop);
-      if (next.value != 0) note_peer_lost();
+      if (next.value != 0) transport.note_peer_lost();
       break;
     }
     Stopwatch computing;
@@ -115,7 +113,7 @@ void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, c
     h.version = m.version;
     h.payload_floats = worker.num_params();
     h.value = loss;
-    send_to_server(rank, timeout, h, worker.gradient().data());
+    send_to_server(transport, timeout, h, worker.gradient().data());
     comm_s += communicating.seconds();
     ++pushes;
   }
@@ -125,7 +123,7 @@ void run_worker_rank(int rank, const TrainConfig& config, const Dataset& data, c
   bye.payload_floats = kByeFloats;
   const float timing[kByeFloats] = {float(compute_s), float(wait_s), float(comm_s), float(delay_s),
                                     float(peak_rss_mb())};
-  send_to_server(rank, timeout, bye, timing);
+  send_to_server(transport, timeout, bye, timing);
 }
 
 }  // namespace hsgd

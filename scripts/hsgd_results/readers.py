@@ -1,0 +1,44 @@
+"""Readers of a results folder's files (experiment/results_folder.h, the report's CSV files)."""
+import csv
+import os
+import tomllib
+
+METRICS = ("test_accuracy", "test_loss", "train_loss")
+
+
+def _rows(results, name):
+    path = os.path.join(results, name)
+    if not os.path.isfile(path):
+        raise SystemExit(f"{path}: missing; `hsgd report {results}` writes it")
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def read_runs(results):
+    """runs.csv: one dict per run: cell, mode, seed (int), diverged (bool), and
+    run_<metric> / final_<metric> (float) for test_accuracy (points), test_loss, train_loss."""
+    runs = []
+    for row in _rows(results, "runs.csv"):
+        run = {"cell": row["cell"], "mode": row["mode"], "seed": int(row["seed"]), "diverged": row["diverged"] == "1"}
+        for over in ("run", "final"):
+            for metric in METRICS:
+                run[f"{over}_{metric}"] = float(row[f"{over}_{metric}"])
+        runs.append(run)
+    return runs
+
+
+def read_modes(results):
+    """modes.csv: per table, cell, mode, metric and over (run, final): n, mean, stddev and 95% CI over the seeds."""
+    return _rows(results, "modes.csv")
+
+
+def read_tables(results):
+    """tables.csv: per table, cell, comparison (hybrid - async, ...), metric and over: the paired statistics."""
+    return _rows(results, "tables.csv")
+
+
+def read_suite(results):
+    """suite.toml as run, and its [options]."""
+    with open(os.path.join(results, "suite.toml"), "rb") as f:
+        suite = tomllib.load(f)
+    return suite, suite.get("options", {})

@@ -1,0 +1,119 @@
+// mpi_transport.cc: see mpi_transport.h.
+#include "hsgd/transport/mpi_transport.h"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "hsgd/common/stopwatch.h"
+
+namespace hsgd {
+namespace {
+
+void check_mpi(int rc, const char* what) {
+  if (rc != MPI_SUCCESS) throw TransportError(std::string("MPI call failed: ") + what);
+}
+
+}  // namespace
+
+MpiTransport::MpiTransport() {
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  polled_.MPI_SOURCE = MPI_PROC_NULL;  // nothing polled yet
+}
+
+bool MpiTransport::send(const MessageHeader& h, const float* payload, int dest) {
+  char head[MessageHeader::kBytes];
+  encode_header(h, head);
+  if (MPI_Send(head, MessageHeader::kBytes, MPI_BYTE, dest, kHeaderTag, MPI_COMM_WORLD) != MPI_SUCCESS) return false;
+  if (h.payload_floats == 0) return true;
+  return MPI_Send(payload, static_cast<int>(h.payload_floats * sizeof(float)), MPI_BYTE, dest, kPayloadTag,
+                  MPI_COMM_WORLD) == MPI_SUCCESS;
+}
+
+SendOutcome MpiTransport::send_within(const MessageHeader& h, const float* payload, int dest, double timeout) {
+  // The header's bytes live on the heap: a send given up on may still refer to them.
+  auto head = std::make_unique<char[]>(MessageHeader::kBytes);
+  encode_header(h, head.get());
+  MPI_Request requests[2];
+  int count = 0;
+  if (MPI_Isend(head.get(), MessageHeader::kBytes, MPI_BYTE, dest, kHeaderTag, MPI_COMM_WORLD, &requests[count++]) !=
+      MPI_SUCCESS)
+    return SendOutcome::kFailed;
+  if (h.payload_floats > 0 && MPI_Isend(payload, static_cast<int>(h.payload_floats * sizeof(float)), MPI_BYTE, dest,
+                                        kPayloadTag, MPI_COMM_WORLD, &requests[count++]) != MPI_SUCCESS)
+    return SendOutcome::kFailed;
+  Stopwatch waited;
+  for (int polls = 0;; ++polls) {
+    int done = 0;
+    if (MPI_Testall(count, requests, &done, MPI_STATUSES_IGNORE) != MPI_SUCCESS) return SendOutcome::kFailed;
+    if (done) return SendOutcome::kSent;
+    if (waited.seconds() > timeout) {
+      for (int i = 0; i < count; ++i) {
+        if (requests[i] == MPI_REQUEST_NULL) continue;
+        MPI_Cancel(&requests[i]);
+        MPI_Request_free(&requests[i]);
+      }
+      head.release();  // MPI may hold on to it: 48 bytes per rank given up on
+      send_abandoned_ = true;
+      return SendOutcome::kTimedOut;
+    }
+    if (polls > 1000) std::this_thread::sleep_for(std::chrono::microseconds(50));  // a short spin, then no busy wait
+  }
+}
+
+bool MpiTransport::poll(int source, int* sender, bool spin_first) {
+  for (int i = 0; i < (spin_first ? 200 : 1); ++i) {
+    int flag = 0;
+    check_mpi(MPI_Iprobe(source == kAnySource ? MPI_ANY_SOURCE : source, kHeaderTag, MPI_COMM_WORLD, &flag, &polled_),
+              "MPI_Iprobe");
+    if (flag) {
+      *sender = polled_.MPI_SOURCE;
+      return true;
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::microseconds(200));
+  return false;
+}
+
+MessageHeader MpiTransport::receive(int source, size_t num_params, std::vector<float>& payload, double timeout) {
+  MPI_Status status = polled_;
+  if (status.MPI_SOURCE != source)  // not what poll() found: probe for it (it is there)
+    check_mpi(MPI_Probe(source, kHeaderTag, MPI_COMM_WORLD, &status), "MPI_Probe");
+  int count = 0;
+  check_mpi(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
+  std::vector<char> head(static_cast<size_t>(std::max(count, 0)));
+  check_mpi(MPI_Recv(head.data(), count, MPI_BYTE, source, kHeaderTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+  polled_.MPI_SOURCE = MPI_PROC_NULL;  // taken
+  const MessageHeader h = decode_header(head.data(), head.size(), source, num_params);
+  payload.resize(h.payload_floats);
+  if (h.payload_floats > 0) {
+    const int bytes = static_cast<int>(h.payload_floats * sizeof(float));
+    MPI_Status st;
+    MPI_Request request;
+    check_mpi(MPI_Irecv(payload.data(), bytes, MPI_BYTE, source, kPayloadTag, MPI_COMM_WORLD, &request), "MPI_Irecv");
+    Stopwatch waited;
+    for (int polls = 0, done = 0; !done; ++polls) {
+      if (MPI_Test(&request, &done, &st) != MPI_SUCCESS)
+        throw TransportError("malformed message from rank " + std::to_string(source) + ": the " + to_string(h.type) +
+                             " payload is larger than the " + std::to_string(bytes) + " bytes its header declares");
+      if (done) break;
+      if (waited.seconds() > timeout) {
+        MPI_Cancel(&request);
+        MPI_Request_free(&request);
+        throw PeerSilent("rank " + std::to_string(source) + " went silent in the middle of a " + to_string(h.type) +
+                         " message");
+      }
+      if (polls > 1000) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    int got = 0;
+    MPI_Get_count(&st, MPI_BYTE, &got);
+    if (got != bytes)
+      throw TransportError("malformed message from rank " + std::to_string(source) + ": " + std::to_string(got) +
+                           " payload bytes, its header declares " + std::to_string(bytes));
+  }
+  return h;
+}
+
+}  // namespace hsgd
