@@ -83,16 +83,6 @@ void CopyParamsIn(benchmark::State& state, const std::string& name) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(flat.size() * sizeof(float)));
 }
 
-const char* kernels_name(nn::ConvKernels kernels) {
-  switch (kernels) {
-    case nn::ConvKernels::kDirect: return "direct";
-    case nn::ConvKernels::kGemm: return "gemm";
-    case nn::ConvKernels::kDnnl: return "dnnl";
-    case nn::ConvKernels::kAuto: break;
-  }
-  return "auto";
-}
-
 int register_all() {
   for (const auto& m : model_catalog()) {
     const std::string name = m.name;
@@ -112,7 +102,7 @@ int register_all() {
     // what its kAuto thresholds (nn/fast_network.h) were chosen from.
     for (const auto kernels : {nn::ConvKernels::kDirect, nn::ConvKernels::kGemm})
       benchmark::RegisterBenchmark(
-          ("FwdBwd/" + name + "/fast-" + kernels_name(kernels)).c_str(), FwdBwd,
+          ("FwdBwd/" + name + "/fast-" + nn::kernels_name(kernels)).c_str(), FwdBwd,
           [&m, kernels] {
             auto reference = make_model(m.name, 1, ModelBackend::kTorch);
             std::vector<float> params(reference->num_params());

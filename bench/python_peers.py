@@ -25,8 +25,9 @@ import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+
+from pytorch_fwd_bwd import MnistCnn  # hsgd's mnist-cnn in torch.nn, beside this file
 
 
 def read_idx(path):
@@ -48,22 +49,6 @@ def load_mnist(folder):
 
     return (images("train-images-idx3-ubyte"), labels("train-labels-idx1-ubyte"),
             images("t10k-images-idx3-ubyte"), labels("t10k-labels-idx1-ubyte"))
-
-
-class MnistCnn(nn.Module):
-    """hsgd's mnist-cnn: conv 1->32 5x5, ReLU, pool 2, conv 32->64 5x5, ReLU, pool 2, fc 1024->512, ReLU, fc 512->10."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 5)
-        self.conv2 = nn.Conv2d(32, 64, 5)
-        self.fc1 = nn.Linear(1024, 512)
-        self.fc2 = nn.Linear(512, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        return self.fc2(F.relu(self.fc1(x.flatten(1))))
 
 
 def evaluate(model, x, y, channels_last=False):

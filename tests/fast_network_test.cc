@@ -66,16 +66,6 @@ TEST(FastPath, LossAndGradientAgreeWithLibTorch) {
     }
 }
 
-const char* kernels_name(nn::ConvKernels kernels) {
-  switch (kernels) {
-    case nn::ConvKernels::kDirect: return "direct";
-    case nn::ConvKernels::kGemm: return "gemm";
-    case nn::ConvKernels::kDnnl: return "dnnl";
-    case nn::ConvKernels::kAuto: break;
-  }
-  return "auto";
-}
-
 // Every kernel choice for every layer, direct (kernels.h), matrix products
 // (gemm.h) and oneDNN (dnnl_network.h), against LibTorch, whatever kAuto
 // would pick, at batch sizes that run whole and split into parts.
@@ -90,7 +80,7 @@ TEST(FastPath, EveryKernelChoiceAgreesWithLibTorch) {
         const double loss_ref = reference->compute_gradient(batch, g_ref.data());
         auto fast = make_fast_model(info, params, kernels);
         const double loss = fast->compute_gradient(batch, g_fast.data());
-        const char* which = kernels_name(kernels);
+        const char* which = nn::kernels_name(kernels);
         EXPECT_NEAR(loss, loss_ref, 1e-5 * std::max(1.0, std::abs(loss_ref))) << info.name << " " << which;
         const float scale = max_abs(g_ref);
         for (size_t i = 0; i < params.size(); ++i)
@@ -125,7 +115,7 @@ TEST(FastPath, ResultsDoNotDependOnTheThreadCount) {
       set_compute_threads(2);
       const double loss_two = fast->compute_gradient(batch, two.data());
       const Evaluation eval_two = fast->evaluate(set, norm, 1000);
-      const char* which = kernels_name(kernels);
+      const char* which = nn::kernels_name(kernels);
       EXPECT_EQ(loss_one, loss_two) << info.name << " " << which;
       EXPECT_EQ(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)), 0) << info.name << " " << which;
       EXPECT_EQ(eval_one.loss, eval_two.loss) << info.name << " " << which;

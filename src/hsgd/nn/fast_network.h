@@ -23,6 +23,16 @@ namespace hsgd::nn {
 // kDnnl is not FastNetwork's: the whole network runs on oneDNN
 // (dnnl_network.h); model/fast_model.cc picks the class.
 enum class ConvKernels { kAuto, kDirect, kGemm, kDnnl };
+// "auto", "direct", "gemm", "dnnl" (tests and benchmarks name their cases with it).
+inline const char* kernels_name(ConvKernels kernels) {
+  switch (kernels) {
+    case ConvKernels::kDirect: return "direct";
+    case ConvKernels::kGemm: return "gemm";
+    case ConvKernels::kDnnl: return "dnnl";
+    case ConvKernels::kAuto: break;
+  }
+  return "auto";
+}
 constexpr int kGemmConvChannels = 32;
 
 class FastNetwork final : public Network {
