@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "hsgd/common/error.h"
+#include "hsgd/nn/layer_geometry.h"
 
 namespace hsgd {
 namespace {
@@ -137,19 +138,14 @@ ModelBackend resolve_backend(const ModelInfo& model, ModelBackend backend) {
 
 double training_flops_per_sample(const ModelInfo& model) {
   double flops = 0;
-  int c = model.input.channels, h = model.input.height, w = model.input.width;
   bool first = true;
-  for (const LayerSpec& layer : model.layers) {
+  for (const nn::LayerGeometry& g : nn::layer_geometry(model.name, model.input, model.layers).layers) {
+    const LayerSpec& l = g.spec;
     double forward = 0;
-    if (layer.kind == LayerKind::kConv) {
-      h -= layer.kernel - 1, w -= layer.kernel - 1, c = layer.out;
-      forward = 2.0 * layer.out * layer.in * layer.kernel * layer.kernel * h * w;
-    } else if (layer.kind == LayerKind::kLinear) {
-      forward = 2.0 * layer.out * layer.in;
-      c = layer.out, h = w = 1;
-    } else if (layer.kind == LayerKind::kMaxPool) {
-      h /= layer.kernel, w /= layer.kernel;
-    }
+    if (l.kind == LayerKind::kConv)
+      forward = 2.0 * l.out * l.in * l.kernel * l.kernel * g.out.h * g.out.w;
+    else if (l.kind == LayerKind::kLinear)
+      forward = 2.0 * l.out * l.in;
     if (forward == 0) continue;
     flops += forward * (first ? 2 : 3);  // forward, weight gradient, input delta (none for the first)
     first = false;

@@ -13,6 +13,7 @@
 
 #include "hsgd/common/error.h"
 #include "hsgd/nn/kernels.h"
+#include "hsgd/nn/layer_geometry.h"
 #include "hsgd/nn/one_thread.h"
 
 namespace hsgd::nn {
@@ -22,17 +23,6 @@ using dnnl::memory;
 using Dims = memory::dims;
 using Tag = memory::format_tag;
 constexpr auto kF32 = memory::data_type::f32;
-
-struct Shape {
-  int c = 0, h = 0, w = 0;
-  int64_t size() const { return static_cast<int64_t>(c) * h * w; }
-};
-
-struct LayerGeometry {
-  LayerSpec spec;
-  Shape in, out;
-  size_t weights = 0;  // offset of the layer's weights in the flat buffer (bias follows)
-};
 
 struct Step {
   dnnl::primitive primitive;
@@ -315,7 +305,7 @@ std::unique_ptr<Plan> DnnlNetwork::Impl::build(size_t n, bool training) {
   // Images as the first layer reads them: one plain row per sample for a linear layer.
   const Shape& input = layers.front().in;
   plan->images = layers.front().spec.kind == LayerKind::kLinear
-                     ? builder.unbound({static_cast<int64_t>(n), input.size()}, Tag::ab)
+                     ? builder.unbound({static_cast<int64_t>(n), static_cast<int64_t>(input.size())}, Tag::ab)
                      : builder.unbound(dims_of(n, input), Tag::nchw);
   std::vector<LayerRecord> records(layers.size());
   memory cur = plan->images;
@@ -351,33 +341,10 @@ std::vector<LayerSpec> run_order(std::vector<LayerSpec> layers) {
 }  // namespace
 
 DnnlNetwork::DnnlNetwork(const ModelInfo& info) : impl_(std::make_unique<Impl>()) {
-  Shape shape{info.input.channels, info.input.height, info.input.width};
-  for (const auto& spec : run_order(info.layers)) {
-    LayerGeometry g{spec, shape, shape, impl_->num_params};
-    switch (spec.kind) {
-      case LayerKind::kConv:
-        HSGD_CHECK(spec.in == shape.c && spec.kernel <= shape.h && spec.kernel <= shape.w, info.name, ": conv input");
-        g.out = {spec.out, shape.h - spec.kernel + 1, shape.w - spec.kernel + 1};
-        impl_->num_params += static_cast<size_t>(spec.out) * spec.in * spec.kernel * spec.kernel + spec.out;
-        break;
-      case LayerKind::kMaxPool:
-        HSGD_CHECK(spec.kernel >= 1 && spec.kernel <= shape.h && spec.kernel <= shape.w, info.name, ": pool size");
-        g.out = {shape.c, shape.h / spec.kernel, shape.w / spec.kernel};
-        break;
-      case LayerKind::kRelu:
-        break;
-      case LayerKind::kLinear:
-        HSGD_CHECK(spec.in == shape.size(), info.name, ": linear input");
-        g.out = {spec.out, 1, 1};
-        impl_->num_params += static_cast<size_t>(spec.out) * spec.in + spec.out;
-        break;
-    }
-    shape = g.out;
-    impl_->layers.push_back(g);
-  }
-  HSGD_CHECK(!impl_->layers.empty() && impl_->layers.back().spec.kind == LayerKind::kLinear, info.name,
-             ": ends in a linear layer");
-  impl_->classes = shape.c;
+  NetworkGeometry net = layer_geometry(info.name, info.input, run_order(info.layers));
+  impl_->layers = std::move(net.layers);
+  impl_->num_params = net.num_params;
+  impl_->classes = net.classes;
 }
 
 DnnlNetwork::~DnnlNetwork() = default;

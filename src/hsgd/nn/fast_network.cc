@@ -20,39 +20,24 @@ constexpr size_t kSlack = 8;
 
 FastNetwork::FastNetwork(const ModelInfo& info, ConvKernels kernels) {
   HSGD_CHECK(kernels != ConvKernels::kDnnl, info.name, ": oneDNN networks are DnnlNetwork's");
-  Shape shape{info.input.channels, info.input.height, info.input.width};
+  NetworkGeometry net = layer_geometry(info.name, info.input, info.layers);
+  num_params_ = net.num_params;
+  classes_ = net.classes;
   bool channel_major = false;  // the layout of the activation between layers
-  for (const auto& spec : info.layers) {
-    Layer layer{spec, shape, shape, num_params_};
+  for (const LayerGeometry& g : net.layers) {
+    Layer layer;
+    static_cast<LayerGeometry&>(layer) = g;
     layer.in_channel_major = channel_major;
-    switch (spec.kind) {
-      case LayerKind::kConv:
-        HSGD_CHECK(spec.in == shape.c && spec.kernel <= shape.h && spec.kernel <= shape.w, info.name, ": conv input");
-        layer.out = {spec.out, shape.h - spec.kernel + 1, shape.w - spec.kernel + 1};
-        num_params_ += static_cast<size_t>(spec.out) * spec.in * spec.kernel * spec.kernel + spec.out;
-        // The direct kernels read sample-major input only.
-        layer.gemm = kernels == ConvKernels::kGemm || channel_major ||
-                     (kernels == ConvKernels::kAuto && spec.out >= kGemmConvChannels);
-        channel_major = layer.gemm;
-        break;
-      case LayerKind::kMaxPool:
-        HSGD_CHECK(spec.kernel >= 1 && spec.kernel <= shape.h && spec.kernel <= shape.w, info.name, ": pool size");
-        layer.out = {shape.c, shape.h / spec.kernel, shape.w / spec.kernel};
-        break;
-      case LayerKind::kRelu:
-        break;
-      case LayerKind::kLinear:
-        HSGD_CHECK(static_cast<size_t>(spec.in) == shape.size(), info.name, ": linear input");
-        layer.out = {spec.out, 1, 1};
-        num_params_ += static_cast<size_t>(spec.out) * spec.in + spec.out;
-        channel_major = false;
-        break;
+    if (g.spec.kind == LayerKind::kConv) {
+      // The direct kernels read sample-major input only.
+      layer.gemm = kernels == ConvKernels::kGemm || channel_major ||
+                   (kernels == ConvKernels::kAuto && g.spec.out >= kGemmConvChannels);
+      channel_major = layer.gemm;
+    } else if (g.spec.kind == LayerKind::kLinear) {
+      channel_major = false;
     }
-    shape = layer.out;
     layers_.push_back(layer);
   }
-  HSGD_CHECK(!layers_.empty() && layers_.back().spec.kind == LayerKind::kLinear, info.name, ": ends in a linear layer");
-  classes_ = shape.c;
   activations_.resize(layers_.size());
   deltas_.resize(layers_.size());
   argmax_.resize(layers_.size());

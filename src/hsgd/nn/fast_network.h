@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hsgd/nn/architecture.h"
+#include "hsgd/nn/layer_geometry.h"
 #include "hsgd/nn/network.h"
 
 namespace hsgd::nn {
@@ -59,15 +60,9 @@ class FastNetwork final : public Network {
   const float* logits() const override { return activations_.back().data(); }
 
  private:
-  struct Shape {
-    int c = 0, h = 0, w = 0;
-    size_t size() const { return static_cast<size_t>(c) * h * w; }
-  };
-  struct Layer {
-    LayerSpec spec;
-    Shape in, out;
-    size_t weights = 0;  // offset of the layer's weights in the flat buffer (bias follows)
-    bool gemm = false;   // a convolution run as matrix products (fast_network_gemm.cc)
+  // A layer's geometry (spec, shapes, weights' offset) and how it runs.
+  struct Layer : LayerGeometry {
+    bool gemm = false;  // a convolution run as matrix products (fast_network_gemm.cc)
     // The input's layout: sample-major (n x c x h x w) or channel-major
     // (c x n x h x w, what a gemm convolution writes).
     bool in_channel_major = false;
