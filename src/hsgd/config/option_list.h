@@ -65,6 +65,9 @@ void visit_train_options(Config& c, Visitor& v) {
   v.choice("mode", c.ps.mode,
            "sync, async, hybrid (K from --schedule), ssp (stale-synchronous, --ssp-bound), k-sync or k-batch-async "
            "(constant --k; hybrid with wait applied or none)");
+  v.integer("servers", c.servers, Range::closed(1, 64),
+            "server shards, each owning a contiguous slice of the parameters balanced by bytes (sim; "
+            "docs/aggregation.md, Sharded server); 1 = one server");
   v.integer("workers", c.ps.num_workers, Range::closed(1, 100000), "number of workers (threads runtime: at most 256)");
   v.text("schedule", c.schedule,
          "hybrid K schedule: constant:K | step[:S=..,c=..,K0=..,Kmax=..,unit=..] (K = min(Kmax, K0 + floor(x/S)), "
@@ -176,8 +179,8 @@ inline const char* option_group(const std::string& name) {
   if (is_test_option(name)) return "";
   if (starts("data")) return "Data";
   if (name == "model" || name == "backend" || name == "threads") return "Model and compute";
-  if (name == "runtime" || name == "mode" || name == "workers" || name == "wait" || name == "aggregation" ||
-      name == "staleness-lr" || name == "max-staleness" || name == "backup-workers" ||
+  if (name == "runtime" || name == "mode" || name == "workers" || name == "servers" || name == "wait" ||
+      name == "aggregation" || name == "staleness-lr" || name == "max-staleness" || name == "backup-workers" ||
       name == "ssp-bound" || name == "k")
     return "Parameter server";
   if (name == "schedule") return "K schedule (hybrid)";

@@ -106,6 +106,10 @@ void check_between_options(const TrainConfig& c) {
     throw ConfigError("--backup-workers " + std::to_string(c.ps.backup_workers) + " must be below --workers " +
                       std::to_string(c.workers()) + ": a round needs at least one gradient");
   check_mode_options(c);
+  if (c.servers > 1 && (c.sim.dispatch_ms > 0 || c.sim.has_driver_eval()))
+    throw ConfigError("--servers " + std::to_string(c.servers) +
+                      " models no driver in front of the shards: --sim-dispatch-ms and --sim-driver-eval-* need "
+                      "--servers 1");
   if (c.budget.seconds > 0 && c.budget.seconds / c.eval.every_seconds > 1e6)
     throw ConfigError("--eval-every = " + fmt_value(c.eval.every_seconds) + " with --seconds = " +
                       fmt_value(c.budget.seconds) + " makes more than 1000000 evaluations; evaluate less often");

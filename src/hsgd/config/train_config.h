@@ -32,6 +32,10 @@ struct TrainConfig {
   PsOptions ps;
   std::string schedule = "step";  // hybrid's K schedule spec (ps/k_schedule.h); parsed by validate()
   RuntimeKind runtime = RuntimeKind::kThreads;
+  // Server shards, each owning a contiguous slice of the parameters
+  // (ps/sharded_server.h); more than one needs a runtime that shards its
+  // server (RuntimeTraits::max_servers).
+  int servers = 1;
   DelayOptions delay;
   sim::CostModel sim;  // --runtime sim
   std::string sim_profile;  // --sim-profile: its values are set at the boundary (apply_sim_profile)

@@ -50,6 +50,9 @@ void check_runtime_limits(const TrainConfig& config, const RuntimeTraits& traits
   if (traits.max_workers > 0 && config.workers() > traits.max_workers)
     throw ConfigError("--workers = " + std::to_string(config.workers()) + " is out of range for --runtime " + runtime +
                       ": must be in [1, " + std::to_string(traits.max_workers) + "]" + traits.max_workers_reason);
+  if (config.servers > traits.max_servers)
+    throw ConfigError("--servers = " + std::to_string(config.servers) + " is out of range for --runtime " + runtime +
+                      ": must be in [1, " + std::to_string(traits.max_servers) + "]" + traits.max_servers_reason);
   if (config.checkpoint_every > 0 && !traits.checkpoints)
     throw ConfigError("--checkpoint-every: --runtime " + runtime +
                       " writes no checkpoints (use --runtime sim, threads or mpi)");

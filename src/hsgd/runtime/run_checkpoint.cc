@@ -5,7 +5,8 @@
 //   meta/config       the options that give the run its meaning, as JSON: a
 //                     resumed run must have the same (budgets may differ)
 //   meta/time         training time of the checkpoint (seconds)
-//   ps/...            the parameter server (ParameterServer::save_state)
+//   ps/...            the parameter server (ParameterServer::save_state); with
+//                     --servers S > 1, ps/shard<s>: each shard's, whole (ShardedServer)
 //   harness/...       rows so far, worker progress, evaluation counters,
 //                     the delay streams
 //   sim/... etc.      the runtime's own state (sim_runtime.cc)
@@ -76,7 +77,7 @@ void RunHarness::save_checkpoint(double t, const std::function<void(CheckpointFi
   file.set("meta/kind", kKind);
   file.set("meta/config", meaning_of(config_, traits_.fresh_workers_on_resume).dump());
   file.set_f64s("meta/time", {t});
-  ps_->save_state(file);
+  servers_->save_state(file);
   std::vector<double> doubles;
   std::vector<uint64_t> counts;
   for (const MetricsRow& r : result_.rows) {
@@ -121,7 +122,7 @@ void RunHarness::restore_checkpoint(const CheckpointFile& file) {
   // MPI's worker ranks of a resumed run are new processes (maybe another
   // number of them) that draw their own delays: they start afresh.
   const bool fresh_workers = traits_.fresh_workers_on_resume;
-  ps_->restore_state(file, fresh_workers);
+  servers_->restore_state(file, fresh_workers);
   const size_t rows = file.count8("harness/rows_f64") / kRowDoubles;
   const std::vector<double> doubles = file.f64s("harness/rows_f64", rows * kRowDoubles);
   const std::vector<uint64_t> counts = file.u64s("harness/rows_u64", rows * kRowCounts);

@@ -16,13 +16,26 @@
 namespace hsgd {
 namespace {
 
-std::unique_ptr<ParameterServer> make_parameter_server(const TrainConfig& config, const ModelFactory& factory) {
+std::unique_ptr<ShardedServer> make_servers(const TrainConfig& config, const ModelFactory& factory) {
   HSGD_CHECK(!config.ps.uses_schedule() || config.ps.schedule != nullptr,
              "the configuration was not validated (no K schedule)");
   auto model = factory(config.seed);  // every mode and runtime starts from the seed's weights
   std::vector<float> params(model->num_params());
   model->get_params(params.data());
-  return std::make_unique<ParameterServer>(std::move(params), config.ps);
+  if (static_cast<size_t>(config.servers) > params.size())
+    throw ConfigError("--servers " + std::to_string(config.servers) + " is more than the model's " +
+                      std::to_string(params.size()) + " parameters: every shard owns at least one");
+  return std::make_unique<ShardedServer>(params, config.ps, config.servers);
+}
+
+// shards.csv's columns: one row per shard at every snapshot.
+const std::vector<std::string> kShardColumns = {"time_s", "shard", "first_param", "params", "version",
+                                                 "received", "applied", "buffered", "dropped", "k"};
+
+// A histogram without its trailing empty bins; the last bin of 64 counts staleness >= 63.
+std::vector<uint64_t> trimmed(std::vector<uint64_t> histogram) {
+  while (!histogram.empty() && histogram.back() == 0) histogram.pop_back();
+  return histogram;
 }
 
 std::string fmt_seconds(double t) {
@@ -65,14 +78,21 @@ RunHarness::RunHarness(const TrainConfig& config, const Dataset& data, const Mod
       dir_(std::move(dir)),
       log_(log),
       resume_(resume),
-      ps_(make_parameter_server(config, factory)),
+      servers_(make_servers(config, factory)),
       delays_(config.delay, config.workers(), config.seed),
       metrics_(dir_ + "/metrics.csv"),
       progress_line_(log != nullptr ? log : stderr) {
   evaluator_ = std::make_unique<SnapshotEvaluator>(
       factory(config.seed), data, config.eval.batch, traits_.evaluation == EvaluationMode::kBackground,
       [this](const MetricsRow& row) { record_row(row); }, config.eval.samples, config.seed);
+  if (servers_->count() > 1) shard_rows_ = std::make_unique<CsvWriter>(dir_ + "/shards.csv", kShardColumns);
   if (resume_ != nullptr) restore_checkpoint(*resume_);
+}
+
+ParameterServer& RunHarness::ps() {
+  HSGD_CHECK(servers_->count() == 1, "a runtime that does not shard its server ran with --servers ",
+             servers_->count());
+  return servers_->shard(0);
 }
 
 RunHarness::~RunHarness() = default;
@@ -91,22 +111,36 @@ void RunHarness::record_row(const MetricsRow& row) {
 
 Snapshot RunHarness::snapshot(double t) {
   Snapshot s;
-  s.params = ps_->params();
-  const StalenessWindow w = ps_->take_staleness_window();
+  s.params = servers_->gather_params();
+  if (shard_rows_) record_shard_rows(t);
+  const StalenessWindow w = servers_->take_staleness_window();
   MetricsRow& r = s.row;
   r.time_s = t;
-  r.gradients = ps_->accounting().received;
-  r.updates = ps_->accounting().updates;
-  r.k = ps_->current_k(t);
+  r.gradients = servers_->gradients();
+  r.updates = servers_->updates();
+  r.k = servers_->shard(0).current_k(t);
   r.staleness_mean = w.mean();
   r.staleness_max = w.max;
-  r.dropped = ps_->accounting().dropped_total();
+  r.dropped = servers_->dropped();
   r.samples = progress_.samples;
   r.epoch = static_cast<double>(progress_.samples) / data_.train.size();
   r.train_loss = progress_.mean_loss();
   progress_.start_window();
   last_snapshot_time_ = t;
   return s;
+}
+
+// The version each shard was at when the snapshot gathered its slice, and its counts.
+void RunHarness::record_shard_rows(double t) {
+  for (int i = 0; i < servers_->count(); ++i) {
+    const ParameterServer& shard = servers_->shard(i);
+    const Accounting& a = shard.accounting();
+    const auto count = [](uint64_t v) { return CsvWriter::num(static_cast<long long>(v)); };
+    shard_rows_->row({CsvWriter::num(t), CsvWriter::num(static_cast<long long>(i)),
+                      count(servers_->slice(i).begin), count(servers_->slice(i).size), count(a.updates),
+                      count(a.received), count(a.applied), count(a.buffered), count(a.dropped_total()),
+                      CsvWriter::num(static_cast<long long>(shard.current_k(t)))});
+  }
 }
 
 void RunHarness::evaluate_start() { evaluator_->evaluate_now(snapshot(0.0)); }
@@ -130,28 +164,52 @@ PushOutcome RunHarness::push(int worker, uint64_t base_version, const float* gra
   // The adaptive threshold measures the server's service time: the real
   // runtimes' is the push's wall time; a virtual-time one (the simulator)
   // reports its virtual cost itself.
-  const bool timed = ps_->adaptive() != nullptr && !traits_.virtual_time;
+  ParameterServer& ps = this->ps();
+  const bool timed = ps.adaptive() != nullptr && !traits_.virtual_time;
   const Stopwatch::Clock::time_point began = timed ? Stopwatch::Clock::now() : Stopwatch::Clock::time_point();
-  const PushOutcome out = ps_->push(worker, base_version, gradient, now);
+  const PushOutcome out = ps.push(worker, base_version, gradient, now);
   if (timed)
-    ps_->record_service(std::chrono::duration<double>(Stopwatch::Clock::now() - began).count(),
-                        out.status == PushOutcome::Status::kApplied);
+    ps.record_service(std::chrono::duration<double>(Stopwatch::Clock::now() - began).count(),
+                      out.status == PushOutcome::Status::kApplied);
   progress_.record(config_.batch_size, loss);
   check_divergence(out, loss, now);
   if (budget_fraction(0.0) >= 1.0) stop(RunStatus::kFinished, budget_reason(now));
   return out;
 }
 
+PushOutcome RunHarness::push_slice(int shard, int worker, uint64_t base_version, const float* slice, double now) {
+  ParameterServer& ps = servers_->shard(shard);
+  const bool timed = ps.adaptive() != nullptr && !traits_.virtual_time;
+  const Stopwatch::Clock::time_point began = timed ? Stopwatch::Clock::now() : Stopwatch::Clock::time_point();
+  const PushOutcome out = ps.push(worker, base_version, slice, now);
+  if (timed)
+    ps.record_service(std::chrono::duration<double>(Stopwatch::Clock::now() - began).count(),
+                      out.status == PushOutcome::Status::kApplied);
+  if (out.status == PushOutcome::Status::kApplied && !ps.params_finite())
+    stop_diverged("the parameters of server shard " + std::to_string(shard) + " are not finite", now);
+  if (budget_fraction(0.0) >= 1.0) stop(RunStatus::kFinished, budget_reason(now));
+  return out;
+}
+
+void RunHarness::record_gradient(double loss, double now) {
+  progress_.record(config_.batch_size, loss);
+  if (!std::isfinite(loss)) stop_diverged(std::string("the loss is ") + (std::isnan(loss) ? "NaN" : "infinite"), now);
+  if (budget_fraction(0.0) >= 1.0) stop(RunStatus::kFinished, budget_reason(now));
+}
+
 void RunHarness::check_divergence(const PushOutcome& out, double loss, double now) {
   std::string what;
   if (!std::isfinite(loss))
     what = std::string("the loss is ") + (std::isnan(loss) ? "NaN" : "infinite");
-  else if (out.status == PushOutcome::Status::kApplied && !ps_->params_finite())
+  else if (out.status == PushOutcome::Status::kApplied && !servers_->params_finite())
     what = "the parameters are not finite";
-  if (what.empty()) return;
+  if (!what.empty()) stop_diverged(what, now);
+}
+
+void RunHarness::stop_diverged(const std::string& what, double now) {
   char lr[32];
   std::snprintf(lr, sizeof lr, "%g", config_.ps.sgd.lr);
-  stop(RunStatus::kDiverged, "training diverged: " + what + " at update " + std::to_string(ps_->version()) +
+  stop(RunStatus::kDiverged, "training diverged: " + what + " at update " + std::to_string(servers_->updates()) +
                                  ", t = " + fmt_seconds(now) + " s; try a smaller --lr (now " + lr + ")");
 }
 
@@ -171,16 +229,14 @@ void RunHarness::stop(RunStatus status, const std::string& reason) {
 }
 
 double RunHarness::budget_fraction(double now) const {
-  const Accounting& a = ps_->accounting();
-  return config_.budget.fraction(now, a.updates, a.received,
+  return config_.budget.fraction(now, servers_->updates(), servers_->gradients(),
                                  static_cast<double>(progress_.samples) / data_.train.size());
 }
 
 std::string RunHarness::budget_reason(double now) const {
   const Budget& b = config_.budget;
-  const Accounting& a = ps_->accounting();
-  if (b.updates > 0 && a.updates >= static_cast<uint64_t>(b.updates)) return "update budget reached";
-  if (b.gradients > 0 && a.received >= static_cast<uint64_t>(b.gradients)) return "gradient budget reached";
+  if (b.updates > 0 && servers_->updates() >= static_cast<uint64_t>(b.updates)) return "update budget reached";
+  if (b.gradients > 0 && servers_->gradients() >= static_cast<uint64_t>(b.gradients)) return "gradient budget reached";
   if (b.epochs > 0 && static_cast<double>(progress_.samples) / data_.train.size() >= b.epochs)
     return "epoch budget reached";
   return time_is_up(now) ? "time budget reached" : "budget reached";
@@ -188,13 +244,12 @@ std::string RunHarness::budget_reason(double now) const {
 
 void RunHarness::show_progress(double now, double elapsed, const std::string& extra) {
   if (log_ == nullptr) return;
-  const Accounting& a = ps_->accounting();
   char loss[32] = "-";
   if (std::isfinite(progress_.display_loss())) std::snprintf(loss, sizeof loss, "%.4f", progress_.display_loss());
   char detail[240];
   std::snprintf(detail, sizeof detail, "%s  t %.1fs  grads %llu  updates %llu  K %d  loss %s  evaluated %zu%s%s",
-                name_of(config_.ps.mode), now, (unsigned long long)a.received, (unsigned long long)a.updates,
-                ps_->current_k(now), loss, evaluator_->done(), extra.empty() ? "" : "  ", extra.c_str());
+                name_of(config_.ps.mode), now, (unsigned long long)servers_->gradients(),
+                (unsigned long long)servers_->updates(), servers_->shard(0).current_k(now), loss, evaluator_->done(), extra.empty() ? "" : "  ", extra.c_str());
   progress_line_.update(std::min(1.0, budget_fraction(now)), elapsed, detail);
 }
 
@@ -227,15 +282,15 @@ RunResult RunHarness::finish(double train_seconds, const nlohmann::json& extra) 
   }
   evaluator_->finish();
   if (evaluator_->uses_subset() && !result_.rows.empty())
-    whole_test_set_ = evaluator_->evaluate_whole_test_set(ps_->params());
-  HSGD_CHECK(ps_->accounting().balances(), "gradient accounting does not balance");
+    whole_test_set_ = evaluator_->evaluate_whole_test_set(servers_->gather_params());
+  HSGD_CHECK(servers_->balances(), "gradient accounting does not balance");
   result_.train_seconds = train_seconds;
   result_.wall_seconds = wall_.seconds();
   result_.status = status_;
   result_.stop_reason = stop_reason_;
   nlohmann::json summary = summary_json();
   if (extra.is_object()) summary.update(extra);
-  if (ps_->adaptive() != nullptr) write_k_decisions();
+  if (servers_->shard(0).adaptive() != nullptr) write_k_decisions();
   write_json_file(dir_ + "/summary.json", summary);
   return result_;
 }
@@ -243,7 +298,7 @@ RunResult RunHarness::finish(double train_seconds, const nlohmann::json& extra) 
 nlohmann::json RunHarness::summary_json() const {
   nlohmann::json summary = result_;
   summary["config"] = config_;
-  summary["model_parameters"] = ps_->num_params();
+  summary["model_parameters"] = servers_->num_params();
   summary["train_images"] = data_.train.size();
   summary["test_images"] = data_.test.size();
   summary["data"] = {{"name", data_.name},
@@ -252,18 +307,14 @@ nlohmann::json RunHarness::summary_json() const {
                      {"classes_from", class_source_name(data_.classes_from)},
                      {"notes", data_.notes}};
   summary["compute"] = compute_summary();
-  summary["schedule"] = ps_->schedule_description();
+  summary["schedule"] = servers_->shard(0).schedule_description();
   summary["wait"] = name_of(config_.ps.effective_wait());
   summary["delays"] = delays_.describe();
-  const Accounting& a = ps_->accounting();
-  nlohmann::json dropped = nlohmann::json::object();
-  for (size_t r = 0; r < a.dropped.size(); ++r) dropped[to_string(static_cast<DropReason>(r))] = a.dropped[r];
-  summary["accounting"] = {{"received", a.received}, {"applied", a.applied}, {"buffered", a.buffered},
-                           {"dropped", dropped},     {"updates", a.updates}, {"balances", a.balances()}};
-  // Histogram without its trailing empty bins; the last bin of 64 counts staleness >= 63.
-  std::vector<uint64_t> histogram = ps_->staleness_histogram();
-  while (!histogram.empty() && histogram.back() == 0) histogram.pop_back();
-  summary["staleness_histogram"] = histogram;
+  // With S > 1 shards: every shard's counts summed (each gradient is
+  // received by every shard), and each shard's own under "shards".
+  summary["accounting"] = accounting_json(servers_->total());
+  summary["staleness_histogram"] = trimmed(servers_->staleness_histogram());
+  if (servers_->count() > 1) summary["shards"] = shards_summary();
   add_policy_summary(summary);
   summary["evaluation"] = {{"points_during_training", points_},
                            {"evaluated_during_training", evaluated_during_training_.load()},
@@ -275,6 +326,37 @@ nlohmann::json RunHarness::summary_json() const {
                                        {"test_loss", finite_or_null(whole_test_set_.loss)},
                                        {"test_images", whole_test_set_.samples}};
   return summary;
+}
+
+nlohmann::json RunHarness::accounting_json(const Accounting& a) const {
+  nlohmann::json dropped = nlohmann::json::object();
+  for (size_t r = 0; r < a.dropped.size(); ++r) dropped[to_string(static_cast<DropReason>(r))] = a.dropped[r];
+  return {{"received", a.received}, {"applied", a.applied}, {"buffered", a.buffered},
+          {"dropped", dropped},     {"updates", a.updates}, {"balances", a.balances()}};
+}
+
+// Each shard's slice, version, accounting and staleness (--servers S > 1).
+nlohmann::json RunHarness::shards_summary() const {
+  nlohmann::json shards = nlohmann::json::array();
+  for (int i = 0; i < servers_->count(); ++i) {
+    const ParameterServer& shard = servers_->shard(i);
+    const std::vector<uint64_t>& h = shard.staleness_histogram();
+    uint64_t count = 0, sum = 0;
+    for (size_t b = 0; b < h.size(); ++b) {
+      count += h[b];
+      sum += b * h[b];
+    }
+    nlohmann::json j = {{"shard", i},
+                        {"first_param", servers_->slice(i).begin},
+                        {"params", servers_->slice(i).size},
+                        {"version", shard.version()},
+                        {"accounting", accounting_json(shard.accounting())},
+                        {"staleness_mean", count ? static_cast<double>(sum) / count : 0.0},
+                        {"staleness_histogram", trimmed(h)}};
+    if (const AdaptiveThreshold* a = shard.adaptive(); a != nullptr) j["adaptive_k"] = a->k();
+    shards.push_back(j);
+  }
+  return shards;
 }
 
 // Which back end computed the gradients, why, and on what CPU.
@@ -294,8 +376,9 @@ nlohmann::json RunHarness::compute_summary() const {
 // What SSP and the adaptive threshold did, for the runs that use them.
 void RunHarness::add_policy_summary(nlohmann::json& summary) const {
   if (config_.ps.mode == Mode::kSsp)
-    summary["ssp"] = {{"bound", config_.ps.ssp_bound}, {"waits", ps_->ssp_waits()}};
-  if (const AdaptiveThreshold* a = ps_->adaptive(); a != nullptr)
+    summary["ssp"] = {{"bound", config_.ps.ssp_bound}, {"waits", servers_->ssp_waits()}};
+  // Sharded: shard 0's threshold here; every shard's K under "shards".
+  if (const AdaptiveThreshold* a = servers_->shard(0).adaptive(); a != nullptr)
     summary["adaptive"] = {{"target_utilisation", AdaptiveThreshold::kTargetUtilisation},
                            {"k", a->k()},
                            {"arrival_rate_per_s", a->arrival_rate()},
@@ -311,7 +394,7 @@ void RunHarness::add_policy_summary(nlohmann::json& summary) const {
 void RunHarness::write_k_decisions() const {
   CsvWriter csv(dir_ + "/k_decisions.csv", {"time_s", "gradients", "k_before", "k_after", "arrival_rate_per_s",
                                             "update_ms", "gradient_ms", "utilisation"});
-  for (const KDecision& d : ps_->adaptive()->decisions())
+  for (const KDecision& d : servers_->shard(0).adaptive()->decisions())
     csv.row({CsvWriter::num(d.time), CsvWriter::num(static_cast<long long>(d.gradients)),
              CsvWriter::num(static_cast<long long>(d.k_before)), CsvWriter::num(static_cast<long long>(d.k_after)),
              CsvWriter::num(d.arrival_rate), CsvWriter::num(d.update_s * 1e3), CsvWriter::num(d.gradient_s * 1e3),

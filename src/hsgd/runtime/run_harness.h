@@ -32,9 +32,11 @@
 #include "hsgd/common/stopwatch.h"
 #include "hsgd/config/train_config.h"
 #include "hsgd/data/image_set.h"
+#include "hsgd/metrics/csv_writer.h"
 #include "hsgd/metrics/run_metrics.h"
 #include "hsgd/model/model.h"
 #include "hsgd/ps/parameter_server.h"
+#include "hsgd/ps/sharded_server.h"
 #include "hsgd/runtime/delay_model.h"
 #include "hsgd/runtime/runtime_traits.h"
 #include "hsgd/runtime/snapshot_evaluator.h"
@@ -84,7 +86,10 @@ class RunHarness {
   const TrainConfig& config() const { return config_; }
   const Dataset& data() const { return data_; }
   const ModelFactory& factory() const { return factory_; }
-  ParameterServer& ps() { return *ps_; }
+  // The one server of a run with --servers 1 (every runtime but a sharded one).
+  ParameterServer& ps();
+  // Every server shard (--servers S; one for S = 1, then shard(0) is ps()).
+  ShardedServer& servers() { return *servers_; }
   DelayModel& delays() { return delays_; }
   const WorkerProgress& worker_progress() const { return progress_; }
   std::FILE* log() const { return log_; }
@@ -95,6 +100,14 @@ class RunHarness {
   // (status finished) when a budget other than time is used up, and (status
   // diverged) when the loss or the parameters are no longer finite.
   PushOutcome push(int worker, uint64_t base_version, const float* gradient, double loss, double now);
+  // --servers S > 1: a gradient's slice handed to its shard (version
+  // base_version of that shard). Stops the run on a budget of gradients or
+  // updates (counted once every shard has them) or on non-finite parameters
+  // (naming the shard). The runtime calls record_gradient once per gradient.
+  PushOutcome push_slice(int shard, int worker, uint64_t base_version, const float* slice, double now);
+  // A worker's gradient counted once (samples, its loss): stops the run on
+  // an epoch budget or a non-finite loss.
+  void record_gradient(double loss, double now);
   // A snapshot of the PS at training time t, evaluated inline or queued.
   void evaluate(double t);
   // Background evaluation is more than one snapshot behind: the runtime
@@ -154,6 +167,10 @@ class RunHarness {
   void restore_checkpoint(const CheckpointFile& file);
   void record_row(const MetricsRow& row);
   void check_divergence(const PushOutcome& out, double loss, double now);
+  void stop_diverged(const std::string& what, double now);
+  void record_shard_rows(double t);
+  nlohmann::json shards_summary() const;
+  nlohmann::json accounting_json(const Accounting& a) const;
   Snapshot snapshot(double t);
   // What every runtime's summary.json says: result, configuration, PS accounting, evaluation.
   nlohmann::json summary_json() const;
@@ -170,7 +187,8 @@ class RunHarness {
   std::string dir_;
   std::FILE* log_;
   const CheckpointFile* resume_;
-  std::unique_ptr<ParameterServer> ps_;
+  std::unique_ptr<ShardedServer> servers_;
+  std::unique_ptr<CsvWriter> shard_rows_;  // shards.csv (--servers S > 1): each shard at each snapshot
   DelayModel delays_;
   WorkerProgress progress_;
   RunResult result_;

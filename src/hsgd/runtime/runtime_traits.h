@@ -31,6 +31,10 @@ struct RuntimeTraits {
   // The most workers it runs (0: only --workers' own range), and why.
   int max_workers = 0;
   const char* max_workers_reason = "";
+  // The most server shards it runs (--servers; sim: 64, the option's own
+  // range), and why not more.
+  int max_servers = 1;
+  const char* max_servers_reason = " (its one server holds every parameter; --runtime sim shards it)";
   // It has a parameter server whose modes can differ (single: one worker, no PS).
   bool compares_modes = true;
   // It writes checkpoints (--checkpoint-every) and can be resumed.

@@ -16,6 +16,13 @@
 // Memory: one Model shared by all workers (they compute one at a time), and
 // per worker its shard indices and one gradient: what is really in flight.
 //
+// Sharded server (--servers S > 1; docs/simulator.md): S servers, each with
+// its own FIFO queue, its own link (a slice of b bytes takes latency +
+// b / bandwidth) and its share of the PS costs by bytes. A worker is served
+// its next pull once every shard has let it go (each as above); its pull
+// takes the slowest shard's message, and it pushes every slice at once, each
+// arriving after its own shard's message time.
+//
 // Checkpoints (--checkpoint-every): at every multiple T of the period, once
 // every event at or before T is handled, and once more when the run stops
 // between events (its time budget, a signal, the target accuracy), the whole
@@ -51,47 +58,63 @@ double thread_cpu_seconds() {
 
 class SimRun {
  public:
-  explicit SimRun(RunHarness& run)
-      : run_(run), config_(run.config()), ps_(run.ps()), cost_(config_.sim),
-        waits_for_apply_(config_.ps.waits_for_apply()) {}
+  explicit SimRun(RunHarness& run);
   RunResult train();
 
  private:
   void calibrate();
   void serve(int w, sim::VirtualNs t);
-  void on_arrival(int w, sim::VirtualNs t);
+  const float* params_to_serve();
+  void on_arrival(int w, int s, sim::VirtualNs t);
   sim::VirtualNs through_driver(sim::VirtualNs t);
   void block_driver(sim::VirtualNs from);
-  void on_at_server(int w, sim::VirtualNs t);
-  void on_server_free(sim::VirtualNs t);
-  void serve_queue(sim::VirtualNs t);
-  void handle_push(int w, sim::VirtualNs start);
+  void on_at_server(int w, int s, sim::VirtualNs t);
+  void serve_queue(int s, sim::VirtualNs t);
+  void handle_push(int w, int s, sim::VirtualNs start);
+  PushOutcome push_to_shard(int w, int s, sim::VirtualNs start);
+  void release(int w, sim::VirtualNs t);
   sim::VirtualNs release_time(sim::VirtualNs done);
   void evaluate_at(sim::VirtualNs t);
   void start_fresh();
   void maybe_checkpoint(sim::VirtualNs next_event);
   void save_checkpoint(sim::VirtualNs t);
   void add_state(CheckpointFile& file, sim::VirtualNs t) const;
+  void add_shard_state(CheckpointFile& file) const;
   void restore(const CheckpointFile& file);
+  void restore_shard_state(const CheckpointFile& file, std::vector<sim::Event>& events);
   nlohmann::json summary_fields() const;
+  std::vector<double> busy_fractions() const;
 
   RunHarness& run_;
   const TrainConfig& config_;
-  ParameterServer& ps_;
+  ShardedServer& servers_;
+  const int shards_;  // --servers
   sim::CostModel cost_;  // compute_ms becomes the measured value when calibrated
   const bool waits_for_apply_;
+  // Per shard: its share of the parameters' bytes (of the PS costs) and the
+  // time one message of its slice takes on its link.
+  std::vector<double> share_;
+  std::vector<sim::VirtualNs> message_;
 
   std::unique_ptr<Model> model_;  // shared by all workers
   std::vector<std::unique_ptr<GradientWorker>> workers_;
-  std::vector<uint64_t> base_version_;
+  std::vector<uint64_t> base_version_;  // [w * shards_ + s]: shard s's version w pulled
   std::vector<double> loss_;
-  std::vector<int> waiting_;  // workers waiting for an update (wait = applied), in no order
+  // Per shard: workers waiting for its update (wait = applied), in no order.
+  std::vector<std::vector<int>> waiting_;
+  // Per worker: shards that have not yet let it go since its last pull, the
+  // latest time one did, and the slices of its gradient handled so far.
+  std::vector<int> pending_;
+  std::vector<sim::VirtualNs> ready_at_;
+  std::vector<int> slices_handled_;
+  std::vector<float> gathered_;  // S > 1: the shards' slices, served as one buffer
   sim::EventQueue events_;
-  sim::VirtualNs ps_free_at_ = 0;
+  std::vector<sim::VirtualNs> free_at_;  // per shard: when it has finished its current gradient
+  std::vector<sim::VirtualNs> busy_ns_;  // per shard: virtual time spent serving
   // A driver or PS that costs time: gradients then queue (on_arrival).
   const bool serial_costs_ = cost_.dispatch_ms > 0 || cost_.ps_gradient_ms > 0 || cost_.ps_update_ms > 0 ||
                              cost_.has_driver_eval();
-  std::deque<int> server_queue_;  // workers whose gradient waits for the PS, in order
+  std::vector<std::deque<int>> queues_;  // per shard: workers whose slice waits for it, in order
   sim::VirtualNs driver_free_at_ = 0;
   sim::VirtualNs next_driver_eval_ = INT64_MAX;  // the next timed driver evaluation
   uint64_t dispatched_ = 0;                      // gradients the driver has passed on
@@ -107,6 +130,18 @@ class SimRun {
   bool cut_short_ = false;  // the run stopped inside an event: no checkpoint at the stop
 };
 
+SimRun::SimRun(RunHarness& run)
+    : run_(run), config_(run.config()), servers_(run.servers()), shards_(servers_.count()), cost_(config_.sim),
+      waits_for_apply_(config_.ps.waits_for_apply()), waiting_(shards_), free_at_(shards_, 0),
+      busy_ns_(shards_, 0), queues_(shards_) {
+  for (int s = 0; s < shards_; ++s) {
+    const ParamSlice& slice = servers_.slice(s);
+    share_.push_back(static_cast<double>(slice.size) / static_cast<double>(servers_.num_params()));
+    message_.push_back(sim::to_ns(cost_.message_seconds(static_cast<double>(slice.bytes()))));
+  }
+  if (shards_ > 1) gathered_.resize(servers_.num_params());
+}
+
 void SimRun::calibrate() {
   // A throwaway worker, so the real workers' batch sequences stay as in `fixed` mode.
   GradientWorker probe(0, *model_, run_.data(), shard_indices(run_.data().train.size(), 1, 0, config_.seed + 1),
@@ -114,7 +149,7 @@ void SimRun::calibrate() {
   std::vector<double> times;
   for (int i = 0; i < 12; ++i) {
     const double start = thread_cpu_seconds();
-    probe.compute(ps_.params().data());
+    probe.compute(params_to_serve());
     if (i >= 2) times.push_back(thread_cpu_seconds() - start);  // two warm-up steps
   }
   std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
@@ -124,29 +159,44 @@ void SimRun::calibrate() {
     std::fprintf(run_.log(), "hsgd: calibrated compute time %.3f ms per minibatch\n", calibrated_ms_);
 }
 
+// The parameters a pull gets now: the one server's, or every shard's slice.
+const float* SimRun::params_to_serve() {
+  if (shards_ == 1) return servers_.shard(0).params().data();
+  servers_.gather_params(gathered_.data());
+  return gathered_.data();
+}
+
 void SimRun::serve(int w, sim::VirtualNs t) {
   GradientWorker& worker = *workers_[w];
-  base_version_[w] = ps_.version();
+  for (int s = 0; s < shards_; ++s) base_version_[w * shards_ + s] = servers_.shard(s).version();
+  pending_[w] = shards_;
+  ready_at_[w] = t;
+  slices_handled_[w] = 0;
   const bool measured = cost_.compute == sim::ComputeCost::kMeasured;
   const double cpu_start = measured ? thread_cpu_seconds() : 0.0;  // a system call: only when it is used
   Stopwatch real;
-  loss_[w] = worker.compute(ps_.params().data());
+  loss_[w] = worker.compute(params_to_serve());
   compute_real_seconds_ += real.seconds();
   const double compute_s = measured ? (thread_cpu_seconds() - cpu_start) : cost_.compute_ms * 1e-3;
-  const double bytes = static_cast<double>(ps_.num_params() * sizeof(float));
-  const sim::VirtualNs message = sim::to_ns(cost_.message_seconds(bytes));
-  const sim::VirtualNs arrival =
-      t + message + sim::to_ns(compute_s * cost_.speed_of(w)) + sim::to_ns(run_.delays().next(w)) + message;
-  events_.schedule(arrival, EventKind::kPushArrives, w);
+  const sim::VirtualNs pull = *std::max_element(message_.begin(), message_.end());  // the slices come together
+  const sim::VirtualNs pushed =
+      t + pull + sim::to_ns(compute_s * cost_.speed_of(w)) + sim::to_ns(run_.delays().next(w));
+  for (int s = 0; s < shards_; ++s) events_.schedule(pushed + message_[s], EventKind::kPushArrives, w, s);
+}
+
+// Shard s lets worker w go at t; once every shard has, w pulls again.
+void SimRun::release(int w, sim::VirtualNs t) {
+  ready_at_[w] = std::max(ready_at_[w], t);
+  if (--pending_[w] == 0) serve(w, ready_at_[w]);
 }
 
 // A gradient reaches the driver. On a free server (no driver, no PS costs:
 // the committed suites) the PS handles it at once, as it always did;
 // otherwise it passes the driver (FIFO, dispatch_ms each, blocked by the
 // driver's evaluations) and then queues for the PS.
-void SimRun::on_arrival(int w, sim::VirtualNs t) {
-  if (!serial_costs_) return handle_push(w, t);
-  events_.schedule(through_driver(t), EventKind::kAtServer, w);
+void SimRun::on_arrival(int w, int s, sim::VirtualNs t) {
+  if (!serial_costs_) return handle_push(w, s, t);
+  events_.schedule(through_driver(t), EventKind::kAtServer, w, s);
 }
 
 sim::VirtualNs SimRun::through_driver(sim::VirtualNs t) {
@@ -168,53 +218,65 @@ void SimRun::block_driver(sim::VirtualNs from) {
   ++driver_evaluations_;
 }
 
-// The PS serves one gradient at a time, in the order they pass the driver.
-void SimRun::on_at_server(int w, sim::VirtualNs t) {
-  server_queue_.push_back(w);
-  serve_queue(t);
+// Each shard serves one gradient at a time, in the order they pass the driver.
+void SimRun::on_at_server(int w, int s, sim::VirtualNs t) {
+  queues_[s].push_back(w);
+  serve_queue(s, t);
 }
 
-void SimRun::on_server_free(sim::VirtualNs t) { serve_queue(t); }
-
-// While the PS is free at t, it takes the next queued gradient; one that
+// While shard s is free at t, it takes the next queued gradient; one that
 // costs it nothing (a buffered gradient with G = 0) leaves it free for the next.
-void SimRun::serve_queue(sim::VirtualNs t) {
-  while (!server_queue_.empty() && ps_free_at_ <= t && !run_.stopping()) {
-    const int w = server_queue_.front();
-    server_queue_.pop_front();
-    handle_push(w, t);
+void SimRun::serve_queue(int s, sim::VirtualNs t) {
+  std::deque<int>& queue = queues_[s];
+  while (!queue.empty() && free_at_[s] <= t && !run_.stopping()) {
+    const int w = queue.front();
+    queue.pop_front();
+    handle_push(w, s, t);
   }
 }
 
-// The PS handles w's gradient from `start`; the update (if any) is visible at
-// once and the PS is busy until `done`, when w (and the workers that waited
-// for this update) pull again.
-void SimRun::handle_push(int w, sim::VirtualNs start) {
+// One server: the harness's push. Sharded: w's slice to shard s, and the
+// gradient counted (loss, samples) when its last slice is handled.
+PushOutcome SimRun::push_to_shard(int w, int s, sim::VirtualNs start) {
+  const float* gradient = workers_[w]->gradient().data();
+  if (shards_ == 1) return run_.push(w, base_version_[w], gradient, loss_[w], sim::to_seconds(start));
+  const PushOutcome out = run_.push_slice(s, w, base_version_[w * shards_ + s], gradient + servers_.slice(s).begin,
+                                          sim::to_seconds(start));
+  if (++slices_handled_[w] == shards_) run_.record_gradient(loss_[w], sim::to_seconds(start));
+  return out;
+}
+
+// Shard s handles w's slice from `start`; the update (if any) is visible at
+// once and the shard is busy until `done`, when it lets w (and the workers
+// that waited for this update) go: they pull again once every shard has.
+void SimRun::handle_push(int w, int s, sim::VirtualNs start) {
   ++handled_;
-  const PushOutcome out =
-      run_.push(w, base_version_[w], workers_[w]->gradient().data(), loss_[w], sim::to_seconds(start));
+  ParameterServer& shard = servers_.shard(s);
+  const PushOutcome out = push_to_shard(w, s, start);
   const bool applied = out.status == PushOutcome::Status::kApplied;
-  const sim::VirtualNs done =
-      start + sim::to_ns(cost_.ps_gradient_ms * 1e-3) + (applied ? sim::to_ns(cost_.ps_update_ms * 1e-3) : 0);
-  ps_free_at_ = done;
-  ps_.record_service(sim::to_seconds(done - start), applied);  // --schedule adaptive measures this (virtual)
-  if (done > start) events_.schedule(done, EventKind::kServerFree, -1);
+  const sim::VirtualNs done = start + sim::to_ns(cost_.ps_gradient_ms * share_[s] * 1e-3) +
+                              (applied ? sim::to_ns(cost_.ps_update_ms * share_[s] * 1e-3) : 0);
+  free_at_[s] = done;
+  busy_ns_[s] += done - start;
+  shard.record_service(sim::to_seconds(done - start), applied);  // --schedule adaptive measures this (virtual)
+  if (done > start) events_.schedule(done, EventKind::kServerFree, -1, s);
   if (run_.stopping()) {  // the run ends with this push; nobody is served again
     cut_short_ = true;
     return;
   }
   const sim::VirtualNs released = applied ? release_time(done) : done;
+  std::vector<int>& waiting = waiting_[s];
   if (applied) {  // in worker order, so that events tie-break as they always have
-    std::sort(waiting_.begin(), waiting_.end());
-    for (int other : waiting_) serve(other, released);
-    waiting_.clear();
+    std::sort(waiting.begin(), waiting.end());
+    for (int other : waiting) release(other, released);
+    waiting.clear();
   }
   if (waits_for_apply_ && out.status == PushOutcome::Status::kBuffered) {
-    waiting_.push_back(w);
+    waiting.push_back(w);
   } else if (!out.must_wait) {  // SSP: a worker too far ahead waits until the PS releases it
-    serve(w, waits_for_apply_ ? released : done);
+    release(w, waits_for_apply_ ? released : done);
   }
-  for (int other : ps_.take_released()) serve(other, done);  // SSP: the slowest caught up
+  for (int other : shard.take_released()) release(other, done);  // SSP: the slowest caught up
 }
 
 // When the workers that waited for the update applied at `done` pull again.
@@ -224,7 +286,7 @@ void SimRun::handle_push(int w, sim::VirtualNs start) {
 // was already dispatched, and the gradients behind it wait in the driver.
 sim::VirtualNs SimRun::release_time(sim::VirtualNs done) {
   if (!cost_.evaluates_every(sim::DriverEvalUnit::kUpdates) ||
-      ps_.version() % static_cast<uint64_t>(cost_.driver_eval_every) != 0)
+      servers_.shard(0).version() % static_cast<uint64_t>(cost_.driver_eval_every) != 0)
     return done;
   block_driver(done);
   return driver_free_at_;
@@ -263,9 +325,12 @@ RunResult SimRun::train() {
   for (int w = 0; w < n; ++w)
     workers_.push_back(std::make_unique<GradientWorker>(w, *model_, run_.data(), std::move(shards[w]),
                                                         config_.batch_size, config_.seed));
-  base_version_.assign(n, 0);
+  base_version_.assign(static_cast<size_t>(n) * shards_, 0);
   loss_.assign(n, NAN);
-  waiting_.reserve(n);
+  pending_.assign(n, shards_);
+  ready_at_.assign(n, 0);
+  slices_handled_.assign(n, 0);
+  for (std::vector<int>& waiting : waiting_) waiting.reserve(n);
   if (run_.resumed_from() != nullptr) {
     restore(*run_.resumed_from());
   } else {
@@ -293,11 +358,11 @@ RunResult SimRun::train() {
     } else if (e.kind == EventKind::kWorkerStarts) {
       serve(e.worker, e.time);
     } else if (e.kind == EventKind::kAtServer) {
-      on_at_server(e.worker, e.time);
+      on_at_server(e.worker, e.shard, e.time);
     } else if (e.kind == EventKind::kServerFree) {
-      on_server_free(e.time);
+      serve_queue(e.shard, e.time);
     } else {
-      on_arrival(e.worker, e.time);
+      on_arrival(e.worker, e.shard, e.time);
     }
     if ((handled_ & 63) == 0) run_.show_progress(sim::to_seconds(now_), wall_.seconds(), "(virtual)");
   }
@@ -336,7 +401,7 @@ constexpr size_t kEventWords = 4;  // time, kind, worker, seq
 
 void SimRun::add_state(CheckpointFile& file, sim::VirtualNs t) const {
   const auto u = [](int64_t v) { return static_cast<uint64_t>(v); };
-  file.set_u64s("sim/clock", {u(t), u(now_), u(ps_free_at_), u(driver_free_at_), u(next_driver_eval_), dispatched_,
+  file.set_u64s("sim/clock", {u(t), u(now_), u(free_at_[0]), u(driver_free_at_), u(next_driver_eval_), dispatched_,
                               driver_evaluations_, events_.next_seq()});
   std::vector<uint64_t> events;
   for (const sim::Event& e : events_.contents())
@@ -344,15 +409,36 @@ void SimRun::add_state(CheckpointFile& file, sim::VirtualNs t) const {
   file.set_u64s("sim/events", events);
   file.set_u64s("sim/base_version", base_version_);
   file.set_f64s("sim/loss", loss_);
-  const size_t p = ps_.num_params();
+  const size_t p = servers_.num_params();
   std::vector<float> gradients(workers_.size() * p);
   for (size_t w = 0; w < workers_.size(); ++w)
     std::copy(workers_[w]->gradient().begin(), workers_[w]->gradient().end(), gradients.begin() + w * p);
   file.set_floats("sim/gradients", gradients.data(), gradients.size());
   save_samplers(file, "sim/samplers", workers_);
-  file.set_u64s("sim/waiting", std::vector<uint64_t>(waiting_.begin(), waiting_.end()));
-  file.set_u64s("sim/server_queue", std::vector<uint64_t>(server_queue_.begin(), server_queue_.end()));
+  file.set_u64s("sim/waiting", std::vector<uint64_t>(waiting_[0].begin(), waiting_[0].end()));
+  file.set_u64s("sim/server_queue", std::vector<uint64_t>(queues_[0].begin(), queues_[0].end()));
   file.set_f64s("sim/compute_ms", {cost_.compute_ms, calibrated_ms_});
+  if (shards_ > 1) add_shard_state(file);
+}
+
+// --servers S > 1: what the sections above hold for shard 0 only (its
+// queue, its waiting workers, its clock), for every shard; each worker's
+// progress through its shards; the events' shards, in "sim/events"' order.
+void SimRun::add_shard_state(CheckpointFile& file) const {
+  const auto u = [](int64_t v) { return static_cast<uint64_t>(v); };
+  std::vector<uint64_t> event_shards, clocks, workers;
+  for (const sim::Event& e : events_.contents()) event_shards.push_back(u(e.shard));
+  file.set_u64s("sim/event_shards", event_shards);
+  for (int s = 0; s < shards_; ++s) clocks.insert(clocks.end(), {u(free_at_[s]), u(busy_ns_[s])});
+  file.set_u64s("sim/shard_clocks", clocks);
+  for (int s = 1; s < shards_; ++s) {
+    const std::string prefix = "sim/shard" + std::to_string(s);
+    file.set_u64s(prefix + "/waiting", std::vector<uint64_t>(waiting_[s].begin(), waiting_[s].end()));
+    file.set_u64s(prefix + "/queue", std::vector<uint64_t>(queues_[s].begin(), queues_[s].end()));
+  }
+  for (size_t w = 0; w < pending_.size(); ++w)
+    workers.insert(workers.end(), {u(pending_[w]), u(ready_at_[w]), u(slices_handled_[w])});
+  file.set_u64s("sim/worker_shards", workers);
 }
 
 // Everything is read and checked before anything is changed; a bad section
@@ -377,11 +463,12 @@ void SimRun::restore(const CheckpointFile& file) {
       throw bad("sim/events", "event " + std::to_string(i / kEventWords) + " is not a valid event of this run");
     events.push_back(e);
   }
-  std::vector<uint64_t> base_version = file.u64s("sim/base_version", n);
-  for (uint64_t v : base_version)
-    if (v > ps_.version()) throw bad("sim/base_version", "a version newer than the server's");
+  std::vector<uint64_t> base_version = file.u64s("sim/base_version", n * shards_);
+  for (size_t i = 0; i < base_version.size(); ++i)
+    if (base_version[i] > servers_.shard(static_cast<int>(i % shards_)).version())
+      throw bad("sim/base_version", "a version newer than the server's");
   std::vector<double> loss = file.f64s("sim/loss", n);
-  const std::vector<float> gradients = file.floats("sim/gradients", n * ps_.num_params());
+  const std::vector<float> gradients = file.floats("sim/gradients", n * servers_.num_params());
   const auto worker_list = [&](const char* section) {
     const std::vector<uint64_t> list = file.u64s(section, file.count8(section));
     if (list.size() > static_cast<size_t>(n)) throw bad(section, "more entries than workers");
@@ -393,10 +480,11 @@ void SimRun::restore(const CheckpointFile& file) {
   const std::vector<uint64_t> queue = worker_list("sim/server_queue");
   const std::vector<double> compute = file.f64s("sim/compute_ms", 2);
   if (!(compute[0] > 0 && compute[0] < 3.6e6)) throw bad("sim/compute_ms", "compute time out of range");
-  restore_samplers(file, "sim/samplers", workers_);  // checked and restored (nothing else changed yet)
+  if (shards_ > 1) restore_shard_state(file, events);  // checked and restored (nothing else changed yet)
+  restore_samplers(file, "sim/samplers", workers_);   // checked and restored (nothing else changed yet)
   // Checked: now the state.
   now_ = ns(kNow);
-  ps_free_at_ = ns(kPsFreeAt);
+  free_at_[0] = ns(kPsFreeAt);
   driver_free_at_ = ns(kDriverFreeAt);
   next_driver_eval_ = ns(kNextDriverEval);
   dispatched_ = clock[kDispatched];
@@ -404,13 +492,59 @@ void SimRun::restore(const CheckpointFile& file) {
   events_.restore(events, clock[kNextSeq]);
   base_version_ = std::move(base_version);
   loss_ = std::move(loss);
-  const size_t p = ps_.num_params();
+  const size_t p = servers_.num_params();
   for (size_t w = 0; w < workers_.size(); ++w)
     std::copy(gradients.begin() + w * p, gradients.begin() + (w + 1) * p, workers_[w]->gradient_data());
-  waiting_.assign(waiting.begin(), waiting.end());
-  server_queue_.assign(queue.begin(), queue.end());
+  waiting_[0].assign(waiting.begin(), waiting.end());
+  queues_[0].assign(queue.begin(), queue.end());
   cost_.compute_ms = compute[0];
   calibrated_ms_ = compute[1];
+}
+
+// The sharded part of a checkpoint (add_shard_state): checked, then set;
+// shard 0's queue, waiting workers and clock are restore()'s.
+void SimRun::restore_shard_state(const CheckpointFile& file, std::vector<sim::Event>& events) {
+  const auto bad = [&](const std::string& section, const std::string& what) {
+    return CheckpointError(file.where() + ": section '" + section + "': " + what);
+  };
+  const size_t n = workers_.size();
+  const std::vector<uint64_t> event_shards = file.u64s("sim/event_shards", events.size());
+  const std::vector<uint64_t> clocks = file.u64s("sim/shard_clocks", 2 * static_cast<size_t>(shards_));
+  const std::vector<uint64_t> progress = file.u64s("sim/worker_shards", 3 * n);
+  std::vector<std::vector<uint64_t>> waiting(shards_), queues(shards_);
+  for (int s = 1; s < shards_; ++s) {
+    const std::string prefix = "sim/shard" + std::to_string(s);
+    waiting[s] = file.u64s(prefix + "/waiting", file.count8(prefix + "/waiting"));
+    queues[s] = file.u64s(prefix + "/queue", file.count8(prefix + "/queue"));
+    for (const auto* list : {&waiting[s], &queues[s]})
+      for (uint64_t w : *list)
+        if (w >= n) throw bad(prefix, "worker " + std::to_string(w) + " does not exist");
+  }
+  for (uint64_t shard : event_shards)
+    if (shard >= static_cast<uint64_t>(shards_)) throw bad("sim/event_shards", "a shard this run does not have");
+  for (size_t w = 0; w < n; ++w)
+    if (progress[3 * w] > static_cast<uint64_t>(shards_) || progress[3 * w + 2] > static_cast<uint64_t>(shards_))
+      throw bad("sim/worker_shards", "worker " + std::to_string(w) + " counts more shards than this run has");
+  for (size_t i = 0; i < events.size(); ++i) events[i].shard = static_cast<int>(event_shards[i]);
+  for (int s = 0; s < shards_; ++s) {
+    free_at_[s] = static_cast<sim::VirtualNs>(clocks[2 * s]);
+    busy_ns_[s] = static_cast<sim::VirtualNs>(clocks[2 * s + 1]);
+    if (s == 0) continue;
+    waiting_[s].assign(waiting[s].begin(), waiting[s].end());
+    queues_[s].assign(queues[s].begin(), queues[s].end());
+  }
+  for (size_t w = 0; w < n; ++w) {
+    pending_[w] = static_cast<int>(progress[3 * w]);
+    ready_at_[w] = static_cast<sim::VirtualNs>(progress[3 * w + 1]);
+    slices_handled_[w] = static_cast<int>(progress[3 * w + 2]);
+  }
+}
+
+// Per shard: the share of the run's virtual time it spent serving gradients.
+std::vector<double> SimRun::busy_fractions() const {
+  std::vector<double> fractions;
+  for (sim::VirtualNs busy : busy_ns_) fractions.push_back(now_ > 0 ? static_cast<double>(busy) / now_ : 0.0);
+  return fractions;
 }
 
 nlohmann::json SimRun::summary_fields() const {
@@ -430,6 +564,7 @@ nlohmann::json SimRun::summary_fields() const {
             {"overhead_seconds", overhead},  // everything but gradients and evaluation: events, PS, delays, rows
             {"events", handled_},
             {"driver_evaluations", driver_evaluations_},
+            {"server_busy_fraction", busy_fractions()},
             {"events_per_overhead_second", overhead > 0 ? static_cast<double>(handled_) / overhead : 0.0}}}};
 }
 
@@ -440,6 +575,7 @@ class SimRuntime : public Runtime {
   RuntimeTraits traits() const override {
     RuntimeTraits t;
     t.virtual_time = true;
+    t.max_servers = 64;
     return t;
   }
   RunResult train(RunHarness& run) override { return SimRun(run).train(); }

@@ -8,7 +8,8 @@
 //   2. kind (the PS's events before an evaluation at the same time, so an
 //      evaluation at t sees every gradient the PS has started by t),
 //   3. worker id,
-//   4. the order in which they were scheduled.
+//   4. the order in which they were scheduled (a sharded push's slices are
+//      scheduled in shard order, so they are handled in shard order).
 // The order never depends on the host's threads or timing.
 #pragma once
 
@@ -37,6 +38,7 @@ struct Event {
   EventKind kind;
   int worker;    // -1 for evaluations
   uint64_t seq;  // scheduling order, the last tie-breaker
+  int shard = 0;  // the server shard a push or a free server concerns (--servers S)
 };
 
 struct EventAfter {
@@ -50,7 +52,9 @@ struct EventAfter {
 
 class EventQueue {
  public:
-  void schedule(VirtualNs time, EventKind kind, int worker) { queue_.push({time, kind, worker, next_seq_++}); }
+  void schedule(VirtualNs time, EventKind kind, int worker, int shard = 0) {
+    queue_.push({time, kind, worker, next_seq_++, shard});
+  }
   bool empty() const { return queue_.empty(); }
   const Event& next() const { return queue_.top(); }
   Event pop() {
