@@ -9,7 +9,7 @@
 //                     --servers S > 1, ps/shard<s>: each shard's, whole (ShardedServer)
 //   harness/...       rows so far, worker progress, evaluation counters,
 //                     the delay streams
-//   sim/... etc.      the runtime's own state (sim_runtime.cc)
+//   sim/... etc.      the runtime's own state (sim_checkpoint.cc)
 #include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
