@@ -101,12 +101,17 @@ TEST(ShardedServer, EachShardCheckpointsItsStateAndADifferentShardCountIsRefused
   ShardedServer servers(init, options(Mode::kAsync, 2), 2);
   const std::vector<float> g = random_vector(200, rng);
   servers.shard(1).push(0, 0, g.data() + servers.slice(1).begin, 0);  // only shard 1 moves
+  servers.shard(1).push(1, 0, g.data() + servers.slice(1).begin, 0);  // staleness 1
+  EXPECT_EQ(servers.take_staleness_window().count, 2u);
+  EXPECT_EQ(servers.staleness_total(1).sum, 1u);
   CheckpointFile saved;
   servers.save_state(saved);
   const CheckpointFile file = CheckpointFile::parse(saved.serialize(), "c.bin");
   ShardedServer restored(init, options(Mode::kAsync, 2), 2);
   restored.restore_state(file, false);
-  EXPECT_EQ(restored.versions(), (std::vector<uint64_t>{0, 1}));
+  EXPECT_EQ(restored.versions(), (std::vector<uint64_t>{0, 2}));
+  EXPECT_EQ(restored.staleness_total(1).count, 2u);
+  EXPECT_EQ(restored.staleness_total(1).max, 1u);
   EXPECT_EQ(restored.gather_params(), servers.gather_params());
   ShardedServer one(init, options(Mode::kAsync, 2), 1);
   EXPECT_THROW(one.restore_state(file, false), CheckpointError);

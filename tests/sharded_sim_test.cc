@@ -111,6 +111,7 @@ TEST(ShardedSimCosts, ShardsOfASaturatedServerServeMoreGradients) {
     EXPECT_TRUE(shard["accounting"]["balances"].get<bool>());
     EXPECT_EQ(shard["accounting"]["applied"], shard["version"]) << "async: one update per gradient";
     EXPECT_GT(shard["staleness_mean"].get<double>(), 0.5);
+    EXPECT_GE(shard["staleness_max"].get<double>(), shard["staleness_mean"].get<double>());
   }
   for (double busy : summary["simulator"]["server_busy_fraction"]) EXPECT_GT(busy, 0.9);  // idle only at the start
   EXPECT_TRUE(summary["accounting"]["balances"].get<bool>());

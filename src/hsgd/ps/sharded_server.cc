@@ -18,6 +18,7 @@ ShardedServer::ShardedServer(const std::vector<float>& initial_params, const PsO
     std::vector<float> part(initial_params.begin() + slice.begin, initial_params.begin() + slice.end());
     shards_.push_back(std::make_unique<ParameterServer>(std::move(part), options));
   }
+  staleness_totals_.resize(slices_.size());
 }
 
 std::vector<float> ShardedServer::gather_params() const {
@@ -77,12 +78,16 @@ bool ShardedServer::params_finite() const {
 }
 
 StalenessWindow ShardedServer::take_staleness_window() {
+  const auto add = [](StalenessWindow& to, const StalenessWindow& w) {
+    to.count += w.count;
+    to.sum += w.sum;
+    to.max = std::max(to.max, w.max);
+  };
   StalenessWindow all;
-  for (auto& shard : shards_) {
-    const StalenessWindow w = shard->take_staleness_window();
-    all.count += w.count;
-    all.sum += w.sum;
-    all.max = std::max(all.max, w.max);
+  for (int s = 0; s < count(); ++s) {
+    const StalenessWindow w = shard(s).take_staleness_window();
+    add(all, w);
+    add(staleness_totals_[s], w);
   }
   return all;
 }
@@ -104,11 +109,14 @@ uint64_t ShardedServer::ssp_waits() const {
 
 void ShardedServer::save_state(CheckpointFile& file) const {
   if (count() == 1) return shards_[0]->save_state(file);
+  std::vector<uint64_t> totals;
   for (int s = 0; s < count(); ++s) {
     CheckpointFile part;
     shard(s).save_state(part);
     file.set(shard_section(s), part.serialize());
+    totals.insert(totals.end(), {staleness_totals_[s].count, staleness_totals_[s].sum, staleness_totals_[s].max});
   }
+  file.set_u64s("ps/shard_staleness", totals);
 }
 
 void ShardedServer::restore_state(const CheckpointFile& file, bool fresh_workers) {
@@ -122,7 +130,11 @@ void ShardedServer::restore_state(const CheckpointFile& file, bool fresh_workers
   std::vector<CheckpointFile> parts;
   for (int s = 0; s < count(); ++s)
     parts.push_back(CheckpointFile::parse(file.get(shard_section(s)), file.where() + " (" + shard_section(s) + ")"));
-  for (int s = 0; s < count(); ++s) shard(s).restore_state(parts[s], fresh_workers);
+  const std::vector<uint64_t> totals = file.u64s("ps/shard_staleness", 3 * static_cast<size_t>(count()));
+  for (int s = 0; s < count(); ++s) {
+    shard(s).restore_state(parts[s], fresh_workers);
+    staleness_totals_[s] = {totals[3 * s], totals[3 * s + 1], totals[3 * s + 2]};
+  }
 }
 
 }  // namespace hsgd

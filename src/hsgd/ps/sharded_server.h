@@ -52,14 +52,19 @@ class ShardedServer {
   Accounting total() const;
   bool balances() const;  // every shard's accounting balances
   bool params_finite() const;
-  // The staleness of every slice received since the last call, all shards together.
+  // The staleness of every slice received since the last call, all shards
+  // together; each shard's is also added to its run total.
   StalenessWindow take_staleness_window();
+  // Shard s's staleness over the run, up to the last take_staleness_window()
+  // (the histogram's last bin lumps everything from 63 on; this does not).
+  const StalenessWindow& staleness_total(int s) const { return staleness_totals_[s]; }
   std::vector<uint64_t> staleness_histogram() const;  // summed over the shards
   uint64_t ssp_waits() const;                          // summed over the shards
 
   // Checkpoints: one shard's state is ParameterServer::save_state's "ps/..."
   // sections; S > 1 shards each save theirs into a CheckpointFile of its own,
-  // stored whole as the section "ps/shard<s>" (validated again when read).
+  // stored whole as the section "ps/shard<s>" (validated again when read),
+  // and their staleness totals in "ps/shard_staleness".
   void save_state(CheckpointFile& file) const;
   void restore_state(const CheckpointFile& file, bool fresh_workers);
 
@@ -67,6 +72,7 @@ class ShardedServer {
   size_t num_params_;
   std::vector<ParamSlice> slices_;
   std::vector<std::unique_ptr<ParameterServer>> shards_;
+  std::vector<StalenessWindow> staleness_totals_;
 };
 
 }  // namespace hsgd

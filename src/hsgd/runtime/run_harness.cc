@@ -340,19 +340,15 @@ nlohmann::json RunHarness::shards_summary() const {
   nlohmann::json shards = nlohmann::json::array();
   for (int i = 0; i < servers_->count(); ++i) {
     const ParameterServer& shard = servers_->shard(i);
-    const std::vector<uint64_t>& h = shard.staleness_histogram();
-    uint64_t count = 0, sum = 0;
-    for (size_t b = 0; b < h.size(); ++b) {
-      count += h[b];
-      sum += b * h[b];
-    }
+    const StalenessWindow& staleness = servers_->staleness_total(i);
     nlohmann::json j = {{"shard", i},
                         {"first_param", servers_->slice(i).begin},
                         {"params", servers_->slice(i).size},
                         {"version", shard.version()},
                         {"accounting", accounting_json(shard.accounting())},
-                        {"staleness_mean", count ? static_cast<double>(sum) / count : 0.0},
-                        {"staleness_histogram", trimmed(h)}};
+                        {"staleness_mean", staleness.mean()},
+                        {"staleness_max", staleness.max},
+                        {"staleness_histogram", trimmed(shard.staleness_histogram())}};
     if (const AdaptiveThreshold* a = shard.adaptive(); a != nullptr) j["adaptive_k"] = a->k();
     shards.push_back(j);
   }
