@@ -160,17 +160,22 @@ void RunHarness::wait_for_evaluation(const std::function<void()>& while_waiting,
   });
 }
 
-PushOutcome RunHarness::push(int worker, uint64_t base_version, const float* gradient, double loss, double now) {
-  // The adaptive threshold measures the server's service time: the real
-  // runtimes' is the push's wall time; a virtual-time one (the simulator)
-  // reports its virtual cost itself.
-  ParameterServer& ps = this->ps();
+// The adaptive threshold measures the server's service time: the real
+// runtimes' is the push's wall time; a virtual-time one (the simulator)
+// reports its virtual cost itself.
+PushOutcome RunHarness::timed_push(ParameterServer& ps, int worker, uint64_t base_version, const float* gradient,
+                                   double now) {
   const bool timed = ps.adaptive() != nullptr && !traits_.virtual_time;
   const Stopwatch::Clock::time_point began = timed ? Stopwatch::Clock::now() : Stopwatch::Clock::time_point();
   const PushOutcome out = ps.push(worker, base_version, gradient, now);
   if (timed)
     ps.record_service(std::chrono::duration<double>(Stopwatch::Clock::now() - began).count(),
                       out.status == PushOutcome::Status::kApplied);
+  return out;
+}
+
+PushOutcome RunHarness::push(int worker, uint64_t base_version, const float* gradient, double loss, double now) {
+  const PushOutcome out = timed_push(ps(), worker, base_version, gradient, now);
   progress_.record(config_.batch_size, loss);
   check_divergence(out, loss, now);
   if (budget_fraction(0.0) >= 1.0) stop(RunStatus::kFinished, budget_reason(now));
@@ -179,12 +184,7 @@ PushOutcome RunHarness::push(int worker, uint64_t base_version, const float* gra
 
 PushOutcome RunHarness::push_slice(int shard, int worker, uint64_t base_version, const float* slice, double now) {
   ParameterServer& ps = servers_->shard(shard);
-  const bool timed = ps.adaptive() != nullptr && !traits_.virtual_time;
-  const Stopwatch::Clock::time_point began = timed ? Stopwatch::Clock::now() : Stopwatch::Clock::time_point();
-  const PushOutcome out = ps.push(worker, base_version, slice, now);
-  if (timed)
-    ps.record_service(std::chrono::duration<double>(Stopwatch::Clock::now() - began).count(),
-                      out.status == PushOutcome::Status::kApplied);
+  const PushOutcome out = timed_push(ps, worker, base_version, slice, now);
   if (out.status == PushOutcome::Status::kApplied && !ps.params_finite())
     stop_diverged("the parameters of server shard " + std::to_string(shard) + " are not finite", now);
   if (budget_fraction(0.0) >= 1.0) stop(RunStatus::kFinished, budget_reason(now));

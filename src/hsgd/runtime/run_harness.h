@@ -166,6 +166,7 @@ class RunHarness {
  private:
   void restore_checkpoint(const CheckpointFile& file);
   void record_row(const MetricsRow& row);
+  PushOutcome timed_push(ParameterServer& ps, int worker, uint64_t base_version, const float* gradient, double now);
   void check_divergence(const PushOutcome& out, double loss, double now);
   void stop_diverged(const std::string& what, double now);
   void record_shard_rows(double t);
