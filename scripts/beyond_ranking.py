@@ -27,61 +27,9 @@ import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
+from hsgd_results.stats import summarize  # noqa: E402
 
 GOAL_POINTS = 0.5  # adaptive within this many points of the best method
-
-
-# ---- Student's t, for the paired tests --------------------------------------
-
-def _beta_fraction(a, b, x):
-    """The continued fraction of the regularised incomplete beta (modified Lentz)."""
-    tiny, c, d = 1e-300, 1.0, 1.0 - (a + b) * x / (a + 1)
-    d = 1 / (d if abs(d) > tiny else tiny)
-    f = d
-    for m in range(1, 300):
-        for num in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-                    -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
-            d = 1 + num * d
-            d = 1 / (d if abs(d) > tiny else tiny)
-            c = 1 + num / c
-            c = c if abs(c) > tiny else tiny
-            f *= c * d
-        if abs(c * d - 1) < 1e-15:
-            break
-    return f
-
-
-def incomplete_beta(a, b, x):
-    if x <= 0 or x >= 1:
-        return 0.0 if x <= 0 else 1.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log(1 - x))
-    if x < (a + 1) / (a + b + 2):
-        return front * _beta_fraction(a, b, x) / a
-    return 1 - front * _beta_fraction(b, a, 1 - x) / b
-
-
-def t_two_sided_p(t, df):
-    return incomplete_beta(df / 2, 0.5, df / (df + t * t))
-
-
-def t_quantile_975(df):
-    lo, hi = 0.0, 1000.0
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if t_two_sided_p(mid, df) > 0.05 else (lo, mid)
-    return (lo + hi) / 2
-
-
-def summarize(values):
-    """Mean, 95% CI and (for a paired difference) the two-sided p of mean = 0."""
-    n = len(values)
-    mean = sum(values) / n
-    if n < 2:
-        return {"n": n, "mean": mean, "low": math.nan, "high": math.nan, "p": math.nan}
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    half = t_quantile_975(n - 1) * sd / math.sqrt(n)
-    p = 1.0 if sd == 0 and mean == 0 else (0.0 if sd == 0 else t_two_sided_p(mean / (sd / math.sqrt(n)), n - 1))
-    return {"n": n, "mean": mean, "low": mean - half, "high": mean + half, "p": p}
 
 
 # ---- runs --------------------------------------------------------------------

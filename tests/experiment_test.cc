@@ -280,10 +280,11 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
                        "quick", "paper-mnist", "paper-cifar10", "paper-synthetic", "open-questions", "calibrate-mnist",
                        "calibrate-mnist-wide", "calibrate-cifar10-wide", "paper-mnist-fitted", "paper-cifar10-fitted",
                        "map-mnist", "map-cifar10", "scale-mnist", "network-mnist", "beyond", "beyond-ssp",
-                       "beyond-backup", "beyond-cifar10", "beyond-cifar10-ssp", "beyond-cifar10-backup"}));
-  // The fitted tables, the map and the scale study take the simulator's costs from a profile.
-  for (const char* name :
-       {"paper-mnist-fitted", "paper-cifar10-fitted", "map-mnist", "map-cifar10", "scale-mnist", "network-mnist"}) {
+                       "beyond-backup", "beyond-cifar10", "beyond-cifar10-ssp", "beyond-cifar10-backup",
+                       "sharding-mnist"}));
+  // The fitted tables, the map, the scale study and sharding take the simulator's costs from a profile.
+  for (const char* name : {"paper-mnist-fitted", "paper-cifar10-fitted", "map-mnist", "map-cifar10", "scale-mnist",
+                           "network-mnist", "sharding-mnist"}) {
     const SuiteOptions options = load_suite(name).options;
     const auto is_profile = [](const SuiteOption& o) { return o.name == "sim-profile"; };
     EXPECT_TRUE(std::any_of(options.begin(), options.end(), is_profile)) << name;
@@ -296,6 +297,8 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
   // Tables 3-5 share the cell (batch 32, S = 500, sigma 0.25): 13 distinct cells;
   // the 4 other step sizes of Table 3 differ from it only in S, which sync and async ignore.
   EXPECT_EQ(plan_runs(load_suite("paper-synthetic")).size(), (13u + 9 * 2) * 5);
+  // sharding-mnist: async and hybrid at 4 points x S in {1, 2, 4}, 5 seeds; every run is distinct.
+  EXPECT_EQ(plan_runs(load_suite("sharding-mnist")).size(), 4u * 3 * 2 * 5);
 }
 
 // Issue 14's suites: every run they plan is a valid `hsgd train` request (a

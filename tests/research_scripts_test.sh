@@ -1,19 +1,22 @@
 #!/bin/bash
-# research_scripts_test.sh SOURCE_DIR SCRATCH: runs scripts/calibrate.py and
-# scripts/hybrid_map.py (on the scripts/hsgd_results package) on copies of
+# research_scripts_test.sh SOURCE_DIR SCRATCH: runs scripts/calibrate.py,
+# scripts/hybrid_map.py and scripts/sharding_report.py (on the
+# scripts/hsgd_results package) on copies of
 # committed results folders in SCRATCH, and checks that their tables come out
 # byte for byte as committed.
 set -euo pipefail
 src=$1 out=$2
 rm -rf "$out"
 mkdir -p "$out/results"
-cp -r "$src/results/calibrate-mnist" "$src/results/map-mnist" "$out/results/"
+cp -r "$src/results/calibrate-mnist" "$src/results/map-mnist" "$src/results/sharding-mnist" "$out/results/"
 cd "$out"
 python3 "$src/scripts/calibrate.py" results/calibrate-mnist mnist > /dev/null
 python3 "$src/scripts/hybrid_map.py" results/map-mnist --mark "fitted paper profile:0:500" \
   --mark "hsgd threads, ray-tiny (measured):0.00038:0.138:0.00038" \
   --mark "hsgd mpi, ray-tiny (measured, G = push + pull round trip):0.00038:0.138:0.0134" > /dev/null
-for f in calibrate-mnist/CALIBRATION.md calibrate-mnist/calibration.json map-mnist/MAP.md map-mnist/map.csv; do
+python3 "$src/scripts/sharding_report.py" results/sharding-mnist > /dev/null
+for f in calibrate-mnist/CALIBRATION.md calibrate-mnist/calibration.json map-mnist/MAP.md map-mnist/map.csv \
+    sharding-mnist/SHARDING.md sharding-mnist/sharding.csv; do
   cmp "results/$f" "$src/results/$f" || { echo "$f differs from results/$f" >&2; exit 1; }
 done
 python3 - "$src/scripts" <<'PY'
