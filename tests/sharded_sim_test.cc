@@ -124,6 +124,26 @@ TEST(ShardedSimCosts, ShardsOfASaturatedServerServeMoreGradients) {
   EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 1 + 2 * static_cast<long>(b.rows.size()));
 }
 
+// A cost per update that does not shrink with the bytes is paid by every
+// shard in full: on one server it is --sim-ps-update-ms by another name, and
+// two shards of a server saturated by it serve no more updates than one.
+TEST(ShardedSimCosts, AFixedCostPerUpdateIsPaidInFullByEveryShard) {
+  testing::TempDir shared, fixed, two;
+  TrainConfig c = sim_config(shared.str(), "async", 1);
+  c.sim.ps_update_ms = 100;
+  const RunResult one = run(c);
+  c.out_dir = fixed.str();
+  c.sim.ps_update_ms = 0;
+  c.sim.ps_update_fixed_ms = 100;
+  run(c);
+  EXPECT_EQ(testing::read_file(shared.file("metrics.csv")), testing::read_file(fixed.file("metrics.csv")));
+  c.out_dir = two.str();
+  c.servers = 2;
+  const RunResult sharded = run(c);
+  EXPECT_LE(sharded.final_row().updates, one.final_row().updates);
+  EXPECT_GE(sharded.final_row().updates + 2, one.final_row().updates);
+}
+
 TEST(ShardedSimCosts, ShardedRunsAreDeterministic) {
   testing::TempDir a, b;
   TrainConfig ca = sim_config(a.str(), "hybrid", 3), cb = sim_config(b.str(), "hybrid", 3);

@@ -106,7 +106,11 @@ void visit_train_options(Config& c, Visitor& v) {
   v.number("sim-bandwidth", c.sim.bandwidth_mb_s, Range::closed(0, 1e9).with("0 = unlimited"),
            "sim: network bandwidth per message, MB/s");
   v.number("sim-ps-gradient-ms", c.sim.ps_gradient_ms, Range::closed(0, 3.6e6), "sim: PS cost per gradient received, ms");
-  v.number("sim-ps-update-ms", c.sim.ps_update_ms, Range::closed(0, 3.6e6), "sim: PS cost per update, ms");
+  v.number("sim-ps-update-ms", c.sim.ps_update_ms, Range::closed(0, 3.6e6),
+           "sim: PS cost per update, ms (--servers: each shard its share by bytes)");
+  v.number("sim-ps-update-fixed-ms", c.sim.ps_update_fixed_ms, Range::closed(0, 3.6e6),
+           "sim: PS cost per update that does not shrink with the bytes (a per-call overhead), ms: with "
+           "--servers every shard pays all of it");
   v.number("sim-dispatch-ms", c.sim.dispatch_ms, Range::closed(0, 3.6e6),
            "sim: cost per gradient of a serial driver in front of the PS, ms");
   v.number("sim-driver-eval-ms", c.sim.driver_eval_ms, Range::closed(0, 3.6e6),

@@ -103,7 +103,7 @@ class SimRun {
   std::vector<sim::VirtualNs> busy_ns_;  // per shard: virtual time spent serving
   // A driver or PS that costs time: gradients then queue (on_arrival).
   const bool serial_costs_ = cost_.dispatch_ms > 0 || cost_.ps_gradient_ms > 0 || cost_.ps_update_ms > 0 ||
-                             cost_.has_driver_eval();
+                             cost_.ps_update_fixed_ms > 0 || cost_.has_driver_eval();
   std::vector<std::deque<int>> queues_;  // per shard: workers whose slice waits for it, in order
   sim::VirtualNs driver_free_at_ = 0;
   sim::VirtualNs next_driver_eval_ = INT64_MAX;  // the next timed driver evaluation

@@ -152,8 +152,9 @@ void SimRun::handle_push(int w, int s, sim::VirtualNs start) {
   ParameterServer& shard = servers_.shard(s);
   const PushOutcome out = push_to_shard(w, s, start);
   const bool applied = out.status == PushOutcome::Status::kApplied;
-  const sim::VirtualNs done = start + sim::to_ns(cost_.ps_gradient_ms * share_[s] * 1e-3) +
-                              (applied ? sim::to_ns(cost_.ps_update_ms * share_[s] * 1e-3) : 0);
+  const sim::VirtualNs update = sim::to_ns(cost_.ps_update_ms * share_[s] * 1e-3) +
+                                sim::to_ns(cost_.ps_update_fixed_ms * 1e-3);  // the fixed part: every shard, in full
+  const sim::VirtualNs done = start + sim::to_ns(cost_.ps_gradient_ms * share_[s] * 1e-3) + (applied ? update : 0);
   free_at_[s] = done;
   busy_ns_[s] += done - start;
   shard.record_service(sim::to_seconds(done - start), applied);  // --schedule adaptive measures this (virtual)

@@ -12,8 +12,11 @@
 //             driver_eval_ms: an evaluation that blocks the driver after
 //             every driver_eval_every gradients it dispatches (or updates the
 //             PS applies: driver_eval_unit) and/or every driver_eval_seconds
-//   PS        ps_gradient_ms per gradient received, ps_update_ms per update;
-//             the PS serves one message at a time, in arrival order
+//   PS        ps_gradient_ms per gradient received, ps_update_ms (+
+//             ps_update_fixed_ms) per update; the PS serves one message at a
+//             time, in arrival order. Sharded (--servers S): each shard pays
+//             its share of ps_gradient_ms and ps_update_ms by bytes, and all
+//             of ps_update_fixed_ms
 //   start-up  worker w first pulls at start_s + start_spread_s * w / (N - 1)
 #pragma once
 
@@ -40,6 +43,10 @@ struct CostModel {
   double bandwidth_mb_s = 1250;   // MB/s per message (10 Gbit/s); 0 = unlimited
   double ps_gradient_ms = 0;
   double ps_update_ms = 0;
+  // Per update, paid in full by every server shard (a per-call overhead that
+  // does not shrink with the bytes); ps_gradient_ms and ps_update_ms are
+  // shared between the shards by bytes (--servers).
+  double ps_update_fixed_ms = 0;
   double dispatch_ms = 0;          // driver, per gradient
   double driver_eval_ms = 0;       // driver blocked by an evaluation, per evaluation
   int64_t driver_eval_every = 0;   // ... after every this many gradients dispatched (0: never)
