@@ -64,11 +64,13 @@ def read_points(results):
 
 
 def async_load(point, servers, options, table_options):
-    """The load of each shard under async: N (U / S + G) / (C + mean delay + 2 latency); 1 = saturated."""
+    """The load of each shard under async: N ((U + G) / S + F) / (C + mean delay + 2 latency); 1 = saturated.
+    U and G are shared between the shards by bytes, the fixed cost per update F is paid by each in full."""
     values = {**options, **table_options, **{k: float(v) for k, v in parse_cell(point).items()}}
     delay = values.get("delay-fraction", 0.5) * values.get("delay-scale", 0.25) * math.sqrt(2 / math.pi)
     busy_ms = values.get("sim-compute-ms", 500) + delay * 1e3 + 2 * values.get("sim-latency-ms", 0.1)
-    per_update = values.get("sim-ps-update-ms", 0) / servers + values.get("sim-ps-gradient-ms", 0) / servers
+    per_update = (values.get("sim-ps-update-ms", 0) + values.get("sim-ps-gradient-ms", 0)) / servers + values.get(
+        "sim-ps-update-fixed-ms", 0)
     return values.get("workers", 25) * per_update / busy_ms
 
 
@@ -184,10 +186,11 @@ def summary_lines(levels, diffs):
 
 
 ASSUMPTION = [
-    "What the simulator assumes (docs/simulator.md, \"Sharded server\"): a shard's cost per update and per",
-    "gradient is its share of the one server's by bytes, and each shard has its own link. That is the",
-    "best case for sharding: a cost that does not shrink with the bytes (a fixed per-message or per-call",
-    "overhead, as in a Python server) is paid in full by every shard, and would take back what sharding gains.",
+    "What the simulator assumes (docs/simulator.md, \"Sharded server\"): a shard's cost per update U and per",
+    "gradient is its share of the one server's by bytes, and each shard has its own link: sharding's best",
+    "case. A cost per update that does not shrink with the bytes (F, `sim-ps-update-fixed-ms`: a per-call",
+    "overhead, as in a Python server) is paid in full by every shard; the last points put half and all of",
+    "U = 40 ms there.",
 ]
 
 
@@ -195,7 +198,7 @@ def write_markdown(path, results, levels, diffs):
     lines = ["# Sharding against hybrid", "",
              f"Computed by `scripts/sharding_report.py {results}` from `runs.csv` (run-average test accuracy,",
              "points; 5 seeds unless n says otherwise; differences paired by seed, mean and 95% CI, two-sided",
-             "paired t-test). `load` is each shard's async load N (U / S) / (C + mean delay + 2 latency):",
+             "paired t-test). `load` is each shard's async load N (U / S + F) / (C + mean delay + 2 latency):",
              "above 1 async saturates it.", ""] + ASSUMPTION + [""] + summary_lines(levels, diffs)
     for point in dict.fromkeys(l["point"] for l in levels):
         lines += [f"## {point}", "", "| mode | S | load | mean | 95% CI | diverged |", "|---|---:|---:|---:|---|---:|"]

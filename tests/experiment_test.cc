@@ -297,8 +297,8 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
   // Tables 3-5 share the cell (batch 32, S = 500, sigma 0.25): 13 distinct cells;
   // the 4 other step sizes of Table 3 differ from it only in S, which sync and async ignore.
   EXPECT_EQ(plan_runs(load_suite("paper-synthetic")).size(), (13u + 9 * 2) * 5);
-  // sharding-mnist: async and hybrid at 4 points x S in {1, 2, 4}, 5 seeds; every run is distinct.
-  EXPECT_EQ(plan_runs(load_suite("sharding-mnist")).size(), 4u * 3 * 2 * 5);
+  // sharding-mnist: async and hybrid at 6 points x S in {1, 2, 4}, 5 seeds; every run is distinct.
+  EXPECT_EQ(plan_runs(load_suite("sharding-mnist")).size(), 6u * 3 * 2 * 5);
 }
 
 // Issue 14's suites: every run they plan is a valid `hsgd train` request (a
