@@ -127,10 +127,10 @@ void RunHarness::wait_for_evaluation(const std::function<void()>& while_waiting,
 }
 
 PushOutcome RunHarness::push(int worker, uint64_t base_version, const float* gradient, double loss, double now) {
-  // The adaptive threshold measures the server's service time: the real
+  // The adaptive threshold and K policies measure the server's service time: the real
   // runtimes' is the push's wall time; a virtual-time one (the simulator)
   // reports its virtual cost itself.
-  const bool timed = ps_->adaptive() != nullptr && !traits_.virtual_time;
+  const bool timed = ps_->measures_load() && !traits_.virtual_time;
   const Stopwatch::Clock::time_point began = timed ? Stopwatch::Clock::now() : Stopwatch::Clock::time_point();
   const PushOutcome out = ps_->push(worker, base_version, gradient, now);
   if (timed)
