@@ -228,10 +228,12 @@ Command add_compare_command(CLI::App& app) {
                    "run each mode with seeds --seed, --seed + 1, ..., N of them; N in [1, 1000] (2 or more for "
                    "confidence intervals and p-values, 5 for a verdict)");
   cmd->add_flag("--no-figures", args->no_figures, "skip the gnuplot figures of the report");
-  return {cmd, [config, table, args] {
+  return {cmd,
+          [config, table, args] {
             table->apply();
             return run_compare(*table, *config, *args);
-          }};
+          },
+          config};
 }
 
 }  // namespace hsgd::cli
