@@ -49,5 +49,6 @@ setup(
     package_dir={"hsgd": "python/hsgd"},
     python_requires=">=3.11,<3.12",
     cmdclass={"build_py": BuildWithCMake},
+    options={"build": {"build_base": str(BUILD / "setuptools")}},  # not build/lib beside CMake's files
     zip_safe=False,
 )
