@@ -50,8 +50,9 @@ KPolicyFunction python_policy(const std::string& name, py::function fn) {
     py::gil_scoped_acquire gil;
     try {
       return to_k(name, held->object(state));
-    } catch (py::error_already_set& e) {
-      throw Error("K policy '" + name + "' raised " + e.what());
+    } catch (py::error_already_set& e) {  // its type and message, without pybind11's traceback
+      throw Error("K policy '" + name + "' raised " + std::string(py::str(e.type().attr("__name__"))) + ": " +
+                  std::string(py::str(e.value())));
     }
   };
 }
