@@ -14,7 +14,7 @@ def read_idx(path):
     raw = Path(path).read_bytes()
     ndim = raw[3]
     dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims).copy()  # writable, for torch
 
 
 def mnist(limit_train=None, limit_test=None):
