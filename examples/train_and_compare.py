@@ -21,6 +21,8 @@ print(run.metrics[["time_s", "k", "staleness_mean", "test_accuracy"]].tail().to_
 
 cmp = hsgd.compare(seeds=2 if args.quick else args.seeds, figures=not args.quick, progress=not args.quick,
                    out=args.out, **options)
-print(cmp.runs[["mode", "seed", "status", "avg_acc"]].to_string(index=False) if "avg_acc" in cmp.runs else cmp.runs)
+print(cmp.runs[["mode", "seed", "status", "final_test_accuracy", "mean_test_accuracy"]].to_string(index=False))
+curves = cmp.metrics.groupby(["mode", "time_s"])["test_accuracy"].mean().unstack("mode")  # mean over seeds
+print(curves.tail(3).to_string())
 print("verdict:", cmp.verdict)
 print("report:", cmp.report)

@@ -3,12 +3,6 @@ the same option names (batch_size= is --batch-size), values as text. hsgd
 parses and checks them itself, so a bad value gets the program's message."""
 import numbers
 
-# Options of the program that a Python call sets another way.
-_OWNED = {
-    "config": "give the options as keywords (or read a run's config.toml with hsgd.options_of(folder))",
-}
-
-
 def option_name(key):
     return "--" + key.replace("_", "-")
 
@@ -37,8 +31,6 @@ def to_argv(options):
     at its default."""
     argv = []
     for key, value in options.items():
-        if key in _OWNED:
-            raise ValueError(f"{option_name(key)}: {_OWNED[key]}")
         if value is None or value is False:
             continue
         if value is True:

@@ -89,6 +89,14 @@ class Comparison:
         return Run(self.folder / "runs" / "base" / f"{mode}-seed{seed}")
 
     @property
+    def metrics(self):
+        """Every run's metrics.csv in one DataFrame, with mode and seed columns."""
+        import pandas as pd
+        frames = [self.run(r.mode, r.seed).metrics.assign(mode=r.mode, seed=r.seed)
+                  for r in self.runs.itertuples()]
+        return pd.concat(frames, ignore_index=True)
+
+    @property
     def report(self):
         return self.folder / "REPORT.md"
 
@@ -97,9 +105,9 @@ class Comparison:
 
 
 @contextlib.contextmanager
-def _quiet(enabled):
-    """Sends this process's stdout and stderr (the C++ side's too) to /dev/null."""
-    if enabled:
+def _output_shown(shown):
+    """When not `shown`, sends this process's stdout and stderr (the C++ side's too) to /dev/null."""
+    if shown:
         yield
         return
     sys.stdout.flush()
@@ -136,7 +144,7 @@ def _command_args(command, model, data, schedule_spec, model_sample_shape, optio
 def _run_command(args, progress, log):
     native.set_progress_shown(bool(progress))
     try:
-        with _quiet(log):
+        with _output_shown(log):
             return native.run_command(args)
     finally:
         native.set_progress_shown(True)

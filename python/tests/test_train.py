@@ -27,6 +27,8 @@ def test_simulate_gives_the_same_metrics_as_the_program_bit_for_bit(tmp_path, hs
     assert run.metrics["gradients"].iloc[-1] == 600
     assert run.summary["accounting"] == json.loads((tmp_path / "cli" / "summary.json").read_text())["accounting"]
     assert "schedule = \"step:S=100\"" in run.config
+    again = hsgd.train(config=str(run.folder / "config.toml"), out=str(tmp_path / "again"), progress=False)
+    assert (again.folder / "metrics.csv").read_bytes() == (run.folder / "metrics.csv").read_bytes()
 
 
 @pytest.mark.parametrize("options, fragment", [
@@ -118,6 +120,9 @@ def test_compare_returns_statistics_and_a_verdict(tmp_path):
     assert set(cmp.runs["mode"]) == {"sync", "async", "hybrid"}
     assert cmp.verdict
     assert cmp.run("hybrid", 2).status == "finished"
+    m = cmp.metrics
+    assert set(m["mode"]) == {"sync", "async", "hybrid"} and set(m["seed"]) == {1, 2}
+    assert (m.groupby(["mode", "seed"])["gradients"].max() >= 600).all()
 
 
 CTRL_C = """
