@@ -7,6 +7,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdio>
 #include <memory>
 
 #include "apps/cli.h"
@@ -89,6 +90,7 @@ void bind_runs(py::module_& m) {
         {
           py::gil_scoped_release released;
           outcome = cli::run_command(args);
+          std::fflush(nullptr);  // C's buffers now, while Python's log=False still holds the descriptors
         }
         return outcome_dict(outcome);
       },

@@ -149,3 +149,15 @@ def test_ctrl_c_ends_the_run_as_terminated_with_its_files(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] == "terminated"
     assert (out / "metrics.csv").exists()
+
+
+def test_log_false_prints_nothing_and_progress_false_only_drops_the_progress_line(tmp_path, capfd):
+    hsgd.train(out=str(tmp_path / "quiet"), log=False, **SMALL)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    hsgd.train(out=str(tmp_path / "no-progress"), progress=False, **SMALL)
+    out, err = capfd.readouterr()
+    assert "final test accuracy" in out and "ETA" not in err
+    hsgd.train(out=str(tmp_path / "progress"), **SMALL)
+    out, err = capfd.readouterr()
+    assert "ETA" in err  # the program's progress line, as the command line shows it
