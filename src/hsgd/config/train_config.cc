@@ -106,6 +106,9 @@ void check_between_options(const TrainConfig& c) {
     throw ConfigError("--backup-workers " + std::to_string(c.ps.backup_workers) + " must be below --workers " +
                       std::to_string(c.workers()) + ": a round needs at least one gradient");
   check_mode_options(c);
+  if (c.runtime == RuntimeKind::kSim && c.server_cost.any())
+    throw ConfigError("--server-gradient-ms and --server-update-ms are the real runtimes' server costs; the "
+                      "simulator's are --sim-ps-gradient-ms and --sim-ps-update-ms");
   if (c.budget.seconds > 0 && c.budget.seconds / c.eval.every_seconds > 1e6)
     throw ConfigError("--eval-every = " + fmt_value(c.eval.every_seconds) + " with --seconds = " +
                       fmt_value(c.budget.seconds) + " makes more than 1000000 evaluations; evaluate less often");
