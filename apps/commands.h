@@ -21,6 +21,7 @@ namespace hsgd::cli {
 struct Command {
   CLI::App* app;             // the subcommand, owned by the parent App
   std::function<int()> run;  // runs it once parsing has succeeded; returns the exit status
+  std::shared_ptr<const TrainConfig> config = nullptr;  // train, compare: its configuration (the folder chosen)
 };
 
 Command add_train_command(CLI::App& app);
@@ -34,7 +35,11 @@ Command add_report_command(CLI::App& app);
 
 // Prints "hsgd: error: ..." (or "internal error" for what is no hsgd::Error)
 // and returns the exit status: 1, or 3 for an internal error.
+// The message is also kept for last_failure() (the Python module raises it).
 int report_failure(const std::exception& e);
+// The message of the last failure reported since forget_failure() ("" when none).
+std::string last_failure();
+void forget_failure();
 
 // Runs `body`; if it throws, reports the failure and lets the runtime end
 // what waits for this process (mpi: every rank). Returns body's status.

@@ -14,7 +14,9 @@
 // curves/, figures/), config.toml, compare.csv and compare.json; `hsgd report
 // OUT` rebuilds the report. A terminated run ends the comparison (without a
 // report); a diverged one does not.
+#include <cmath>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "apps/commands.h"
@@ -36,10 +38,30 @@ constexpr uint64_t kMaxSeed = 9200000000000000000ull;  // --seed's range
 struct CompareArgs {
   std::string modes_text = "sync,async,hybrid";
   std::string seeds_text = "1";
+  std::string reference_text;  // --reference-difference
   bool no_figures = false;
   std::vector<Mode> modes;
   std::vector<uint64_t> seeds;
+  std::optional<double> reference;
 };
+
+constexpr double kMaxReference = 100;  // points of accuracy
+
+// --reference-difference X: a published hybrid - async in points, in [-100, 100].
+std::optional<double> parse_reference(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  const std::string range = "must be a number of points in [-100, 100]";
+  size_t used = 0;
+  double x = NAN;
+  try {
+    x = std::stod(text, &used);
+  } catch (const std::exception&) {
+    throw ConfigError("--reference-difference = " + text + ": " + range);
+  }
+  if (used != text.size() || !(std::fabs(x) <= kMaxReference))
+    throw ConfigError("--reference-difference = " + text + ": " + range);
+  return x;
+}
 
 std::vector<Mode> parse_modes(const std::string& text) {
   std::vector<Mode> modes;
@@ -139,11 +161,11 @@ std::vector<RunResult> run_all(Session& session, const std::vector<TrainConfig>&
 
 // The statistics and the report, from the runs' metrics files; prints the summary.
 nlohmann::json summarize_and_report(const Runtime& runtime, const TrainConfig& config, const RunFolder& folder,
-                                    const std::string& suite_text, bool figures) {
+                                    const std::string& suite_text, bool figures, std::optional<double> reference) {
   const Suite suite = parse_suite(suite_text, config.out_dir + "/" + kSuiteFile);
   const bool real_time = runtime.traits().real_time;
   write_requests(suite, folder.path());
-  const CompareSummary summary = summarize_compare(suite, folder.path(), real_time);
+  const CompareSummary summary = summarize_compare(suite, folder.path(), real_time, reference);
   std::fputs(summary.text.c_str(), stdout);
   ReportOptions options;
   options.results_dir = folder.path();
@@ -164,7 +186,7 @@ void write_results(const Runtime& runtime, const TrainConfig& config, const Comp
   nlohmann::json statistics;
   if (results.size() == runs.size()) {
     write_compare_record(folder.path(), config.out_dir, args.seeds, static_cast<int>(results.size()), seconds);
-    statistics = summarize_and_report(runtime, config, folder, suite_text, !args.no_figures);
+    statistics = summarize_and_report(runtime, config, folder, suite_text, !args.no_figures, args.reference);
   } else {
     std::printf("a run was terminated: no statistics and no report\n");
   }
@@ -189,7 +211,10 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
   std::vector<RunResult> results;
   try {
     write_config_file(folder, config, "compare",
-                      "modes = " + toml_string(args.modes_text) + "\nseeds = " + toml_string(args.seeds_text) + "\n");
+                      "modes = " + toml_string(args.modes_text) + "\nseeds = " + toml_string(args.seeds_text) + "\n" +
+                          (args.reference_text.empty()
+                               ? ""
+                               : "reference-difference = " + toml_string(args.reference_text) + "\n"));
     const std::string suite_text = compare_suite_toml(table, config, args.modes, args.seeds);
     write_suite_file(folder.path(), suite_text);
     results = run_all(session, configs, runs, folder);
@@ -209,6 +234,7 @@ int compare_with(Runtime& runtime, const OptionTable& table, TrainConfig& config
 int run_compare(const OptionTable& table, TrainConfig& config, CompareArgs& args) {
   args.modes = parse_modes(args.modes_text);
   args.seeds = parse_seeds(args.seeds_text, config.seed);
+  args.reference = parse_reference(args.reference_text);
   const auto runtime = make_runtime(config.runtime);
   if (!runtime->traits().compares_modes)
     throw ConfigError(std::string("--runtime ") + name_of(config.runtime) + " has no modes to compare; use threads");
@@ -227,11 +253,16 @@ Command add_compare_command(CLI::App& app) {
   table->add_extra("seeds", args->seeds_text,
                    "run each mode with seeds --seed, --seed + 1, ..., N of them; N in [1, 1000] (2 or more for "
                    "confidence intervals and p-values, 5 for a verdict)");
+  table->add_extra("reference-difference", args->reference_text,
+                   "a published hybrid - async of the run-averaged test accuracy, in points in [-100, 100] (the "
+                   "paper's Table 1 cell (300,32): 1.374); the verdict says whether hybrid - async's 95% CI excludes it");
   cmd->add_flag("--no-figures", args->no_figures, "skip the gnuplot figures of the report");
-  return {cmd, [config, table, args] {
+  return {cmd,
+          [config, table, args] {
             table->apply();
             return run_compare(*table, *config, *args);
-          }};
+          },
+          config};
 }
 
 }  // namespace hsgd::cli

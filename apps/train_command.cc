@@ -29,8 +29,19 @@ SessionModels session_models() {
   return models;
 }
 
+namespace {
+std::string& failure_message() {
+  static std::string message;
+  return message;
+}
+}  // namespace
+
+std::string last_failure() { return failure_message(); }
+void forget_failure() { failure_message().clear(); }
+
 int report_failure(const std::exception& e) {
   const int status = failure_exit_status(e);
+  failure_message() = e.what();
   std::fprintf(stderr, "hsgd: %s: %s\n", status == kExitFailed ? "error" : "internal error", e.what());
   return status;
 }
@@ -158,11 +169,13 @@ Command add_train_command(CLI::App& app) {
                   "--target-accuracy, --data-root and --checkpoint-every may be given (e.g. a longer budget)")
       ->type_name("RUN")
       ->group("Output");
-  return {cmd, [config, table, resume] {
+  return {cmd,
+          [config, table, resume] {
             if (!resume->empty()) return run_resume(*table, *config, *resume);
             table->apply();
             return run_train(*table, *config);
-          }};
+          },
+          config};
 }
 
 }  // namespace hsgd::cli

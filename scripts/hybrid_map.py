@@ -31,20 +31,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
 from hsgd_results import readers  # noqa: E402
 from hsgd_results.cells import parse_cell  # noqa: E402
+from hsgd_results.load import async_load, worker_busy_ms  # noqa: E402
 
 AXIS_U, AXIS_C = "sim-ps-update-ms", "sim-compute-ms"
 
 
 def read_options(results):
     return readers.read_suite(results)
-
-
-def mean_delay_s(options):
-    """Mean injected delay per push over all workers (the suite's distribution)."""
-    kind, share, scale = options.get("delay", "half-normal"), options.get("delay-fraction", 0.5), options.get(
-        "delay-scale", 0.25)
-    per_delayed = {"half-normal": scale * math.sqrt(2 / math.pi), "exponential": scale, "fixed": scale, "none": 0.0}
-    return share * per_delayed[kind]
 
 
 def read_map(results, metric):
@@ -65,15 +58,10 @@ def read_map(results, metric):
     return rows
 
 
-def async_load(n, u, g, c, busy):
-    """The server's load under async: N (U + G) / (C + mean delay + 2 latency); 1 = saturated."""
-    return n * (u + g) / (c + busy)
-
-
 def with_load(rows, options):
     n = options.get("workers", 25)
     g = options.get("sim-ps-gradient-ms", 0.0)
-    busy = mean_delay_s(options) * 1e3 + 2 * options.get("sim-latency-ms", 0.1)
+    busy = worker_busy_ms(options)
     for r in rows:
         r["async_server_load"] = async_load(n, r["U_ms"], g, r["C_ms"], busy)
     return n, g, busy

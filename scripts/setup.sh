@@ -20,7 +20,9 @@ PACKAGES=(
   build-essential cmake git pkg-config
   libtorch-dev libopenblas0-openmp libblas-dev # compute; OpenBLAS replaces the reference BLAS
   libdnnl-dev                                # oneDNN primitives for the fast path's convolutions
-  python3-torch                              # bench/python_ps.py: the Python peers in the benchmark
+  python3-torch                              # the Python module's torch.nn models; the Python peers in the benchmarks
+  pybind11-dev python3-dev                   # the Python module hsgd._hsgd (python/, docs/python.md)
+  python3-numpy python3-pandas python3-pytest python3-venv python3-wheel  # arrays, results, tests, .venv/, pip install .
   libgtest-dev libgmock-dev libbenchmark-dev # tests and benchmarks
   zlib1g-dev libcli11-dev nlohmann-json3-dev # gzip, command line, JSON
   libtomlplusplus-dev                        # experiment suite files (TOML)
@@ -95,4 +97,13 @@ if [[ "${HSGD_SKIP_BUILD:-0}" != 1 ]]; then
   fi
   log "building in $BUILD_DIR (-j$JOBS)"
   cmake --build "$BUILD_DIR" -j"$JOBS"
+  # .venv/: Debian's Python (never another python3 on PATH) with its packages
+  # (torch, numpy, pandas) and the hsgd package of this build (a .pth file).
+  VENV="${HSGD_VENV:-$ROOT/.venv}"
+  if [[ ! -x "$VENV/bin/python" ]]; then
+    /usr/bin/python3 -m venv --system-site-packages --without-pip "$VENV"
+  fi
+  site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  echo "$BUILD_DIR/python" > "$site/hsgd-build.pth"
+  "$VENV/bin/python" -c 'import hsgd' && log "Python: $VENV/bin/python imports hsgd from $BUILD_DIR/python"
 fi

@@ -277,5 +277,26 @@ TEST(Cli, FashionMnistThroughTheIdxReader) {
   EXPECT_CONTAINS(r.output, "test   10000 images of 1x28x28");
 }
 
+// --server-update-ms holds the real server (threads runtime) for that long per
+// update: async, whose every gradient is an update, then applies at most one
+// update per 25 ms of wall time (training time stops while an evaluation
+// catches up, so a few holds overlap no training: 10% slack). The simulator
+// refuses the option and names its own.
+TEST(Cli, ServerCostsHoldTheRealServer) {
+  testing::TempDir dir;
+  const std::string base = "train --model mlp:16 --data synthetic:samples=2000 --mode async --workers 3 --delay none "
+                           "--threads 1 --batch-size 8 --eval-every 1 ";
+  const CommandResult r = hsgd(base + "--runtime threads --seconds 2 --server-update-ms 25 --out " + dir.file("o"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const nlohmann::json s = testing::summary_of(dir.file("o"));
+  const auto updates = s["accounting"]["updates"].get<uint64_t>();
+  EXPECT_LE(updates, 1.1 * 2.0 / 0.025 + 3) << r.output;
+  EXPECT_GE(updates, 10u) << r.output;
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+  const CommandResult sim = hsgd(base + "--runtime sim --updates 5 --server-update-ms 25");
+  EXPECT_EQ(sim.status, 1);
+  EXPECT_CONTAINS(sim.output, "--sim-ps-update-ms");
+}
+
 }  // namespace
 }  // namespace hsgd

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace hsgd::testing {
@@ -36,6 +38,11 @@ inline CommandResult hsgd_in(const std::string& cwd, const std::string& args, in
 }
 
 inline CommandResult hsgd(const std::string& args) { return hsgd_in("", args, 600); }
+
+// A run folder's summary.json.
+inline nlohmann::json summary_of(const std::string& dir) {
+  return nlohmann::json::parse(std::ifstream(dir + "/summary.json"));
+}
 
 }  // namespace hsgd::testing
 

@@ -5,6 +5,7 @@
 // `hsgd report` rebuilds.
 #include <cmath>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -140,6 +141,22 @@ TEST(Compare, OneSeedHasNoIntervalAndNoPValue) {
   EXPECT_EQ(r.output.find("p = 1.000"), std::string::npos) << r.output;
   EXPECT_CONTAINS(read(dir.file("c/REPORT.md")), "[n/a] | n/a |");
   EXPECT_TRUE(fs::exists(dir.file("c/runs/base/hybrid-seed1/metrics.csv")));
+}
+
+TEST(Compare, TheVerdictSaysWhetherTheIntervalExcludesAReferenceDifference) {
+  testing::TempDir dir;
+  const CommandResult r =
+      hsgd(kTinyCompare + " --modes async,hybrid --seeds 3 --reference-difference 90 --out " + dir.file("c"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, ") excludes the reference +90.00 points");
+  const auto json = nlohmann::json::parse(read(dir.file("c/compare.json")));
+  EXPECT_TRUE(json["statistics"]["reference"]["excluded"].get<bool>());
+  EXPECT_EQ(json["statistics"]["reference"]["hybrid_minus_async"].get<double>(), 90.0);
+  EXPECT_CONTAINS(read(dir.file("c/config.toml")), "reference-difference = \"90\"");
+  const CommandResult bad = hsgd(kTinyCompare + " --reference-difference 101 --out " + dir.file("d"));
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_CONTAINS(bad.output, "--reference-difference = 101: must be a number of points in [-100, 100]");
+  EXPECT_FALSE(fs::exists(dir.file("d")) || fs::exists(dir.file("d.partial")));
 }
 
 TEST(Compare, AFolderThatHoldsAComparisonIsNeverOverwritten) {

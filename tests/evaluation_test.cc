@@ -16,7 +16,7 @@ namespace {
 
 bool have_mnist() { return std::filesystem::exists(std::string(HSGD_TEST_DATA_ROOT) + "/mnist"); }
 
-nlohmann::json summary_of(const std::string& dir) { return nlohmann::json::parse(std::ifstream(dir + "/summary.json")); }
+using testing::summary_of;
 
 std::string four_workers_on_two_cores(const std::string& out) {
   return "train --runtime threads --model mnist-cnn --data mnist --data-root " + std::string(HSGD_TEST_DATA_ROOT) +

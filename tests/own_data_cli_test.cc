@@ -36,9 +36,7 @@ void write_separable_csv(const std::string& path, int n, unsigned seed) {
   }
 }
 
-nlohmann::json summary_of(const std::string& dir) {
-  return nlohmann::json::parse(std::ifstream(dir + "/summary.json"));
-}
+using testing::summary_of;
 
 // The run learned: the test loss fell to under `loss_share` of its start and
 // the final accuracy is above `accuracy`.

@@ -6,6 +6,7 @@
   paper     the paper's readings (paper_readings.toml, in this package)
   stats     Student's t for paired differences over seeds (mean, 95% CI, p),
             for the comparisons the report does not make
+  load      the server's load under async, N (U + G) / (C + mean delay + 2 latency)
 
 Every statistic (means, 95% CIs, paired t-tests) comes from the C++ report's
 files (modes.csv, tables.csv: src/hsgd/experiment/stats.h); a script that needs

@@ -4,9 +4,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 namespace hsgd {
+namespace {
+std::atomic<bool> progress_shown{true};
+}  // namespace
+
+void ProgressLine::set_shown(bool shown) { progress_shown = shown; }
+bool ProgressLine::shown() { return progress_shown; }
 
 ProgressLine::ProgressLine(std::FILE* out, double interval_seconds)
     : out_(out), tty_(isatty(fileno(out)) != 0), interval_(tty_ ? 0.25 : interval_seconds) {}
@@ -25,7 +32,7 @@ std::string ProgressLine::format_duration(double seconds) {
 }
 
 void ProgressLine::update(double fraction_done, double elapsed_seconds, const std::string& detail, bool force) {
-  if (!force && elapsed_seconds - last_print_ < interval_) return;
+  if (!progress_shown || (!force && elapsed_seconds - last_print_ < interval_)) return;
   last_print_ = elapsed_seconds;
   fraction_done = std::clamp(fraction_done, 0.0, 1.0);
   const double eta = fraction_done > 0 ? elapsed_seconds * (1 - fraction_done) / fraction_done : NAN;

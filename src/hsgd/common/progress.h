@@ -21,6 +21,11 @@ class ProgressLine {
 
   static std::string format_duration(double seconds);  // "1m05s", "12.3s"
 
+  // Whether progress lines are printed at all, in this process (default yes;
+  // the Python module's progress=False turns them off).
+  static void set_shown(bool shown);
+  static bool shown();
+
  private:
   std::FILE* out_;
   bool tty_;

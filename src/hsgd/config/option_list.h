@@ -127,6 +127,11 @@ void visit_train_options(Config& c, Visitor& v) {
   v.number("sim-start-s", c.sim.start_s, Range::closed(0, 1e9), "sim: virtual second the first worker starts");
   v.number("sim-start-spread-s", c.sim.start_spread_s, Range::closed(0, 1e9),
            "sim: the last worker starts this many seconds after the first (linear in between)");
+  v.number("server-gradient-ms", c.server_cost.gradient_ms, Range::closed(0, 60000),
+           "threads, mpi: the server holds itself this long per gradient received, ms (sleeping: a server elsewhere; "
+           "the simulator's is --sim-ps-gradient-ms)");
+  v.number("server-update-ms", c.server_cost.update_ms, Range::closed(0, 60000),
+           "threads, mpi: ... and this much more per update applied, ms (the simulator's is --sim-ps-update-ms)");
   v.number("worker-timeout", c.mpi.worker_timeout, Range::left_open(0, 86400),
            "mpi: seconds without a message before a worker rank is declared dead");
   v.number("server-timeout", c.mpi.server_timeout, Range::left_open(0, 86400),
@@ -185,7 +190,7 @@ inline const char* option_group(const std::string& name) {
   if (name == "model" || name == "backend" || name == "threads") return "Model and compute";
   if (name == "runtime" || name == "mode" || name == "workers" || name == "servers" || name == "wait" ||
       name == "aggregation" || name == "staleness-lr" || name == "max-staleness" || name == "backup-workers" ||
-      name == "ssp-bound" || name == "k")
+      name == "ssp-bound" || name == "k" || name == "server-gradient-ms" || name == "server-update-ms")
     return "Parameter server";
   if (name == "schedule") return "K schedule (hybrid)";
   if (starts("delay")) return "Injected delays";

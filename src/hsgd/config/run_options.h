@@ -62,6 +62,18 @@ struct EvalOptions {
   int64_t samples = 0;          // test images evaluated during training (a seeded subset); 0 = all
 };
 
+// Threads and mpi: a server that costs time, as the simulator's --sim-ps-*
+// options cost virtual time (docs/simulator.md, "Server costs in real time").
+// After each push the server holds itself until gradient_ms (+ update_ms when
+// the push applied an update) have passed since the push began, so its time
+// per push is at least that; it sleeps rather than spins, because the server
+// it stands for is a machine of its own, which takes no core from the workers.
+struct ServerCost {
+  double gradient_ms = 0;  // per gradient received
+  double update_ms = 0;    // more per update applied
+  bool any() const { return gradient_ms > 0 || update_ms > 0; }
+};
+
 struct MpiOptions {
   double worker_timeout = 30;  // seconds without a message before a worker rank is declared dead
   double server_timeout = 60;  // seconds a waiting worker rank hears nothing from rank 0 before it exits

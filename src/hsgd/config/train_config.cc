@@ -106,6 +106,9 @@ void check_between_options(const TrainConfig& c) {
     throw ConfigError("--backup-workers " + std::to_string(c.ps.backup_workers) + " must be below --workers " +
                       std::to_string(c.workers()) + ": a round needs at least one gradient");
   check_mode_options(c);
+  if (c.runtime == RuntimeKind::kSim && c.server_cost.any())
+    throw ConfigError("--server-gradient-ms and --server-update-ms are the real runtimes' server costs; the "
+                      "simulator's are --sim-ps-gradient-ms and --sim-ps-update-ms");
   if (c.servers > 1 && (c.sim.dispatch_ms > 0 || c.sim.has_driver_eval()))
     throw ConfigError("--servers " + std::to_string(c.servers) +
                       " models no driver in front of the shards: --sim-dispatch-ms and --sim-driver-eval-* need "

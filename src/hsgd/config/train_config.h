@@ -40,6 +40,7 @@ struct TrainConfig {
   sim::CostModel sim;  // --runtime sim
   std::string sim_profile;  // --sim-profile: its values are set at the boundary (apply_sim_profile)
   MpiOptions mpi;      // --runtime mpi
+  ServerCost server_cost;  // --runtime threads and mpi (the simulator's are in `sim`)
   Budget budget;
   EvalOptions eval;
   // Seconds of training between two checkpoints (checkpoint.bin in the run's

@@ -69,6 +69,15 @@ std::string verdict_on(const std::string& other, const stats::Summary& s) {
          fmt(high, kAccuracyDecimals) + ", " + tail;
 }
 
+// Whether hybrid - async's interval excludes a published difference, for the
+// verdict: "the 95% CI of hybrid - async (-0.66..+0.13) excludes the reference +1.37".
+std::string reference_clause(const stats::Summary& s, double reference) {
+  const bool excluded = reference < s.ci95_low || reference > s.ci95_high;
+  return "the 95% CI of hybrid - async (" + fmt(s.ci95_low, kAccuracyDecimals, true) + ".." +
+         fmt(s.ci95_high, kAccuracyDecimals, true) + ") " + (excluded ? "excludes" : "includes") + " the reference " +
+         fmt(reference, kAccuracyDecimals, true) + " points";
+}
+
 // What the throughput checks found, in one line (the warnings follow it).
 std::string throughput_line(size_t checks, size_t warnings) {
   const std::string share = std::to_string(static_cast<int>(100 * kThroughputWarningShare + 0.5)) + "%";
@@ -83,7 +92,8 @@ std::string throughput_line(size_t checks, size_t warnings) {
 
 }  // namespace
 
-CompareSummary summarize_compare(const Suite& suite, const std::filesystem::path& root, bool with_throughput) {
+CompareSummary summarize_compare(const Suite& suite, const std::filesystem::path& root, bool with_throughput,
+                                 std::optional<double> reference) {
   const report::CellResults cells = report::load_cells(suite, root);
   const report::CellResult& cell = cells.begin()->second;
   CompareSummary out;
@@ -100,6 +110,13 @@ CompareSummary summarize_compare(const Suite& suite, const std::filesystem::path
   else if (suite.seeds.size() < 2)
     out.verdict = "none from 1 seed, which gives no interval or p-value (" + out.verdict +
                   "); use --seeds 2 or more, 5 for a verdict you can trust";
+  const auto async = cell.diff.find("async");
+  if (reference && async != cell.diff.end() && async->second(Over::kRun, Metric::kTestAccuracy).n >= 2) {
+    const stats::Summary& d = async->second(Over::kRun, Metric::kTestAccuracy);
+    out.verdict += "; " + reference_clause(d, *reference);
+    out.json["reference"] = {{"hybrid_minus_async", *reference},
+                             {"excluded", *reference < d.ci95_low || *reference > d.ci95_high}};
+  }
   out.json["throughput_checks"] = nlohmann::json::array();
   if (with_throughput)
     for (const ThroughputCheck& c : check_throughput(cell)) {

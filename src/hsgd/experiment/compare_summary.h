@@ -7,13 +7,16 @@
 //   - hybrid - async and hybrid - sync of the test accuracy, averaged over the
 //     run and final: mean of the per-seed differences [95% CI], paired t-test p;
 //     "n/a" where there are fewer than 2 seeds;
-//   - a one-line verdict on the run-averaged test accuracy (the paper's measure);
+//   - a one-line verdict on the run-averaged test accuracy (the paper's measure),
+//     which with a reference (a published hybrid - async, e.g. the paper's)
+//     also says whether hybrid - async's 95% CI excludes it;
 //   - with `check_throughput` (real-time runtimes), a line on the throughput
 //     checks of throughput_check.h and a warning per check over the share.
 #pragma once
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "hsgd/experiment/suite.h"
@@ -28,7 +31,10 @@ struct CompareSummary {
 };
 
 // Reads the runs of the suite's one cell under `root` (runs/base/<mode>-seed<N>/)
-// and summarises them. Throws DataError naming a missing or broken metrics file.
-CompareSummary summarize_compare(const Suite& suite, const std::filesystem::path& root, bool check_throughput);
+// and summarises them. `reference`: a published hybrid - async of the
+// run-averaged test accuracy, in points (hsgd compare --reference-difference).
+// Throws DataError naming a missing or broken metrics file.
+CompareSummary summarize_compare(const Suite& suite, const std::filesystem::path& root, bool check_throughput,
+                                 std::optional<double> reference = std::nullopt);
 
 }  // namespace hsgd

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "hsgd/common/error.h"
+#include "hsgd/ps/k_policy.h"
 
 namespace hsgd {
 namespace {
@@ -203,6 +204,10 @@ std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, 
   const std::string kind = spec.substr(0, colon);
   const std::string rest = colon == std::string::npos ? "" : spec.substr(colon + 1);
 
+  if (kind == "policy") {
+    if (rest.empty()) throw ConfigError("--schedule policy needs the policy's name: policy:NAME");
+    return policy_schedule(rest, workers);
+  }
   if (kind == "adaptive") {
     if (!rest.empty()) throw ConfigError("--schedule " + spec + ": adaptive takes no parameters (it has no knob)");
     return adaptive_schedule(workers);
@@ -257,7 +262,7 @@ std::unique_ptr<KSchedule> parse_k_schedule(const std::string& spec, double lr, 
     }
     return list_schedule(unit, std::move(points));
   }
-  throw ConfigError("--schedule " + spec + ": unknown schedule '" + kind + "'; expected constant, step, linear, list or adaptive");
+  throw ConfigError("--schedule " + spec + ": unknown schedule '" + kind + "'; expected constant, step, linear, list, adaptive or policy:NAME");
 }
 
 }  // namespace hsgd

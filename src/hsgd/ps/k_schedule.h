@@ -12,6 +12,8 @@
 //   list:UNIT,P1=K1,P2=K2,...                    K = Ki of the last Pi <= x (K before P1: 1)
 //   adaptive                                     K chosen by the server from its measured load
 //                                                (ps/adaptive_threshold.h; no parameters)
+//   policy:NAME                                  a K policy registered in this process under NAME
+//                                                (ps/k_policy.h: the Python module's schedule=)
 // UNIT (x) is `gradients` (received so far), `updates` (applied so far) or
 // `seconds` (training time). The paper counts "steps"; both readings of a
 // step, a gradient received and an update applied, are offered.
@@ -34,6 +36,13 @@ struct ScheduleState {
   uint64_t gradients = 0;  // gradients received so far
   uint64_t updates = 0;    // updates applied so far
   double seconds = 0;      // training time so far (virtual time in the simulator)
+  // What a K policy (is_policy()) is told besides; the formulas above need none of it.
+  int live_workers = 0;      // workers alive now
+  int k = 1;                 // K in force before this decision
+  double arrival_gap = 0;    // a: mean time between gradients over the last window (s; 0 until one ended)
+  double gradient_s = 0;     // G: server time per gradient over the last window (s)
+  double update_s = 0;       // U: server time per update, beyond G (s)
+  double utilisation = 0;    // (G + U / k) / a: the share of time the server is busy at K = k (0 until measured)
 };
 
 class KSchedule {
@@ -44,6 +53,10 @@ class KSchedule {
   virtual std::string describe() const = 0;
   // Whether K is chosen by the server while it runs (AdaptiveThreshold), not by k().
   virtual bool adaptive() const { return false; }
+  // Whether it is a K policy (ps/k_policy.h): asked once per gradient received
+  // and when a worker dies or rejoins, with the whole ScheduleState; the
+  // server keeps its answer until the next decision.
+  virtual bool is_policy() const { return false; }
 };
 
 enum class ScheduleUnit { kGradients, kUpdates, kSeconds };

@@ -50,6 +50,10 @@ ParameterServer::ParameterServer(std::vector<float> initial_params, PsOptions op
              options_.backup_workers, " of ", options_.num_workers);
   if (options_.mode == Mode::kHybrid && options_.schedule->adaptive())
     adaptive_ = std::make_unique<AdaptiveThreshold>(options_.num_workers);
+  if (options_.uses_schedule() && options_.schedule->is_policy()) {
+    load_meter_ = std::make_unique<AdaptiveThreshold>(options_.num_workers);  // its measurements, not its K
+    decide_policy_k(0);
+  }
   if (options_.mode == Mode::kSsp) {
     ssp_clock_.assign(options_.num_workers, 0);
     ssp_waiting_.assign(options_.num_workers, 0);
@@ -65,11 +69,26 @@ int ParameterServer::current_k(double now) const {
     case Mode::kHybrid:
     case Mode::kKSync:
     case Mode::kKBatchAsync:
-      k = adaptive_ ? adaptive_->k() : options_.schedule->k({accounting_.received, accounting_.updates, now});
+      if (adaptive_) k = adaptive_->k();
+      else if (load_meter_) k = policy_k_;
+      else k = options_.schedule->k({accounting_.received, accounting_.updates, now});
       break;
   }
   if (!k_beyond_workers_) k = std::min(k, live_workers_);
   return std::max(1, k);
+}
+
+// A K policy's decision: the whole state, its answer kept until the next one.
+void ParameterServer::decide_policy_k(double now) {
+  ScheduleState state{accounting_.received, accounting_.updates, now};
+  state.live_workers = live_workers_;
+  state.k = policy_k_;
+  const double rate = load_meter_->arrival_rate();
+  state.arrival_gap = rate > 0 ? 1.0 / rate : 0.0;
+  state.gradient_s = load_meter_->gradient_seconds();
+  state.update_s = load_meter_->update_seconds();
+  state.utilisation = state.arrival_gap > 0 ? load_meter_->utilisation(policy_k_) : 0.0;
+  policy_k_ = options_.schedule->k(state);
 }
 
 std::string ParameterServer::schedule_description() const {
@@ -106,6 +125,10 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
   PushOutcome out;
   ++accounting_.received;
   if (adaptive_) adaptive_->on_gradient(now, accounting_.received, live_workers_);
+  if (load_meter_) {
+    load_meter_->on_gradient(now, accounting_.received, live_workers_);
+    decide_policy_k(now);
+  }
   out.staleness = version() - base_version;
   window_.count += 1;
   window_.sum += out.staleness;
@@ -181,6 +204,7 @@ std::vector<int> ParameterServer::take_released() {
 
 void ParameterServer::record_service(double seconds, bool applied) {
   if (adaptive_) adaptive_->on_service(seconds, applied);
+  if (load_meter_) load_meter_->on_service(seconds, applied);
 }
 
 void ParameterServer::push_after_end(int worker) {
@@ -223,6 +247,7 @@ void ParameterServer::set_alive(int worker, bool alive, double now) {
     ssp_waiting_[worker] = 0;  // a dead worker is served nothing; a revived one starts afresh
     ssp_release();             // a dead worker no longer holds anyone back
   }
+  if (load_meter_) decide_policy_k(now);
   if (live_workers_ > 0) maybe_apply(now);  // K may have dropped to what is buffered
 }
 

@@ -89,8 +89,11 @@ class ParameterServer {
 
   // The runtime tells the server how long it spent on the push just made
   // (simulator: its cost model, virtual; threads, mpi: measured wall time)
-  // and whether that push applied an update. Only --schedule adaptive uses it.
+  // and whether that push applied an update. --schedule adaptive and
+  // K policies (their measured load) use it.
   void record_service(double seconds, bool applied);
+  // Whether record_service is used (--schedule adaptive, a K policy).
+  bool measures_load() const { return adaptive_ != nullptr || load_meter_ != nullptr; }
   // --schedule adaptive: its measurements and decisions; nullptr otherwise.
   const AdaptiveThreshold* adaptive() const { return adaptive_.get(); }
 
@@ -135,6 +138,7 @@ class ParameterServer {
   void ssp_after_push(int worker, PushOutcome& out);
   uint64_t slowest_live_clock() const;  // UINT64_MAX when no worker lives
   void ssp_release();                   // every waiting worker within s of the slowest live one
+  void decide_policy_k(double now);     // a K policy's decision (k_policy.h)
   // SSP's and the adaptive threshold's part of a checkpoint, for the runs that use them.
   struct PolicyState {
     std::unique_ptr<AdaptiveThreshold> adaptive;
@@ -163,6 +167,10 @@ class ParameterServer {
   // asks for more gradients than there are workers (k_schedule.h).
   const bool k_beyond_workers_;
   std::unique_ptr<AdaptiveThreshold> adaptive_;  // --schedule adaptive only
+  // A K policy only (k_policy.h): the load measured as the adaptive threshold
+  // measures it (its own K unused), and the policy's last answer.
+  std::unique_ptr<AdaptiveThreshold> load_meter_;
+  int policy_k_ = 1;
   // SSP only (empty otherwise): each worker's clock, whether it waits, and
   // the workers released since take_released().
   std::vector<uint64_t> ssp_clock_;

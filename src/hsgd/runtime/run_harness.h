@@ -98,7 +98,8 @@ class RunHarness {
   void evaluate_start();
   // Hands a gradient to the PS and records the worker's loss. Stops the run
   // (status finished) when a budget other than time is used up, and (status
-  // diverged) when the loss or the parameters are no longer finite.
+  // diverged) when the loss or the parameters are no longer finite. In real
+  // time the server then holds itself for --server-*-ms (hold_server).
   PushOutcome push(int worker, uint64_t base_version, const float* gradient, double loss, double now);
   // --servers S > 1: a gradient's slice handed to its shard (version
   // base_version of that shard). Stops the run on a budget of gradients or
@@ -164,6 +165,7 @@ class RunHarness {
   const CheckpointFile* resumed_from() const { return resume_; }
 
  private:
+  void hold_server(Stopwatch::Clock::time_point began, bool applied) const;
   void restore_checkpoint(const CheckpointFile& file);
   void record_row(const MetricsRow& row);
   PushOutcome timed_push(ParameterServer& ps, int worker, uint64_t base_version, const float* gradient, double now);
