@@ -1,6 +1,7 @@
 #!/bin/bash
 # research_scripts_test.sh SOURCE_DIR SCRATCH: runs scripts/calibrate.py,
-# scripts/hybrid_map.py and scripts/sharding_report.py (on the
+# scripts/hybrid_map.py, scripts/sharding_report.py, scripts/realtime_vs_sim.py
+# and scripts/decision.py (on the
 # scripts/hsgd_results package) on copies of
 # committed results folders in SCRATCH, and checks that their tables come out
 # byte for byte as committed.
@@ -15,6 +16,10 @@ python3 "$src/scripts/hybrid_map.py" results/map-mnist --mark "fitted paper prof
   --mark "hsgd threads, ray-tiny (measured):0.00038:0.138:0.00038" \
   --mark "hsgd mpi, ray-tiny (measured, G = push + pull round trip):0.00038:0.138:0.0134" > /dev/null
 python3 "$src/scripts/sharding_report.py" results/sharding-mnist > /dev/null
+python3 "$src/scripts/realtime_vs_sim.py" "$src/results/realtime-vs-sim/threads-U40" \
+  "$src/results/realtime-vs-sim/sim-U40" realtime.md > /dev/null
+cmp realtime.md "$src/results/realtime-vs-sim/REALTIME.md" || { echo "REALTIME.md differs" >&2; exit 1; }
+python3 "$src/scripts/decision.py" "$src/results/realtime-vs-sim/sim-U40" | grep -q "sim-U40 .* 40 .* 0.14 .*hybrid better"
 for f in calibrate-mnist/CALIBRATION.md calibrate-mnist/calibration.json map-mnist/MAP.md map-mnist/map.csv \
     sharding-mnist/SHARDING.md sharding-mnist/sharding.csv; do
   cmp "results/$f" "$src/results/$f" || { echo "$f differs from results/$f" >&2; exit 1; }
@@ -22,7 +27,9 @@ done
 python3 - "$src/scripts" <<'PY'
 import sys
 sys.path.insert(0, sys.argv[1])
-from hsgd_results import cells, paper
+from hsgd_results import cells, paper, stats
+w = stats.welch([1, 2, 3, 4, 5], [2, 4, 6, 8, 10])  # Welch's t: -1.897 on 5.88 df
+assert abs(w["mean"] + 3) < 1e-12 and abs(w["df"] - 5.882352941) < 1e-6 and abs(w["p"] - 0.10753) < 1e-4
 assert cells.parse_cell("schedule=step-S=300_batch-size=32") == {"schedule": "step-S=300", "batch-size": "32"}
 assert paper.readings()["mnist"][32]["sync"] == [(86, 0.44), (88.5, 0.37)]
 PY

@@ -1,4 +1,5 @@
-"""Student's t for paired differences over seeds: mean, 95% CI and two-sided p
+"""Student's t for paired differences over seeds (summarize) and Welch's t for two
+independent samples (welch): mean, 95% CI and two-sided p
 (the same arithmetic as the C++ report's src/hsgd/experiment/stats.h)."""
 import math
 
@@ -52,3 +53,21 @@ def summarize(values):
     half = t_quantile_975(n - 1) * sd / math.sqrt(n)
     p = 1.0 if sd == 0 and mean == 0 else (0.0 if sd == 0 else t_two_sided_p(mean / (sd / math.sqrt(n)), n - 1))
     return {"n": n, "mean": mean, "low": mean - half, "high": mean + half, "p": p}
+
+
+def welch(a, b):
+    """mean(a) - mean(b) of two independent samples: 95% CI and two-sided p
+    from Welch's t (Welch-Satterthwaite degrees of freedom)."""
+    na, nb = len(a), len(b)
+    if na < 2 or nb < 2:
+        return {"mean": math.nan, "low": math.nan, "high": math.nan, "p": math.nan, "df": math.nan}
+    ma, mb = sum(a) / na, sum(b) / nb
+    va = sum((x - ma) ** 2 for x in a) / (na - 1) / na
+    vb = sum((x - mb) ** 2 for x in b) / (nb - 1) / nb
+    se = math.sqrt(va + vb)
+    mean = ma - mb
+    if se == 0:
+        return {"mean": mean, "low": mean, "high": mean, "p": 1.0 if mean == 0 else 0.0, "df": math.inf}
+    df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
+    half = t_quantile_975(df) * se
+    return {"mean": mean, "low": mean - half, "high": mean + half, "p": t_two_sided_p(mean / se, df), "df": df}

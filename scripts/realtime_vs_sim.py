@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""realtime_vs_sim.py: one setting run by `hsgd compare` in real time and in
+the simulator, side by side (issue 28 item 1: does the simulator's hybrid -
+async hold in real time?).
+
+  /usr/bin/python3 scripts/realtime_vs_sim.py REAL_FOLDER SIM_FOLDER [OUT.md]
+
+From each folder's compare.csv (one row per run: mode, seed, run-averaged test
+accuracy, gradients, updates, training seconds): per mode the run-averaged
+test accuracy and the gradients and updates per second of training (mean and
+95% CI over seeds); per runtime hybrid - async paired by seed (mean, 95% CI,
+p); and real - sim of hybrid - async with Welch's 95% CI (the runtimes are
+independent samples). "Agree" means that interval includes 0. Every number
+is computed here from those files (hsgd_results.stats: the report's Student's t).
+"""
+import csv
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hsgd_results import stats  # noqa: E402
+
+
+def runs(folder):
+    with open(os.path.join(folder, "compare.csv")) as f:
+        return [r for r in csv.DictReader(f) if r["status"] == "finished"]
+
+
+def per_mode(rows, mode, value):
+    return {int(r["seed"]): value(r) for r in rows if r["mode"] == mode}
+
+
+def ci(s, digits=2, signed=True):
+    f = f"{{:{'+' if signed else ''}.{digits}f}}"
+    return f"{f.format(s['mean'])} [{f.format(s['low'])}, {f.format(s['high'])}]"
+
+
+def hybrid_minus_async(rows):
+    acc = lambda r: 100 * float(r["mean_test_accuracy"])
+    h, a = per_mode(rows, "hybrid", acc), per_mode(rows, "async", acc)
+    seeds = sorted(set(h) & set(a))
+    return [h[s] - a[s] for s in seeds]
+
+
+def table(real_folder, sim_folder):
+    lines = [f"| runtime | mode | seeds | test accuracy, run average (%) | gradients/s | updates/s |",
+             "|---|---|---:|---|---|---|"]
+    diffs = {}
+    for name, folder in (("real time", real_folder), ("simulator", sim_folder)):
+        rows = runs(folder)
+        for mode in ("async", "hybrid"):
+            mine = [r for r in rows if r["mode"] == mode]
+            acc = stats.summarize([100 * float(r["mean_test_accuracy"]) for r in mine])
+            grads = stats.summarize([float(r["gradients"]) / float(r["train_seconds"]) for r in mine])
+            ups = stats.summarize([float(r["updates"]) / float(r["train_seconds"]) for r in mine])
+            lines.append(f"| {name} | {mode} | {acc['n']} | {ci(acc, signed=False)} | {ci(grads, 1, False)} | "
+                         f"{ci(ups, 1, False)} |")
+        diffs[name] = hybrid_minus_async(rows)
+    lines += ["", "| runtime | hybrid - async (points) [95% CI] | p |", "|---|---|---:|"]
+    for name, d in diffs.items():
+        s = stats.summarize(d)
+        lines.append(f"| {name} | {ci(s)} | {s['p']:.3f} |")
+    lines += ["", "Per seed, run-average test accuracy (%), async / hybrid:", "",
+              "| seed | real time | simulator |", "|---:|---|---|"]
+    acc = lambda r: 100 * float(r["mean_test_accuracy"])
+    by = {name: {m: per_mode(runs(f), m, acc) for m in ("async", "hybrid")}
+          for name, f in (("real time", real_folder), ("simulator", sim_folder))}
+    for seed in sorted(by["real time"]["async"]):
+        cells = [f"{by[n]['async'].get(seed, float('nan')):.2f} / {by[n]['hybrid'].get(seed, float('nan')):.2f}"
+                 for n in ("real time", "simulator")]
+        lines.append(f"| {seed} | {cells[0]} | {cells[1]} |")
+    w = stats.welch(diffs["real time"], diffs["simulator"])
+    agree = w["low"] <= 0 <= w["high"]
+    lines += ["", f"real - sim of hybrid - async: {ci(w)} points (Welch, df {w['df']:.1f}, p = {w['p']:.3f}): "
+                  f"{'they agree (the interval includes 0)' if agree else 'they disagree (the interval excludes 0)'}"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv):
+    if len(argv) not in (2, 3):
+        sys.exit(__doc__)
+    text = table(argv[0], argv[1])
+    sys.stdout.write(text)
+    if len(argv) == 3:
+        with open(argv[2], "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
