@@ -1,9 +1,13 @@
 #!/usr/bin/python3
-"""realtime_vs_sim.py: one setting run by `hsgd compare` in real time and in
-the simulator, side by side (issue 28 item 1: does the simulator's hybrid -
+"""realtime_vs_sim.py: settings run by `hsgd compare` in real time and in the
+simulator, side by side (issue 28 item 1: does the simulator's hybrid -
 async hold in real time?).
 
-  /usr/bin/python3 scripts/realtime_vs_sim.py REAL_FOLDER SIM_FOLDER [OUT.md]
+  /usr/bin/python3 scripts/realtime_vs_sim.py [--out OUT.md] REAL SIM [REAL SIM ...]
+
+Each pair is one setting: a real-time comparison and its simulated twin. The
+async load of a pair, N (U + G) / (C + mean delay + 2 latency), is computed
+from the twin's config.toml (hsgd_results.load).
 
 From each folder's compare.csv (one row per run: mode, seed, run-averaged test
 accuracy, gradients, updates, training seconds): per mode the run-averaged
@@ -18,7 +22,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tomllib
+
 from hsgd_results import stats  # noqa: E402
+from hsgd_results.load import run_load  # noqa: E402
 
 
 def runs(folder):
@@ -42,7 +49,13 @@ def hybrid_minus_async(rows):
     return [h[s] - a[s] for s in seeds]
 
 
+def load_of(folder):
+    with open(os.path.join(folder, "config.toml"), "rb") as f:
+        return run_load(tomllib.load(f))
+
+
 def table(real_folder, sim_folder):
+    """The pair's section, and its row of the summary."""
     lines = [f"| runtime | mode | seeds | test accuracy, run average (%) | gradients/s | updates/s |",
              "|---|---|---:|---|---|---|"]
     diffs = {}
@@ -73,16 +86,33 @@ def table(real_folder, sim_folder):
     agree = w["low"] <= 0 <= w["high"]
     lines += ["", f"real - sim of hybrid - async: {ci(w)} points (Welch, df {w['df']:.1f}, p = {w['p']:.3f}): "
                   f"{'they agree (the interval includes 0)' if agree else 'they disagree (the interval excludes 0)'}"]
-    return "\n".join(lines) + "\n"
+    load = load_of(sim_folder)
+    real, sim = stats.summarize(diffs["real time"]), stats.summarize(diffs["simulator"])
+    row = (f"| {os.path.basename(os.path.normpath(real_folder))} | {load:.2f} | {ci(real)} | {ci(sim)} | {ci(w)} | "
+           f"{'yes' if agree else 'no'} |")
+    head = f"## {real_folder} against {sim_folder} (async load {load:.2f})"
+    return head + "\n\n" + "\n".join(lines) + "\n", row
+
+
+def report(pairs):
+    sections, rows = zip(*(table(real, sim) for real, sim in pairs))
+    summary = ["| real-time folder | async load | real: hybrid - async | sim: hybrid - async | real - sim (Welch) | agree |",
+               "|---|---:|---|---|---|---|"] + list(rows)
+    return "\n".join(summary) + "\n\n" + "\n".join(sections)
 
 
 def main(argv):
-    if len(argv) not in (2, 3):
+    out = None
+    if argv[:1] == ["--out"]:
+        if len(argv) < 2:
+            sys.exit(__doc__)
+        out, argv = argv[1], argv[2:]
+    if not argv or len(argv) % 2:
         sys.exit(__doc__)
-    text = table(argv[0], argv[1])
+    text = report(list(zip(argv[0::2], argv[1::2])))
     sys.stdout.write(text)
-    if len(argv) == 3:
-        with open(argv[2], "w") as f:
+    if out:
+        with open(out, "w") as f:
             f.write(text)
 
 

@@ -16,8 +16,8 @@ python3 "$src/scripts/hybrid_map.py" results/map-mnist --mark "fitted paper prof
   --mark "hsgd threads, ray-tiny (measured):0.00038:0.138:0.00038" \
   --mark "hsgd mpi, ray-tiny (measured, G = push + pull round trip):0.00038:0.138:0.0134" > /dev/null
 python3 "$src/scripts/sharding_report.py" results/sharding-mnist > /dev/null
-python3 "$src/scripts/realtime_vs_sim.py" "$src/results/realtime-vs-sim/threads-U40" \
-  "$src/results/realtime-vs-sim/sim-U40" realtime.md > /dev/null
+(cd "$src/results/realtime-vs-sim" && python3 "$src/scripts/realtime_vs_sim.py" --out "$out/realtime.md" \
+  $(cat pairs.txt)) > /dev/null
 cmp realtime.md "$src/results/realtime-vs-sim/REALTIME.md" || { echo "REALTIME.md differs" >&2; exit 1; }
 python3 "$src/scripts/decision.py" "$src/results/realtime-vs-sim/sim-U40" | grep -q "sim-U40 .* 40 .* 0.14 .*hybrid better"
 for f in calibrate-mnist/CALIBRATION.md calibrate-mnist/calibration.json map-mnist/MAP.md map-mnist/map.csv \

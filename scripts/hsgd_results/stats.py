@@ -1,6 +1,7 @@
-"""Student's t for paired differences over seeds (summarize) and Welch's t for two
-independent samples (welch): mean, 95% CI and two-sided p
-(the same arithmetic as the C++ report's src/hsgd/experiment/stats.h)."""
+"""Student's t for paired differences over seeds (summarize: the same arithmetic
+as the C++ report's src/hsgd/experiment/stats.h) and Welch's t for two
+independent samples (welch, which the report does not make): mean, 95% CI and
+two-sided p."""
 import math
 
 
