@@ -41,6 +41,27 @@ inline RunResult run_single(const TrainConfig& c, const Dataset& d, const ModelF
   return run_runtime(make_single_runtime(), c, d, f, log);
 }
 
+// The simulator's resume test in one call: runs `config` into `part_dir`
+// until `stop_at` seconds of training (config.checkpoint_every must write a
+// checkpoint by then), then resumes that folder from its checkpoint to
+// config's own budget. Returns the checkpoint and the resumed run's result;
+// the uninterrupted run (config in its own out_dir) is the caller's.
+struct StoppedAndResumed {
+  CheckpointFile checkpoint;
+  RunResult resumed;
+};
+inline StoppedAndResumed stop_and_resume_sim(TrainConfig config, const std::string& part_dir, double stop_at,
+                                             const Dataset& data, const ModelFactory& factory, size_t num_params) {
+  const double budget = config.budget.seconds;
+  config.out_dir = part_dir;
+  config.budget.seconds = stop_at;
+  run_sim(config, data, factory, nullptr);
+  StoppedAndResumed out{read_run_checkpoint(part_dir, config, num_params), {}};
+  config.budget.seconds = budget;
+  out.resumed = run_runtime(make_sim_runtime(), config, data, factory, nullptr, &out.checkpoint);
+  return out;
+}
+
 inline Mode mode(const std::string& name) { return *enum_from_name<Mode>(name); }
 
 }  // namespace hsgd::testing

@@ -172,12 +172,9 @@ TEST_P(ShardedSimResume, ResumingGivesTheUninterruptedRunAndOtherShardCountsAreR
   c.checkpoint_every = 0.3;
   c.budget.seconds = 3;
   run(c);
-  c.out_dir = part.str();
-  c.budget.seconds = 1.4;
-  run(c);
-  const CheckpointFile checkpoint = read_run_checkpoint(part.str(), c, /*num_params=*/1000);
-  c.budget.seconds = 3;
-  testing::run_runtime(make_sim_runtime(), c, data(), testing::linear_factory(), nullptr, &checkpoint);
+  const CheckpointFile checkpoint =
+      testing::stop_and_resume_sim(c, part.str(), 1.4, data(), testing::linear_factory(), /*num_params=*/1000)
+          .checkpoint;
   EXPECT_EQ(testing::read_file(part.file("metrics.csv")), testing::read_file(whole.file("metrics.csv")));
   EXPECT_EQ(summary_of(part)["shards"], summary_of(whole)["shards"]);
   c.servers = 2;

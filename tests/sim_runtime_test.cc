@@ -66,13 +66,9 @@ TEST_P(SimResume, ResumingFromACheckpointGivesTheUninterruptedRun) {
   c.checkpoint_every = 0.3;
   c.budget.seconds = 3;
   const RunResult a = run(c);
-  c.out_dir = part.str();
-  c.budget.seconds = 1.4;
-  run(c);
-  const CheckpointFile checkpoint = read_run_checkpoint(part.str(), c, /*num_params=*/1000);
+  const auto [checkpoint, b] =
+      testing::stop_and_resume_sim(c, part.str(), 1.4, data(), testing::linear_factory(), /*num_params=*/1000);
   EXPECT_DOUBLE_EQ(checkpoint_time(checkpoint), 1.4);
-  c.budget.seconds = 3;
-  const RunResult b = testing::run_runtime(make_sim_runtime(), c, data(), testing::linear_factory(), nullptr, &checkpoint);
   EXPECT_EQ(file_text(part.str() + "/metrics.csv"), file_text(whole.str() + "/metrics.csv"));
   EXPECT_EQ(summary_of(part.str())["accounting"], summary_of(whole.str())["accounting"]);
   EXPECT_EQ(b.rows.size(), a.rows.size());
@@ -93,12 +89,7 @@ TEST(SimResume, AdaptiveKResumesWithItsMeasurements) {
   c.checkpoint_every = 0.3;
   c.budget.seconds = 3;
   run(c);
-  c.out_dir = part.str();
-  c.budget.seconds = 1.0;
-  run(c);
-  const CheckpointFile checkpoint = read_run_checkpoint(part.str(), c, /*num_params=*/1000);
-  c.budget.seconds = 3;
-  testing::run_runtime(make_sim_runtime(), c, data(), testing::linear_factory(), nullptr, &checkpoint);
+  testing::stop_and_resume_sim(c, part.str(), 1.0, data(), testing::linear_factory(), /*num_params=*/1000);
   EXPECT_EQ(file_text(part.str() + "/metrics.csv"), file_text(whole.str() + "/metrics.csv"));
   const std::string decisions = file_text(whole.str() + "/k_decisions.csv");
   EXPECT_EQ(file_text(part.str() + "/k_decisions.csv"), decisions);
