@@ -19,7 +19,8 @@ python3 "$src/scripts/sharding_report.py" results/sharding-mnist > /dev/null
 (cd "$src/results/realtime-vs-sim" && python3 "$src/scripts/realtime_vs_sim.py" --out "$out/realtime.md" \
   $(cat pairs.txt)) > /dev/null
 cmp realtime.md "$src/results/realtime-vs-sim/REALTIME.md" || { echo "REALTIME.md differs" >&2; exit 1; }
-python3 "$src/scripts/decision.py" "$src/results/realtime-vs-sim/sim-U40" | grep -q "sim-U40 .* 40 .* 0.14 .*hybrid better"
+decision=$(python3 "$src/scripts/decision.py" "$src/results/realtime-vs-sim/sim-U40")  # whole output: grep -q would close the pipe early
+grep -q "sim-U40 .* 40 .* 0.14 .*hybrid better" <<< "$decision" || { echo "decision.py: $decision" >&2; exit 1; }
 for f in calibrate-mnist/CALIBRATION.md calibrate-mnist/calibration.json map-mnist/MAP.md map-mnist/map.csv \
     sharding-mnist/SHARDING.md sharding-mnist/sharding.csv; do
   cmp "results/$f" "$src/results/$f" || { echo "$f differs from results/$f" >&2; exit 1; }
