@@ -5,13 +5,16 @@
 // worker killed (kill -9) or stopped (kill -STOP) mid-run never stops the run
 // or keeps mpirun waiting, and that the workers of a killed rank 0 leave;
 // that SIGTERM ends a run cleanly (exit 143), divergence stops every rank
-// (exit 5), and a run is never overwritten by accident.
+// (exit 5), and a run is never overwritten by accident; with --servers 2 and
+// 3, that every mode trains and every shard balances, that a killed or
+// stopped shard ends the run as failed, and that a sharded run resumes.
 // Skipped, with a message, only where mpirun is missing.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "tests/test_util.h"
 
@@ -161,13 +164,19 @@ struct FaultOutcome {
   int left = -1;
 };
 
-FaultOutcome run_with_fault(const testing::TempDir& dir, const std::string& mode, const std::string& fault) {
+// With `servers` S > 1 (1 + S - 1 shards + 3 workers), "kill-shard" and
+// "stop-shard" strike the last shard, rank S - 1.
+FaultOutcome run_with_fault(const testing::TempDir& dir, const std::string& mode, const std::string& fault,
+                            int servers = 1) {
   const std::string run = dir.file("run");
-  const std::string line = launch(4, "--model ray-tiny --data idx:" + dir.str() + " --mode " + mode +
-                                         " --batch-size 16 --seconds 4 --delay none --eval-every 1 --worker-timeout 1.5"
-                                         " --server-timeout 3 --out " + run);
-  const std::string victim_rank = fault == "kill-server" ? "0" : "2";
-  const std::string signal = fault == "stop-worker" ? "STOP" : "KILL";
+  const std::string line =
+      launch(servers + 3, "--model ray-tiny --data idx:" + dir.str() + " --mode " + mode + " --servers " +
+                              std::to_string(servers) +
+                              " --batch-size 16 --seconds 4 --delay none --eval-every 1 --worker-timeout 1.5"
+                              " --server-timeout 3 --out " + run);
+  const bool shard = fault == "kill-shard" || fault == "stop-shard";
+  const std::string victim_rank = fault == "kill-server" ? "0" : shard ? std::to_string(servers - 1) : "2";
+  const std::string signal = fault == "stop-worker" || fault == "stop-shard" ? "STOP" : "KILL";
   const std::string script =
       "(" + line + " > " + dir.file("log") + " 2>&1 & m=$!; "
       "for i in $(seq 300); do [ -s " + run + ".partial/pid ] && break; sleep 0.1; done; sleep 1.5; "
@@ -240,16 +249,80 @@ TEST_P(MpiFaults, TheWorkersOfAKilledServerLeaveWithinTheServerTimeout) {
 
 INSTANTIATE_TEST_SUITE_P(Modes, MpiFaults, ::testing::Values("sync", "async", "hybrid"));
 
-// A checkpointed MPI run (1 server + 2 workers) resumed under mpirun with 3
-// workers: rank 0 goes on from its checkpoint's parameters, version, rows and
+// --servers S: ranks 0..S-1 are server shards, each owning a slice; every
+// mode trains, every shard balances, and every server rank reports its
+// slice, traffic and memory (rank 0 writes it all).
+class MpiShards : public ::testing::TestWithParam<std::tuple<std::string, int>> {};
+
+TEST_P(MpiShards, TrainAndEveryShardBalances) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  const auto& [mode, servers] = GetParam();
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const int rc = mpirun(servers + 2,
+                        "--model ray-tiny --data idx:" + dir.str() + " --mode " + mode + " --servers " +
+                            std::to_string(servers) +
+                            " --schedule step:S=20 --batch-size 16 --updates 40 --delay none --eval-every 0.5 --out " +
+                            dir.file("run"),
+                        dir.file("log"));
+  ASSERT_EQ(rc, 0) << text(dir.file("log"));
+  const auto s = summary(dir.file("run"));
+  EXPECT_EQ(s["status"], "finished");
+  EXPECT_EQ(s["config"]["workers"], 2);  // -np S+2: S servers, two workers
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+  ASSERT_EQ(s["shards"].size(), static_cast<size_t>(servers));
+  for (const auto& shard : s["shards"]) {
+    EXPECT_TRUE(shard["accounting"]["balances"].get<bool>()) << shard.dump();
+    EXPECT_GE(shard["accounting"]["updates"].get<int>(), 40) << shard.dump();
+  }
+  ASSERT_EQ(s["server_ranks"].size(), static_cast<size_t>(servers));
+  for (const auto& rank : s["server_ranks"]) {
+    EXPECT_EQ(rank["state"], "finished") << rank.dump();
+    EXPECT_GT(rank["bytes_in"].get<double>(), 0) << rank.dump();
+    EXPECT_GT(rank["peak_rss_mb"].get<double>(), 0) << rank.dump();
+  }
+  for (const auto& rank : s["ranks"]) EXPECT_EQ(rank["state"], "finished") << rank.dump();
+  EXPECT_TRUE(std::filesystem::exists(dir.file("run/shards.csv")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, MpiShards,
+                         ::testing::Combine(::testing::Values("sync", "async", "hybrid"), ::testing::Values(2, 3)));
+
+// A server shard killed (kill -9) or stopped (kill -STOP) mid-run: the run
+// ends as failed within --worker-timeout + 10 s, naming the shard, with rank
+// 0's files written, and nothing keeps mpirun waiting.
+class MpiShardFaults : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(MpiShardFaults, ALostShardEndsTheRunAsFailedNamingIt) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const FaultOutcome out = run_with_fault(dir, "hybrid", GetParam(), /*servers=*/2);
+  EXPECT_EQ(out.rc, 1) << text(dir.file("log"));
+  EXPECT_LT(out.seconds_after_fault, 1.5 + 10) << text(dir.file("log"));  // --worker-timeout 1.5
+  EXPECT_EQ(out.left, 0) << "a rank was left running";
+  const auto s = summary(dir.file("run"));
+  EXPECT_EQ(s["status"], "failed");
+  EXPECT_NE(s["stop_reason"].get<std::string>().find("server shard 1 (rank 1)"), std::string::npos) << s["stop_reason"];
+  EXPECT_EQ(s["server_ranks"][1]["state"], "lost");
+  EXPECT_TRUE(std::filesystem::exists(dir.file("run/metrics.csv")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, MpiShardFaults, ::testing::Values("kill-shard", "stop-shard"));
+
+// A checkpointed MPI run (S servers + 2 workers, S = 1 or 2) resumed under
+// mpirun with 3 workers: rank 0 goes on from its checkpoint's parameters, version, rows and
 // time; the new workers start afresh; the accounting still balances.
-TEST(Mpi, ACheckpointedRunResumesWithAnotherNumberOfWorkerRanks) {
+class MpiResume : public ::testing::TestWithParam<int> {};
+
+TEST_P(MpiResume, ACheckpointedRunResumesWithAnotherNumberOfWorkerRanks) {
+  const int servers = GetParam();
   if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
   testing::TempDir dir;
   testing::write_idx_folder(dir.str(), 600, 100);
   const std::string run = dir.file("run");
-  ASSERT_EQ(mpirun(3,
-                   "--model ray-tiny --data idx:" + dir.str() +
+  ASSERT_EQ(mpirun(servers + 2,
+                   "--model ray-tiny --data idx:" + dir.str() + " --servers " + std::to_string(servers) +
                        " --mode hybrid --schedule step:S=40 --batch-size 16 --seconds 2 --delay none --eval-every 0.5"
                        " --checkpoint-every 0.5 --out " + run,
                    dir.file("log")),
@@ -258,7 +331,7 @@ TEST(Mpi, ACheckpointedRunResumesWithAnotherNumberOfWorkerRanks) {
   ASSERT_TRUE(std::filesystem::exists(run + "/checkpoint.bin")) << text(dir.file("log"));
   const auto first = summary(run);
   const std::string rows_before = text(run + "/metrics.csv");
-  const int rc = testing::shell(std::string(HSGD_SOURCE_DIR) + "/scripts/mpirun.sh -np 4 " + HSGD_BINARY +
+  const int rc = testing::shell(std::string(HSGD_SOURCE_DIR) + "/scripts/mpirun.sh -np " + std::to_string(servers + 3) + " " + HSGD_BINARY +
                                 " train --resume " + run + " --seconds 4 > " + dir.file("log2") + " 2>&1");
   ASSERT_EQ(rc, 0) << text(dir.file("log2"));
   EXPECT_NE(text(dir.file("log2")).find("resuming " + run + " from its checkpoint at t = 2."), std::string::npos)
@@ -271,6 +344,13 @@ TEST(Mpi, ACheckpointedRunResumesWithAnotherNumberOfWorkerRanks) {
   EXPECT_TRUE(second["accounting"]["balances"].get<bool>());
   EXPECT_GT(second["accounting"]["received"].get<uint64_t>(), first["accounting"]["received"].get<uint64_t>());
   EXPECT_GE(second["accounting"]["updates"].get<uint64_t>(), first["accounting"]["updates"].get<uint64_t>());
+  if (servers > 1) {  // every shard goes on from its own slice and version
+    ASSERT_EQ(second["shards"].size(), static_cast<size_t>(servers));
+    for (int i = 0; i < servers; ++i) {
+      EXPECT_TRUE(second["shards"][i]["accounting"]["balances"].get<bool>());
+      EXPECT_GT(second["shards"][i]["version"].get<uint64_t>(), first["shards"][i]["version"].get<uint64_t>());
+    }
+  }
   // The rows up to the checkpoint are kept (the first run's last row, taken at its stop, is replaced).
   const std::string rows_after = text(run + "/metrics.csv");
   const std::string kept = rows_before.substr(0, rows_before.rfind('\n', rows_before.size() - 2) + 1);
@@ -284,6 +364,8 @@ TEST(Mpi, ACheckpointedRunResumesWithAnotherNumberOfWorkerRanks) {
   ASSERT_EQ(times.size(), 9u) << rows_after;  // 0, 0.5, ..., 3.5 and the stop at 4
   for (size_t i = 0; i + 1 < times.size(); ++i) EXPECT_DOUBLE_EQ(times[i], 0.5 * i) << rows_after;
 }
+
+INSTANTIATE_TEST_SUITE_P(Servers, MpiResume, ::testing::Values(1, 2));
 
 TEST(Mpi, DivergenceStopsEveryRankWithExitStatus5) {
   if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";

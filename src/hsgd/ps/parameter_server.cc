@@ -263,7 +263,7 @@ enum CounterSlot : size_t { kReceived, kApplied, kBuffered, kUpdates, kWindowCou
                             kParamsFinite, kSgdStepped, kCounterSlots };
 }  // namespace
 
-void ParameterServer::save_state(CheckpointFile& file) const {
+std::vector<uint64_t> ParameterServer::counters() const {
   const size_t reasons = accounting_.dropped.size();
   std::vector<uint64_t> counters(kCounterSlots + reasons);
   counters[kReceived] = accounting_.received;
@@ -276,10 +276,26 @@ void ParameterServer::save_state(CheckpointFile& file) const {
   counters[kParamsFinite] = params_finite_;
   counters[kSgdStepped] = sgd_.stepped();
   std::copy(accounting_.dropped.begin(), accounting_.dropped.end(), counters.begin() + kCounterSlots);
+  return counters;
+}
+
+void ParameterServer::save_counters(CheckpointFile& file) const { file.set_u64s("ps/counters", counters()); }
+
+void ParameterServer::restore_counters(const CheckpointFile& file) {
+  const std::vector<uint64_t> c = file.u64s("ps/counters", kCounterSlots + accounting_.dropped.size());
+  accounting_.received = c[kReceived];
+  accounting_.applied = c[kApplied];
+  accounting_.buffered = c[kBuffered];
+  accounting_.updates = c[kUpdates];
+  std::copy(c.begin() + kCounterSlots, c.end(), accounting_.dropped.begin());
+  params_finite_ = c[kParamsFinite] != 0;
+}
+
+void ParameterServer::save_state(CheckpointFile& file) const {
   file.set_floats("ps/params", params_.data(), params_.size());
   file.set_floats("ps/accumulator", accumulator_.data(), accumulator_.size());
   file.set_floats("ps/momentum", sgd_.momentum_buffer().data(), sgd_.momentum_buffer().size());
-  file.set_u64s("ps/counters", counters);
+  file.set_u64s("ps/counters", counters());
   file.set_u64s("ps/staleness_histogram", histogram_);
   file.set_u64s("ps/last_round", last_round_);
   file.set("ps/alive", std::string(alive_.begin(), alive_.end()));

@@ -129,6 +129,12 @@ class ParameterServer {
   // starts alive and in no round, whatever the checkpoint's workers were.
   void save_state(CheckpointFile& file) const;
   void restore_state(const CheckpointFile& file, bool fresh_workers = false);
+  // Only the counts (the "ps/counters" section): what rank 0's mirror of a
+  // server shard on another rank (runtime/shard_rank.h) takes from its
+  // heartbeat between full states. restore_counters takes the accounting and
+  // whether the parameters are finite, not the staleness window.
+  void save_counters(CheckpointFile& file) const;
+  void restore_counters(const CheckpointFile& file);
 
  private:
   bool maybe_apply(double now);  // applies the buffer when it holds >= K gradients
@@ -147,6 +153,7 @@ class ParameterServer {
     uint64_t ssp_waits = 0;
   };
   void save_policy_state(CheckpointFile& file) const;
+  std::vector<uint64_t> counters() const;  // the "ps/counters" section
   void read_policy_state(const CheckpointFile& file, bool fresh_workers, PolicyState& into) const;
 
   std::vector<float> params_;

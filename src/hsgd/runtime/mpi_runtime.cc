@@ -1,7 +1,8 @@
 // mpi_runtime.cc: --runtime mpi as an adapter: the MPI session (MPI_Init and
 // MPI_Finalize-or-abort, the ranks, their process ids) and the Runtime that
-// runs the server rank (server_rank.h) on rank 0 and a worker rank
-// (worker_rank.h) on the others, both over the session's MpiTransport
+// runs the server rank (server_rank.h) on rank 0, the other server shards
+// (shard_rank.h, --servers S: ranks 1..S-1) and a worker rank (worker_rank.h)
+// on the others, all over the session's MpiTransport
 // (transport/mpi_transport.h). The protocol itself is in those files; this
 // one holds no global state.
 #include "hsgd/runtime/mpi_runtime.h"
@@ -19,6 +20,7 @@
 #include "hsgd/data/dataset_registry.h"
 #include "hsgd/data/sharding.h"
 #include "hsgd/runtime/server_rank.h"
+#include "hsgd/runtime/shard_rank.h"
 #include "hsgd/runtime/worker_rank.h"
 #include "hsgd/transport/mpi_transport.h"
 
@@ -124,28 +126,47 @@ void keep_worker_shard(Dataset& data, int worker, int workers, uint64_t seed) {
   data.test = ImageSet{};
 }
 
+// A server shard on a rank of its own holds no data, only its shapes (the
+// model is built once, for its parameter count).
+void keep_shapes_only(Dataset& data) {
+  data.train = data.train.subset({});
+  data.test = ImageSet{};
+}
+
 class MpiRuntime : public Runtime {
  public:
   void resolve(TrainConfig& config, bool workers_given) const override {
-    if (!workers_given) config.ps.num_workers = std::max(1, session().size() - 1);
+    if (!workers_given) config.ps.num_workers = std::max(1, session().size() - config.servers);
     if (config.threads == 0) config.threads = 1;  // one process per worker
   }
   void check(const TrainConfig& config) const override {
-    if (session().size() < 2)
-      throw ConfigError("--runtime mpi needs at least 2 ranks (1 server + workers): mpirun -np N+1 hsgd train ...");
-    if (config.workers() != session().size() - 1)
+    const int ranks = session().size(), servers = config.servers, workers = ranks - servers;
+    if (workers < 1)
+      throw ConfigError("--runtime mpi --servers " + std::to_string(servers) + " needs at least " +
+                        std::to_string(servers + 1) + " ranks (" + std::to_string(servers) +
+                        " server(s) + workers), mpirun gave " + std::to_string(ranks) + ": mpirun -np S+N hsgd train ...");
+    if (config.workers() != workers)
       throw ConfigError("--workers " + std::to_string(config.workers()) + " does not match mpirun's " +
-                        std::to_string(session().size() - 1) + " worker ranks (-np " + std::to_string(session().size()) +
-                        "); give --workers " + std::to_string(session().size() - 1) + " or leave it out");
+                        std::to_string(workers) + " worker ranks (-np " + std::to_string(ranks) + " with --servers " +
+                        std::to_string(servers) + "); give --workers " + std::to_string(workers) + " or leave it out");
   }
   bool writes_results() const override { return session().rank() == 0; }
   Dataset load_data(const TrainConfig& config) const override {
     Dataset data = load_dataset(config.data, config.data_root);
-    if (session().rank() != 0) keep_worker_shard(data, session().rank() - 1, config.workers(), config.seed);
+    const int rank = session().rank();
+    if (rank >= config.servers)
+      keep_worker_shard(data, rank - config.servers, config.workers(), config.seed);
+    else if (rank > 0)
+      keep_shapes_only(data);
     return data;
   }
   void serve(const TrainConfig& config, const Dataset& data, const ModelFactory& factory) override {
-    run_worker_rank(session().transport(), config, data, factory);
+    if (session().rank() >= config.servers) return run_worker_rank(session().transport(), config, data, factory);
+    const size_t num_params = factory(config.seed)->num_params();
+    if (static_cast<size_t>(config.servers) > num_params)  // rank 0 says so too, in its summary
+      throw ConfigError("--servers " + std::to_string(config.servers) + " is more than the model's " +
+                        std::to_string(num_params) + " parameters");
+    run_shard_rank(session().transport(), config, num_params);
   }
   // Without it, MPI_Finalize would wait for ranks that wait for this one.
   void abandon(int status) override {
@@ -162,6 +183,7 @@ class MpiRuntime : public Runtime {
     t.concurrent_workers = true;
     t.copies_per_worker = 0;  // in other processes: rank 0 holds none
     t.fresh_workers_on_resume = true;
+    t.max_servers = 64;  // --servers' own range; ranks 0..S-1 are the shards
     return t;
   }
   RunResult train(RunHarness& run) override {

@@ -164,8 +164,8 @@ void RunHarness::wait_for_evaluation(const std::function<void()>& while_waiting,
 
 // --server-gradient-ms and --server-update-ms (config/run_options.h): the
 // server is busy until that much time has passed since the push began.
-void RunHarness::hold_server(Stopwatch::Clock::time_point began, bool applied) const {
-  const double ms = config_.server_cost.gradient_ms + (applied ? config_.server_cost.update_ms : 0.0);
+static void hold_server(const ServerCost& cost, Stopwatch::Clock::time_point began, bool applied) {
+  const double ms = cost.gradient_ms + (applied ? cost.update_ms : 0.0);
   std::this_thread::sleep_until(began + std::chrono::duration_cast<Stopwatch::Clock::duration>(
                                             std::chrono::duration<double, std::milli>(ms)));
 }
@@ -174,18 +174,22 @@ void RunHarness::hold_server(Stopwatch::Clock::time_point began, bool applied) c
 // the real runtimes' is the push's wall time, with the server's cost
 // (--server-*-ms) held; a virtual-time one (the simulator) reports its
 // virtual cost itself.
-PushOutcome RunHarness::timed_push(ParameterServer& ps, int worker, uint64_t base_version, const float* gradient,
-                                   double now) {
-  const bool real_time = !traits_.virtual_time;
+PushOutcome timed_push(ParameterServer& ps, const ServerCost& cost, bool real_time, int worker, uint64_t base_version,
+                       const float* gradient, double now) {
   const bool timed = ps.measures_load() && real_time;
-  const bool costs = config_.server_cost.any() && real_time;
+  const bool costs = cost.any() && real_time;
   const Stopwatch::Clock::time_point began =
       timed || costs ? Stopwatch::Clock::now() : Stopwatch::Clock::time_point();
   const PushOutcome out = ps.push(worker, base_version, gradient, now);
   const bool applied = out.status == PushOutcome::Status::kApplied;
-  if (costs) hold_server(began, applied);
+  if (costs) hold_server(cost, began, applied);
   if (timed) ps.record_service(std::chrono::duration<double>(Stopwatch::Clock::now() - began).count(), applied);
   return out;
+}
+
+PushOutcome RunHarness::timed_push(ParameterServer& ps, int worker, uint64_t base_version, const float* gradient,
+                                   double now) {
+  return hsgd::timed_push(ps, config_.server_cost, !traits_.virtual_time, worker, base_version, gradient, now);
 }
 
 PushOutcome RunHarness::push(int worker, uint64_t base_version, const float* gradient, double loss, double now) {

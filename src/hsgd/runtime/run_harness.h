@@ -74,6 +74,13 @@ void save_samplers(CheckpointFile& file, const std::string& section,
 void restore_samplers(const CheckpointFile& file, const std::string& section,
                       const std::vector<std::unique_ptr<GradientWorker>>& workers);
 
+// A push to a server in real time (`real_time`) or virtual time: held for
+// --server-gradient-ms (and --server-update-ms when it applies an update),
+// its service time measured for the K policies that measure load. Every
+// shard, on any rank, pushes through it.
+PushOutcome timed_push(ParameterServer& ps, const ServerCost& cost, bool real_time, int worker, uint64_t base_version,
+                       const float* gradient, double now);
+
 class RunHarness {
  public:
   // `dir` exists; metrics.csv and summary.json are written there. `traits`:
@@ -99,7 +106,7 @@ class RunHarness {
   // Hands a gradient to the PS and records the worker's loss. Stops the run
   // (status finished) when a budget other than time is used up, and (status
   // diverged) when the loss or the parameters are no longer finite. In real
-  // time the server then holds itself for --server-*-ms (hold_server).
+  // time the server then holds itself for --server-*-ms (timed_push).
   PushOutcome push(int worker, uint64_t base_version, const float* gradient, double loss, double now);
   // --servers S > 1: a gradient's slice handed to its shard (version
   // base_version of that shard). Stops the run on a budget of gradients or
@@ -165,7 +172,6 @@ class RunHarness {
   const CheckpointFile* resumed_from() const { return resume_; }
 
  private:
-  void hold_server(Stopwatch::Clock::time_point began, bool applied) const;
   void restore_checkpoint(const CheckpointFile& file);
   void record_row(const MetricsRow& row);
   PushOutcome timed_push(ParameterServer& ps, int worker, uint64_t base_version, const float* gradient, double now);

@@ -1,22 +1,27 @@
 // server_rank.cc: see server_rank.h.
 //
 // Rank 0 polls its transport (sleeping 0.2 ms when idle, so it never busy-
-// waits on an oversubscribed machine) and answers every push: with the new
-// parameters (wait=none, or once the gradient is applied; SSP: once the
-// slowest live worker is within the bound) or with stop. Large
-// messages go only to a worker blocked in its receive, so no send can
-// deadlock. While evaluation catches up, answers are held back (the workers
-// wait, off the clock). A worker kept waiting hears "alive" every second or
-// so. The run ends when every live worker has said bye, or --worker-timeout
-// seconds after the stop; ranks on rank 0's node that are still there then
-// (stopped, hung) are killed once the results are written, so that mpirun
-// ends (docs/faults.md).
+// waits on an oversubscribed machine) and answers every push through its
+// WorkerLinks (worker_links.h): with the new parameters (wait=none, or once
+// the gradient is applied; SSP: once the slowest live worker is within the
+// bound) or with stop. While evaluation catches up, answers are held back
+// (the workers wait, off the clock). The run ends when every live worker has
+// said bye, or --worker-timeout seconds after the stop; ranks on rank 0's
+// node that are still there then (stopped, hung) are killed once the results
+// are written, so that mpirun ends (docs/faults.md).
+//
+// --servers S > 1: rank 0 is shard 0 and the coordinator. The harness's
+// ShardedServer holds shard 0 and a mirror of every other shard: a mirror
+// takes its shard's counts from the shard's status (every 0.2 s: budgets,
+// progress, divergence) and its whole state before every snapshot,
+// checkpoint and the end (gather_states), so that the harness evaluates,
+// checkpoints and accounts as it does for the simulator's shards. A shard
+// silent for --worker-timeout is lost: the run ends as failed, naming it.
 #include "hsgd/runtime/server_rank.h"
 
 #include <signal.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -24,9 +29,15 @@
 #include "hsgd/common/error.h"
 #include "hsgd/common/peak_memory.h"
 #include "hsgd/common/stopwatch.h"
+#include "hsgd/runtime/shard_rank.h"
+#include "hsgd/runtime/worker_links.h"
 
 namespace hsgd {
 namespace {
+
+// How much longer than --worker-timeout a worker of a sharded server may be
+// silent at rank 0: more than a shard's status period (shard_rank.cc).
+constexpr double kShardSilenceGrace = 0.5;
 
 class ServerRank {
  public:
@@ -34,215 +45,256 @@ class ServerRank {
       : run_(run),
         transport_(transport),
         config_(run.config()),
-        ps_(run.ps()),
-        workers_(transport.size() - 1),
-        waits_for_apply_(config_.ps.waits_for_apply()),
-        last_heard_(workers_, 0.0),
-        waiting_(workers_, 0),
-        held_(workers_, 0),
-        said_bye_(workers_, 0),
-        stop_sent_(workers_, 0),
-        timing_(workers_),
+        servers_(run.servers()),
+        shards_(servers_.count()),
+        links_(transport, servers_.shard(0), config_, shards_, [this] { return clock_.seconds(); }, run.log()),
+        told_dead_(links_.workers(), 0),
+        shard_heard_(shards_, 0.0),
+        shard_lost_(shards_, 0),
+        shard_final_(shards_, 0),
+        shard_traffic_(shards_),
         local_pids_(local_pids) {}
 
   RunResult run();
 
  private:
-  void send_params(int w);
-  void send_stop(int w);
-  void release_waiting();
-  void release_ssp();
-  void handle(int source, const MessageHeader& m, const float* payload);
+  void handle(int source, const MessageHeader& m, std::vector<float>& payload);
+  void handle_push(int w, const MessageHeader& m, const float* payload);
+  void handle_shard(int s, const MessageHeader& m, const std::vector<float>& payload);
+  void poll_once();
   void begin_stop(double now);
-  void check_liveness(double now);
-  void declare_dead(int w, double now, const std::string& why);
-  // The server just waited for one rank (up to --worker-timeout) and heard
-  // nobody meanwhile: that silence is not the other ranks'.
-  void forgive_silence() {
-    const double now = clock_.seconds();
-    for (double& heard : last_heard_) heard = std::max(heard, now);
-  }
-  void send_alive();
   void save_checkpoint(double t);
+  void write_checkpoint(double t);
+  void begin_pause();
+  void pause_for_evaluation();
+  void evaluate(double t);
+  void forward_deaths();
+  void check_shards();
+  void forgive_shards();
+  void send_alive();
+  void check_workers();
+  void tell_shards(MessageType type, double value = 0, uint64_t version = 0);
+  bool gather_states(StateReason reason);
+  void wait_for_final_states();
+  void send_restore_to_shards();
   void find_ranks_to_kill();
   void kill_silent_ranks() const;
   std::string rank_state(int w) const;
-  bool all_idle() const;
-  void begin_pause();
-  void pause_for_evaluation();
-  bool finished() const;
   nlohmann::json summary_fields() const;
+  nlohmann::json shard_ranks_json() const;
+  size_t expected_floats(int source) const {
+    return source < shards_ ? servers_.slice(source).size : servers_.slice(0).size;
+  }
 
   RunHarness& run_;
   Transport& transport_;
   const TrainConfig& config_;
-  ParameterServer& ps_;
-  int workers_;
-  bool waits_for_apply_;
+  ShardedServer& servers_;
+  int shards_;
+  WorkerLinks links_;
   Stopwatch clock_;  // training time; paused while evaluation catches up
   Stopwatch wall_;
-  std::vector<double> last_heard_;
-  std::vector<char> waiting_;  // for its gradient to be applied, or (SSP) for the slowest worker
-  std::vector<char> held_;     // its parameters are held back while evaluation catches up
-  std::vector<char> said_bye_, stop_sent_;
-  std::vector<std::array<float, kByeFloats>> timing_;
   bool paused_ = false;
   Stopwatch pause_clock_;  // how long the current pause has lasted
   double stop_time_ = -1;  // training time when the run stopped; < 0 while it goes on
-  std::vector<int> local_pids_;  // by world rank: its process id on this node, 0 elsewhere
-  std::vector<char> to_kill_;    // never said bye, and still there on this node: killed at the end
-  double next_alive_ = 0;        // wall time of the next round of alive messages
   bool checkpoint_due_ = false;  // a checkpoint is taken once every worker waits (like an evaluation pause)
+  std::vector<char> told_dead_;  // the other shards were told this worker is dead
+  // --servers S > 1: per shard (index 0 unused), by wall time.
+  std::vector<double> shard_heard_;
+  std::vector<char> shard_lost_, shard_final_;
+  std::vector<std::vector<uint64_t>> shard_traffic_;  // its bytes in, bytes out, peak RSS (KiB), at its end
+  std::vector<int> gathered_;  // shards whose state has come in, during gather_states
+  std::vector<int> local_pids_;  // by world rank: its process id on this node, 0 elsewhere
+  std::vector<char> to_kill_;    // a rank that never said bye, still there on this node: killed at the end
+  double next_shard_alive_ = 0;
+  uint64_t bytes_in_ = 0;
+  std::vector<float> payload_;
 };
 
-// How often a worker kept waiting hears that rank 0 is alive: often enough
-// for any --server-timeout, at most once a second.
-double alive_period(const TrainConfig& config) { return std::min(1.0, config.mpi.server_timeout / 4); }
+void ServerRank::tell_shards(MessageType type, double value, uint64_t version) {
+  MessageHeader h;
+  h.type = type;
+  h.value = value;
+  h.version = version;
+  for (int s = 1; s < shards_; ++s)
+    if (!shard_lost_[s]) transport_.send(h, nullptr, s);
+}
 
-void ServerRank::send_params(int w) {
-  if (paused_) {
-    held_[w] = 1;
+// Workers the links declared dead: the other shards stop waiting for them too.
+void ServerRank::forward_deaths() {
+  ParameterServer& ps = servers_.shard(0);
+  for (int w = 0; w < links_.workers(); ++w)
+    if (!ps.alive(w) && !told_dead_[w]) {
+      told_dead_[w] = 1;
+      tell_shards(MessageType::kWorkerDead, 0, static_cast<uint64_t>(w));
+    }
+  if (ps.live_workers() == 0) run_.stop(RunStatus::kFailed, "every worker rank is dead");
+}
+
+// Shards heard from within --worker-timeout (wall time, but not while rank
+// 0 itself waited: forgive_shards).
+void ServerRank::check_shards() {
+  const double now = wall_.seconds();
+  for (int s = 1; s < shards_; ++s) {
+    if (shard_lost_[s] || shard_final_[s] || now - shard_heard_[s] <= config_.mpi.worker_timeout) continue;
+    shard_lost_[s] = 1;
+    transport_.note_peer_lost();
+    char why[200];
+    std::snprintf(why, sizeof why, "server shard %d (rank %d) has not been heard for %.1fs (--worker-timeout): lost",
+                  s, s, now - shard_heard_[s]);
+    if (run_.log() != nullptr) std::fprintf(run_.log(), "\nhsgd: %s\n", why);
+    run_.stop(RunStatus::kFailed, why);
+  }
+}
+
+// Rank 0 waited (evaluation, a checkpoint) without reading its messages: the
+// shards' statuses wait in line, and their silence meanwhile is not theirs.
+void ServerRank::forgive_shards() {
+  std::fill(shard_heard_.begin(), shard_heard_.end(), wall_.seconds());
+}
+
+// The workers kept waiting, and the other shards, hear that rank 0 is alive
+// (the shards also hear its training time, which their K schedules run on).
+void ServerRank::send_alive() {
+  links_.send_alive();
+  if (shards_ == 1 || wall_.seconds() < next_shard_alive_) return;
+  next_shard_alive_ = wall_.seconds() + alive_period(config_);
+  tell_shards(MessageType::kAlive, clock_.seconds());
+}
+
+// With S > 1, a worker silent at rank 0 may be waiting for another shard's
+// answer: it is declared dead a status period or two after a lost shard
+// would be, and not at all once a shard is lost (the run fails anyway).
+void ServerRank::check_workers() {
+  if (std::any_of(shard_lost_.begin(), shard_lost_.end(), [](char lost) { return lost != 0; })) return;
+  links_.check_liveness(shards_ > 1 ? kShardSilenceGrace : 0.0);
+}
+
+void ServerRank::handle_push(int w, const MessageHeader& m, const float* payload) {
+  ParameterServer& ps = servers_.shard(0);
+  if (m.version > ps.version())
+    throw TransportError("rank " + std::to_string(links_.rank_of(w)) + " pushed a gradient of version " +
+                         std::to_string(m.version) + ", newer than the server's " + std::to_string(ps.version()));
+  if (stop_time_ >= 0) {
+    ps.push_after_end(w);
+    links_.send_stop(w);
     return;
   }
-  MessageHeader h;
-  h.type = MessageType::kParams;
-  h.version = ps_.version();
-  h.payload_floats = ps_.num_params();
-  // A worker that died (or was stopped) while waiting never takes the
-  // parameters: after --worker-timeout it is given up on.
-  const SendOutcome sent = transport_.send_within(h, ps_.params().data(), w + 1, config_.mpi.worker_timeout);
-  if (sent == SendOutcome::kFailed) return declare_dead(w, clock_.seconds(), "the transport could not reach it");
-  if (sent == SendOutcome::kTimedOut) {
-    forgive_silence();
-    return declare_dead(w, clock_.seconds(), "it did not take its parameters");
+  const double now = clock_.seconds();
+  PushOutcome out;
+  if (shards_ == 1) {
+    out = run_.push(w, m.version, payload, m.value, now);
+  } else {
+    out = run_.push_slice(0, w, m.version, payload, now);
+    run_.record_gradient(m.value, now);
   }
-  last_heard_[w] = clock_.seconds();  // the worker's next step starts now
+  links_.answer_push(w, out, run_.stopping());
 }
 
-// Workers blocked in a receive (waiting for an update, or held back while
-// evaluation catches up) hear that rank 0 is alive, so that they can tell a
-// long wait from a dead server (--server-timeout).
-void ServerRank::send_alive() {
-  const double now = wall_.seconds();
-  if (now < next_alive_) return;
-  next_alive_ = now + alive_period(config_);
-  MessageHeader h;
-  h.type = MessageType::kAlive;
-  for (int w = 0; w < workers_; ++w)
-    if ((waiting_[w] || held_[w]) && ps_.alive(w) && !said_bye_[w] && !stop_sent_[w]) transport_.send(h, nullptr, w + 1);
-}
-
-void ServerRank::send_stop(int w) {
-  if (stop_sent_[w]) return;
-  stop_sent_[w] = 1;
-  MessageHeader h;
-  h.type = MessageType::kStop;
-  h.value = transport_.peer_lost() ? 1 : 0;  // the worker then leaves without MPI_Finalize too
-  // A small message goes out eagerly; to a rank that died, the send may fail,
-  // and that is no reason to stop the others.
-  transport_.send(h, nullptr, w + 1);
-}
-
-// An update was applied: every worker waiting for one gets the new parameters.
-void ServerRank::release_waiting() {
-  for (int w = 0; w < workers_; ++w)
-    if (waiting_[w]) {
-      waiting_[w] = 0;
-      send_params(w);
+void ServerRank::handle_shard(int s, const MessageHeader& m, const std::vector<float>& payload) {
+  shard_heard_[s] = wall_.seconds();
+  if (m.type == MessageType::kAlive) return;
+  if (m.type != MessageType::kShardStatus && m.type != MessageType::kShardState)
+    throw TransportError("unexpected " + std::string(to_string(m.type)) + " message from server shard " +
+                         std::to_string(s));
+  const CheckpointFile file =
+      CheckpointFile::parse(bytes_of(m, payload, s), "the state of server shard " + std::to_string(s));
+  ParameterServer& mirror = servers_.shard(s);
+  if (m.type == MessageType::kShardStatus) {
+    mirror.restore_counters(file);
+  } else {
+    mirror.restore_state(file);
+    gathered_.push_back(s);
+    if (static_cast<StateReason>(static_cast<int>(m.value)) == StateReason::kFinal) {
+      shard_final_[s] = 1;
+      shard_traffic_[s] = file.u64s("shard/traffic", 3);
     }
+  }
+  if (!mirror.params_finite() && stop_time_ < 0)
+    run_.stop(RunStatus::kDiverged, "the parameters of server shard " + std::to_string(s) + " are not finite");
 }
 
-// Rank 0's state at training time t: the PS and the harness (the workers'
-// minibatch orders stay in their ranks: a resumed run's workers draw new ones).
-// The workers hear that rank 0 is alive while evaluation catches up.
+void ServerRank::handle(int source, const MessageHeader& m, std::vector<float>& payload) {
+  if (source < shards_) return handle_shard(source, m, payload);
+  const int w = links_.worker_of(source);
+  links_.heard(w);
+  bytes_in_ += MessageHeader::kBytes + payload.size() * sizeof(float);
+  if (m.type == MessageType::kBye) return links_.said_bye(w, payload.data());
+  if (m.type != MessageType::kPush)
+    throw TransportError("unexpected " + std::string(to_string(m.type)) + " message from rank " +
+                         std::to_string(source));
+  handle_push(w, m, payload.data());
+}
+
+void ServerRank::poll_once() {
+  std::vector<float>& payload = payload_;  // a push's gradient is received straight into this
+  int sender = 0;
+  if (!transport_.poll(kAnySource, &sender, /*spin_first=*/false)) return;
+  try {
+    const MessageHeader m = transport_.receive(sender, expected_floats(sender), payload, config_.mpi.worker_timeout);
+    handle(sender, m, payload);
+  } catch (const PeerSilent& e) {
+    links_.forgive_silence();
+    if (sender >= shards_) links_.declare_dead(links_.worker_of(sender), e.what());
+  }
+}
+
+// --servers S > 1: asks every other shard for its state (a kStop is its own
+// request) and serves the workers until each has answered or is lost; the
+// mirrors then hold every shard's state. Returns false if a shard was lost.
+bool ServerRank::gather_states(StateReason reason) {
+  if (shards_ == 1) return true;
+  gathered_.clear();
+  if (reason == StateReason::kStop)
+    tell_shards(MessageType::kStop, transport_.peer_lost() ? 1 : 0);
+  else
+    tell_shards(MessageType::kStateRequest, static_cast<double>(reason));
+  const auto answered = [&] {
+    for (int s = 1; s < shards_; ++s)
+      if (!shard_lost_[s] && std::find(gathered_.begin(), gathered_.end(), s) == gathered_.end()) return false;
+    return true;
+  };
+  while (!answered()) {
+    poll_once();
+    check_shards();
+    check_workers();
+    forward_deaths();
+  }
+  return std::none_of(shard_lost_.begin(), shard_lost_.end(), [](char lost) { return lost != 0; });
+}
+
+void ServerRank::evaluate(double t) {
+  gather_states(StateReason::kSnapshot);
+  run_.evaluate(t);
+}
+
+// Rank 0's state at training time t: the PS (every shard's, gathered) and
+// the harness (the workers' minibatch orders stay in their ranks: a resumed
+// run's workers draw new ones). The waiting workers hear that rank 0 is
+// alive while evaluation catches up.
 void ServerRank::save_checkpoint(double t) {
+  if (!gather_states(StateReason::kCheckpoint)) return;  // a lost shard: nothing whole to save
+  write_checkpoint(t);
+}
+
+// The shards' states are in their mirrors: the harness writes the checkpoint.
+void ServerRank::write_checkpoint(double t) {
   run_.wait_for_evaluation([this] { send_alive(); }, 0);
   run_.save_checkpoint(t, [](CheckpointFile&) {});
+  forgive_shards();
 }
 
 void ServerRank::begin_stop(double now) {
   if (stop_time_ >= 0) return;
   stop_time_ = now;
+  const bool whole = gather_states(StateReason::kStop);
   // A clean stop is a point to go on from: gradients still in flight are not
   // in it (they are dropped as run-ended in this run, and never were in the resumed one).
-  if (config_.checkpoint_every > 0 && !run_.ended_badly()) save_checkpoint(now);
+  if (config_.checkpoint_every > 0 && !run_.ended_badly() && whole) write_checkpoint(now);
   run_.end_training(now);
-  for (int w = 0; w < workers_; ++w)
-    if (waiting_[w] || held_[w]) {  // blocked in a receive: tell them now
-      waiting_[w] = held_[w] = 0;
-      send_stop(w);
-    }
-}
-
-void ServerRank::handle(int source, const MessageHeader& m, const float* payload) {
-  const int w = source - 1;
-  last_heard_[w] = clock_.seconds();
-  if (m.type == MessageType::kBye) {
-    said_bye_[w] = 1;
-    std::copy(payload, payload + kByeFloats, timing_[w].begin());
-    return;
-  }
-  if (m.type != MessageType::kPush)
-    throw TransportError("unexpected " + std::string(to_string(m.type)) + " message from rank " +
-                         std::to_string(source));
-  if (m.version > ps_.version())
-    throw TransportError("rank " + std::to_string(source) + " pushed a gradient of version " +
-                         std::to_string(m.version) + ", newer than the server's " + std::to_string(ps_.version()));
-  if (stop_time_ >= 0) {
-    ps_.push_after_end(w);
-    send_stop(w);
-    return;
-  }
-  const PushOutcome out = run_.push(w, m.version, payload, m.value, clock_.seconds());
-  if (!ps_.alive(w) || run_.stopping()) {  // declared dead earlier (dropped), or the run is over
-    send_stop(w);
-    return;
-  }
-  if (waits_for_apply_ && out.status == PushOutcome::Status::kApplied) release_waiting();
-  if ((waits_for_apply_ && out.status == PushOutcome::Status::kBuffered) || out.must_wait)
-    waiting_[w] = 1;  // for its gradient's update, or (SSP) for the slowest worker: its reply waits
-  else
-    send_params(w);
-  release_ssp();
-}
-
-// SSP: the workers the PS released (the slowest caught up, or died) get their parameters.
-void ServerRank::release_ssp() {
-  for (int w : ps_.take_released())
-    if (waiting_[w]) {
-      waiting_[w] = 0;
-      send_params(w);
-    }
-}
-
-void ServerRank::check_liveness(double now) {
-  for (int w = 0; w < workers_; ++w) {
-    if (!ps_.alive(w) || waiting_[w] || held_[w] || said_bye_[w]) continue;
-    if (now - last_heard_[w] > config_.mpi.worker_timeout) {
-      char why[64];
-      std::snprintf(why, sizeof why, "it has not answered for %.1fs", now - last_heard_[w]);
-      declare_dead(w, now, why);
-    }
-  }
-}
-
-void ServerRank::declare_dead(int w, double now, const std::string& why) {
-  if (!ps_.alive(w)) return;
-  waiting_[w] = held_[w] = 0;
-  if (run_.log() != nullptr)
-    std::fprintf(run_.log(), "\nhsgd: rank %d declared dead (%s); K no longer waits for it\n", w + 1, why.c_str());
-  transport_.note_peer_lost();
-  const uint64_t before = ps_.version();
-  ps_.set_alive(w, false, now);
-  if (waits_for_apply_ && ps_.version() > before) release_waiting();  // K fell to what was buffered
-  release_ssp();  // a dead worker holds nobody back
-  if (ps_.live_workers() == 0) run_.stop(RunStatus::kFailed, "every worker rank is dead");
-}
-
-bool ServerRank::all_idle() const {
-  for (int w = 0; w < workers_; ++w)
-    if (ps_.alive(w) && !said_bye_[w] && !waiting_[w] && !held_[w]) return false;
-  return true;
+  links_.stop_waiting();
+  if (!whole)  // a worker may wait for a lost shard's answer: every one is told at once
+    for (int w = 0; w < links_.workers(); ++w) links_.send_stop(w);
 }
 
 // Evaluation lags: the training clock stops now, and answers are held back
@@ -250,6 +302,7 @@ bool ServerRank::all_idle() const {
 void ServerRank::begin_pause() {
   if (paused_) return;
   paused_ = true;
+  links_.hold();
   pause_clock_ = Stopwatch();
   clock_.pause();
 }
@@ -258,6 +311,7 @@ void ServerRank::begin_pause() {
 // up, then send what was held back.
 void ServerRank::pause_for_evaluation() {
   run_.wait_for_evaluation([this] { send_alive(); });
+  forgive_shards();
   run_.note_pause(pause_clock_.seconds());
   paused_ = false;
   // A run stopped meanwhile ends at the pause's time; the clock goes on
@@ -265,17 +319,52 @@ void ServerRank::pause_for_evaluation() {
   if (run_.stopping()) begin_stop(clock_.seconds());
   clock_.resume();
   if (stop_time_ >= 0) return;
-  for (int w = 0; w < workers_; ++w)
-    if (held_[w]) {
-      held_[w] = 0;
-      send_params(w);
-    }
+  links_.release_held();
 }
 
-bool ServerRank::finished() const {
-  for (int w = 0; w < workers_; ++w)
-    if (ps_.alive(w) && !said_bye_[w]) return false;
-  return true;
+// A resumed run's shards start from the checkpoint's slices (the mirrors
+// hold them), a new run's from the initial ones: either way rank 0 sends each
+// shard its state before any worker starts.
+void ServerRank::send_restore_to_shards() {
+  for (int s = 1; s < shards_; ++s) {
+    CheckpointFile state;
+    servers_.shard(s).save_state(state);
+    const std::string bytes = state.serialize();
+    const std::vector<float> floats = floats_of(bytes);
+    MessageHeader h;
+    h.type = MessageType::kShardRestore;
+    h.payload_floats = floats.size();
+    h.value = clock_.seconds();  // the training time it starts at
+    h.value2 = static_cast<double>(bytes.size());
+    if (transport_.send_within(h, floats.data(), s, config_.mpi.worker_timeout) != SendOutcome::kSent) {
+      shard_lost_[s] = 1;
+      transport_.note_peer_lost();
+      run_.stop(RunStatus::kFailed, "server shard " + std::to_string(s) + " (rank " + std::to_string(s) +
+                                        ") did not take its starting state");
+    }
+    shard_heard_[s] = wall_.seconds();
+  }
+}
+
+// The other shards send their final state once their workers have left;
+// rank 0 waits for it as long as a shard may wait for a silent worker.
+void ServerRank::wait_for_final_states() {
+  const Stopwatch waited;
+  const auto done = [&] {
+    for (int s = 1; s < shards_; ++s)
+      if (!shard_lost_[s] && !shard_final_[s]) return false;
+    return true;
+  };
+  while (!done() && waited.seconds() < config_.mpi.worker_timeout + 5) {
+    poll_once();
+    check_shards();
+  }
+  for (int s = 1; s < shards_; ++s)
+    if (!shard_final_[s] && !shard_lost_[s]) {
+      shard_lost_[s] = 1;
+      transport_.note_peer_lost();
+      run_.stop(RunStatus::kFailed, "server shard " + std::to_string(s) + " never sent its final state");
+    }
 }
 
 RunResult ServerRank::run() {
@@ -283,29 +372,24 @@ RunResult ServerRank::run() {
   if (resumed == nullptr) run_.evaluate_start();
   const double start = resumed != nullptr ? checkpoint_time(*resumed) : 0.0;
   clock_ = Stopwatch(start);  // training time goes on from the checkpoint's
-  std::fill(last_heard_.begin(), last_heard_.end(), start);
-  for (int w = 0; w < workers_; ++w) send_params(w);
-  std::vector<float> payload;  // a push's gradient is received straight into this
+  send_restore_to_shards();
+  for (int w = 0; w < links_.workers(); ++w) {
+    links_.heard(w);
+    links_.send_params(w);
+  }
   double next_eval = next_multiple_after(run_.last_snapshot_time(), config_.eval.every_seconds), next_progress = 0;
   double next_checkpoint = config_.checkpoint_every > 0 ? next_multiple_after(start, config_.checkpoint_every) : INFINITY;
   while (true) {
-    int sender = 0;
-    if (transport_.poll(kAnySource, &sender, /*spin_first=*/false)) {
-      try {
-        const MessageHeader m = transport_.receive(sender, ps_.num_params(), payload, config_.mpi.worker_timeout);
-        handle(sender, m, payload.data());
-      } catch (const PeerSilent& e) {
-        forgive_silence();
-        declare_dead(sender - 1, clock_.seconds(), e.what());
-      }
-    }
+    poll_once();
+    forward_deaths();
+    check_shards();
     const double now = clock_.seconds();
     if (stop_time_ < 0) {
       run_.check_time(now);
       if (run_.stopping()) begin_stop(now);
     }
     if (stop_time_ < 0 && now >= next_eval) {
-      run_.evaluate(next_eval);
+      evaluate(next_eval);
       next_eval += config_.eval.every_seconds;
       if (run_.evaluation_lagging()) begin_pause();
     }
@@ -314,75 +398,108 @@ RunResult ServerRank::run() {
       begin_pause();
       next_checkpoint = next_multiple_after(now, config_.checkpoint_every);
     }
-    if (paused_ && all_idle()) {
+    if (paused_ && links_.all_idle()) {
       if (checkpoint_due_ && stop_time_ < 0) save_checkpoint(clock_.seconds());
       checkpoint_due_ = false;
       pause_for_evaluation();
     }
-    check_liveness(clock_.seconds());
+    check_workers();
     send_alive();
-    if (stop_time_ >= 0 && (finished() || clock_.seconds() - stop_time_ > config_.mpi.worker_timeout)) break;
+    if (stop_time_ >= 0 && (links_.finished() || clock_.seconds() - stop_time_ > config_.mpi.worker_timeout)) break;
     if (stop_time_ < 0 && now >= next_progress) {
       next_progress = now + 0.5;
       char live[32];
-      std::snprintf(live, sizeof live, "live %d/%d", ps_.live_workers(), workers_);
+      std::snprintf(live, sizeof live, "live %d/%d", servers_.shard(0).live_workers(), links_.workers());
       run_.show_progress(now, wall_.seconds(), live);
     }
   }
   // Everyone not yet told (a rank declared dead may still be listening) is told now.
-  for (int w = 0; w < workers_; ++w) send_stop(w);
+  for (int w = 0; w < links_.workers(); ++w) links_.send_stop(w);
+  wait_for_final_states();
   find_ranks_to_kill();
   RunResult result = run_.finish(stop_time_, summary_fields());
   kill_silent_ranks();  // the results are safe: nothing may keep mpirun waiting now
   return result;
 }
 
-// A rank that never said bye is stopped (SIGSTOP), hung or dead; while it
-// lives, MPI_Finalize and mpirun wait for it. One still there on this node is
-// killed (SIGKILL ends a stopped process too); one elsewhere is left to its
-// own --server-timeout, or to whoever stopped it.
+// A rank that never said bye (or a shard that never sent its final state)
+// is stopped (SIGSTOP), hung or dead; while it lives, MPI_Finalize and mpirun
+// wait for it. One still there on this node is killed (SIGKILL ends a
+// stopped process too); one elsewhere is left to its own --server-timeout,
+// or to whoever stopped it.
 void ServerRank::find_ranks_to_kill() {
-  to_kill_.assign(static_cast<size_t>(workers_), 0);
-  for (int w = 0; w < workers_; ++w) {
-    if (said_bye_[w]) continue;
+  to_kill_.assign(static_cast<size_t>(transport_.size()), 0);
+  for (int r = 1; r < transport_.size(); ++r) {
+    const bool done = r < shards_ ? shard_final_[r] != 0 : links_.said_bye(links_.worker_of(r));
+    if (done) continue;
     transport_.note_peer_lost();
-    const int pid = local_pids_.at(static_cast<size_t>(w + 1));
+    const int pid = local_pids_.at(static_cast<size_t>(r));
     if (pid > 0) {
-      to_kill_[w] = kill(pid, 0) == 0;  // still there
+      to_kill_[r] = kill(pid, 0) == 0;  // still there
     } else if (run_.log() != nullptr) {
-      std::fprintf(run_.log(), "hsgd: rank %d (on another node) never said bye; mpirun waits until it ends\n", w + 1);
+      std::fprintf(run_.log(), "hsgd: rank %d (on another node) never said bye; mpirun waits until it ends\n", r);
     }
   }
 }
 
 void ServerRank::kill_silent_ranks() const {
-  for (int w = 0; w < workers_; ++w) {
-    if (!to_kill_[w]) continue;
-    const int pid = local_pids_[static_cast<size_t>(w + 1)];
+  for (int r = 1; r < transport_.size(); ++r) {
+    if (!to_kill_[r]) continue;
+    const int pid = local_pids_[static_cast<size_t>(r)];
     kill(pid, SIGKILL);
-    if (run_.log() != nullptr) std::fprintf(run_.log(), "hsgd: rank %d (pid %d) never said bye: killed\n", w + 1, pid);
+    if (run_.log() != nullptr) std::fprintf(run_.log(), "hsgd: rank %d (pid %d) never said bye: killed\n", r, pid);
   }
 }
 
 // What became of a worker rank, as the summary says it.
 std::string ServerRank::rank_state(int w) const {
-  if (said_bye_[w]) return ps_.alive(w) ? "finished" : "finished (declared dead during the run)";
-  const std::string state = ps_.alive(w) ? "silent at the end" : "dead";
-  return to_kill_[w] ? state + ", killed after the results were written" : state;
+  const bool alive = servers_.shard(0).alive(w);
+  if (links_.said_bye(w)) return alive ? "finished" : "finished (declared dead during the run)";
+  const std::string state = alive ? "silent at the end" : "dead";
+  return to_kill_[links_.rank_of(w)] ? state + ", killed after the results were written" : state;
+}
+
+// --servers S > 1: each server rank's slice, traffic and memory (rank 0's
+// traffic counts its workers' messages; its memory holds the mirrors too).
+nlohmann::json ServerRank::shard_ranks_json() const {
+  nlohmann::json ranks = nlohmann::json::array();
+  for (int s = 0; s < shards_; ++s) {
+    nlohmann::json r = {{"rank", s}, {"shard", s}, {"params", servers_.slice(s).size}};
+    if (s == 0) {
+      r["bytes_in"] = bytes_in_;
+      r["bytes_out"] = links_.bytes_out();
+      r["peak_rss_mb"] = peak_rss_mb();
+      r["state"] = "finished";
+    } else {
+      const auto& t = shard_traffic_[s];
+      if (t.size() == 3) {
+        r["bytes_in"] = t[0];
+        r["bytes_out"] = t[1];
+        r["peak_rss_mb"] = static_cast<double>(t[2]) / 1024;
+      }
+      r["state"] = shard_final_[s] ? "finished" : shard_lost_[s] ? "lost" : "silent at the end";
+    }
+    ranks.push_back(r);
+  }
+  return ranks;
 }
 
 nlohmann::json ServerRank::summary_fields() const {
   nlohmann::json ranks = nlohmann::json::array();
-  for (int w = 0; w < workers_; ++w)
-    ranks.push_back({{"rank", w + 1},
-                     {"alive", ps_.alive(w)},
+  for (int w = 0; w < links_.workers(); ++w) {
+    const auto& timing = links_.timing(w);
+    ranks.push_back({{"rank", links_.rank_of(w)},
+                     {"alive", servers_.shard(0).alive(w)},
                      {"state", rank_state(w)},
-                     {"compute_s", timing_[w][0]},
-                     {"wait_s", timing_[w][1]},
-                     {"communication_s", timing_[w][2]},
-                     {"delay_s", timing_[w][3]},
-                     {"peak_rss_mb", timing_[w][4]}});
-  return {{"server_peak_rss_mb", peak_rss_mb()}, {"ranks", ranks}};
+                     {"compute_s", timing[0]},
+                     {"wait_s", timing[1]},
+                     {"communication_s", timing[2]},
+                     {"delay_s", timing[3]},
+                     {"peak_rss_mb", timing[4]}});
+  }
+  nlohmann::json fields = {{"server_peak_rss_mb", peak_rss_mb()}, {"ranks", ranks}};
+  if (shards_ > 1) fields["server_ranks"] = shard_ranks_json();
+  return fields;
 }
 
 }  // namespace

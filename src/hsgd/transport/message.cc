@@ -3,6 +3,7 @@
 
 #include <zlib.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -42,6 +43,11 @@ const char* to_string(MessageType t) {
     case MessageType::kStop: return "stop";
     case MessageType::kBye: return "bye";
     case MessageType::kAlive: return "alive";
+    case MessageType::kStateRequest: return "state request";
+    case MessageType::kShardState: return "shard state";
+    case MessageType::kShardStatus: return "shard status";
+    case MessageType::kWorkerDead: return "worker dead";
+    case MessageType::kShardRestore: return "shard restore";
   }
   return "unknown";
 }
@@ -52,9 +58,40 @@ size_t expected_payload_floats(MessageType type, size_t num_params) {
     case MessageType::kPush: return num_params;
     case MessageType::kBye: return kByeFloats;
     case MessageType::kStop:
-    case MessageType::kAlive: return 0;
+    case MessageType::kAlive:
+    case MessageType::kStateRequest:
+    case MessageType::kWorkerDead: return 0;
+    case MessageType::kShardState:
+    case MessageType::kShardStatus:
+    case MessageType::kShardRestore: return max_byte_payload_floats(num_params);
   }
   return 0;
+}
+
+bool carries_bytes(MessageType type) {
+  return type == MessageType::kShardState || type == MessageType::kShardStatus || type == MessageType::kShardRestore;
+}
+
+// A shard's state: its slice, buffer and momentum (3 floats per parameter),
+// and per-worker counters (a few u64 each) in the checkpoint's framing: 16 MiB
+// of room beside the slices covers a million workers.
+size_t max_byte_payload_floats(size_t num_params) { return 3 * num_params + (size_t{1} << 22); }
+
+std::vector<float> floats_of(const std::string& bytes) {
+  std::vector<float> out((bytes.size() + sizeof(float) - 1) / sizeof(float), 0.0f);
+  if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
+  return out;
+}
+
+std::string bytes_of(const MessageHeader& h, const std::vector<float>& payload, int source) {
+  const double count = h.value2;
+  const double room = static_cast<double>(payload.size() * sizeof(float));
+  if (!(count >= 0 && count <= room && count > room - sizeof(float)) || count != std::floor(count))
+    fail(source, std::string(to_string(h.type)) + " message declares " + std::to_string(count) + " bytes in " +
+                     std::to_string(payload.size()) + " floats");
+  std::string bytes(static_cast<size_t>(count), '\0');
+  if (!bytes.empty()) std::memcpy(&bytes[0], payload.data(), bytes.size());
+  return bytes;
 }
 
 void encode_header(const MessageHeader& h, char out[MessageHeader::kBytes]) {
@@ -94,9 +131,9 @@ MessageHeader decode_header(const char* bytes, size_t size, int source, size_t n
   h.value = get<double>(bytes + 32);
   h.value2 = get<double>(bytes + 40);
   const size_t want = expected_payload_floats(h.type, num_params);
-  if (h.payload_floats != want)
+  if (carries_bytes(h.type) ? h.payload_floats > want : h.payload_floats != want)
     fail(source, std::string(to_string(h.type)) + " message declares " + std::to_string(h.payload_floats) +
-                     " floats, expected " + std::to_string(want));
+                     (carries_bytes(h.type) ? " floats, at most " : " floats, expected ") + std::to_string(want));
   return h;
 }
 

@@ -16,6 +16,11 @@
 //          40  value2         f64  reserved (0)
 // A bye message carries 5 floats: the worker's seconds computing, waiting,
 // communicating and sleeping its injected delays, and its peak RSS in MB.
+// With --servers S > 1, ranks 0..S-1 are server shards (params and push carry
+// the receiving shard's slice) and rank 0 also coordinates: the shards'
+// state, status and restore messages carry bytes (a serialised
+// CheckpointFile) packed into floats, value2 holding the byte count, at most
+// max_byte_payload_floats(slice) floats.
 // Little-endian, as every machine hsgd runs on. decode_header() checks
 // everything a receiver relies on before it receives or trusts a payload, and
 // names the rank and the problem when something is off; the receiver then
@@ -26,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "hsgd/common/error.h"
 
@@ -41,15 +47,24 @@ enum class MessageType : uint16_t {
   kPush = 2,    // worker -> PS: a gradient and the version it was computed on
   kStop = 3,    // PS -> worker: the run is over
   kBye = 4,     // worker -> PS: the worker's timing, its last message
-  kAlive = 5,   // PS -> a worker waiting for it: still here, keep waiting (--server-timeout)
+  kAlive = 5,   // PS -> a worker waiting for it, shard <-> rank 0: still here (--server-timeout)
+  // --servers S > 1, between rank 0 and the other shards (runtime/shard_rank.h):
+  kStateRequest = 6,  // rank 0 -> shard: send your state (value: a StateReason)
+  kShardState = 7,    // shard -> rank 0: its ParameterServer state (bytes; value: the StateReason)
+  kShardStatus = 8,   // shard -> rank 0, every 0.2 s: its counters (bytes), also its heartbeat
+  kWorkerDead = 9,    // rank 0 -> shard: worker `version` was declared dead
+  kShardRestore = 10, // rank 0 -> shard, at a resume: the state to start from (bytes)
 };
-constexpr uint16_t kLastMessageType = 5;
+constexpr uint16_t kLastMessageType = 10;
+
+// Why rank 0 asks a shard for its state (kStateRequest, kShardState's value).
+enum class StateReason { kSnapshot = 0, kCheckpoint = 1, kStop = 2, kFinal = 3 };
 
 const char* to_string(MessageType t);
 
 struct MessageHeader {
   static constexpr uint32_t kMagic = 0x44475348u;  // "HSGD" in memory order
-  static constexpr uint16_t kProtocol = 3;  // 3: alive messages
+  static constexpr uint16_t kProtocol = 4;  // 3: alive messages; 4: server shards
   static constexpr size_t kBytes = 48;
 
   MessageType type = MessageType::kParams;
@@ -63,8 +78,18 @@ struct MessageHeader {
 constexpr size_t kByeFloats = 5;
 
 // The payload size a message of `type` must declare: the parameter count for
-// params and push, kByeFloats for bye, none for stop and alive.
+// params and push, kByeFloats for bye, none for stop, alive, state request and
+// worker dead. Byte messages (state, status, restore) declare at most
+// max_byte_payload_floats(num_params): decode_header checks that bound.
 size_t expected_payload_floats(MessageType type, size_t num_params);
+bool carries_bytes(MessageType type);
+size_t max_byte_payload_floats(size_t num_params);
+
+// Bytes (a serialised CheckpointFile) as a float payload and back; the
+// header's value2 holds the byte count. bytes_of throws TransportError naming
+// `source` when the count does not fit the payload.
+std::vector<float> floats_of(const std::string& bytes);
+std::string bytes_of(const MessageHeader& header, const std::vector<float>& payload, int source);
 
 void encode_header(const MessageHeader& header, char out[MessageHeader::kBytes]);
 

@@ -63,6 +63,52 @@ SendOutcome MpiTransport::send_within(const MessageHeader& h, const float* paylo
   }
 }
 
+void MpiTransport::start_send(const MessageHeader& h, const float* payload, int dest) {
+  started_heads_.push_back(std::make_unique<char[]>(MessageHeader::kBytes));
+  char* head = started_heads_.back().get();
+  encode_header(h, head);
+  MPI_Request r;
+  if (MPI_Isend(head, MessageHeader::kBytes, MPI_BYTE, dest, kHeaderTag, MPI_COMM_WORLD, &r) != MPI_SUCCESS) {
+    start_failed_ = true;
+    return;
+  }
+  started_.push_back(r);
+  if (h.payload_floats == 0) return;
+  if (MPI_Isend(payload, static_cast<int>(h.payload_floats * sizeof(float)), MPI_BYTE, dest, kPayloadTag,
+                MPI_COMM_WORLD, &r) != MPI_SUCCESS) {
+    start_failed_ = true;
+    return;
+  }
+  started_.push_back(r);
+}
+
+SendProgress MpiTransport::test_sends() {
+  int done = 0;
+  const bool failed = start_failed_ || MPI_Testall(static_cast<int>(started_.size()), started_.data(), &done,
+                                                    MPI_STATUSES_IGNORE) != MPI_SUCCESS;
+  if (failed) {
+    abandon_sends();
+    return SendProgress::kFailed;
+  }
+  if (!done) return SendProgress::kPending;
+  started_.clear();
+  started_heads_.clear();
+  return SendProgress::kDone;
+}
+
+void MpiTransport::abandon_sends() {
+  for (MPI_Request& r : started_) {
+    if (r == MPI_REQUEST_NULL) continue;
+    MPI_Cancel(&r);
+    MPI_Request_free(&r);
+    send_abandoned_ = true;
+  }
+  started_.clear();
+  for (auto& head : started_heads_) head.release();  // MPI may hold on to them: 48 bytes each
+  started_heads_.clear();
+  start_failed_ = false;
+}
+
 bool MpiTransport::poll(int source, int* sender, bool spin_first) {
   for (int i = 0; i < (spin_first ? 200 : 1); ++i) {
     int flag = 0;

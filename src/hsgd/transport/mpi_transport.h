@@ -8,6 +8,9 @@
 
 #include <mpi.h>
 
+#include <memory>
+#include <vector>
+
 #include "hsgd/transport/transport.h"
 
 namespace hsgd {
@@ -23,6 +26,9 @@ class MpiTransport : public Transport {
   int size() const override { return size_; }
   bool send(const MessageHeader& header, const float* payload, int dest) override;
   SendOutcome send_within(const MessageHeader& header, const float* payload, int dest, double timeout) override;
+  void start_send(const MessageHeader& header, const float* payload, int dest) override;
+  SendProgress test_sends() override;
+  void abandon_sends() override;
   // MPI_Iprobe: a short spin (spin_first), then a 0.2 ms sleep.
   bool poll(int source, int* sender, bool spin_first) override;
   MessageHeader receive(int sender, size_t num_params, std::vector<float>& payload, double timeout) override;
@@ -35,6 +41,11 @@ class MpiTransport : public Transport {
   int rank_ = 0, size_ = 1;
   bool send_abandoned_ = false;
   MPI_Status polled_{};  // what the last successful poll() found
+  // The sends started together: their headers' bytes (MPI reads them until
+  // the send completes) and their requests.
+  std::vector<std::unique_ptr<char[]>> started_heads_;
+  std::vector<MPI_Request> started_;
+  bool start_failed_ = false;
 };
 
 }  // namespace hsgd

@@ -30,6 +30,8 @@ class PeerSilent : public TransportError {
 };
 
 enum class SendOutcome { kSent, kFailed, kTimedOut };
+// Where the sends started together (Transport::start_send) are.
+enum class SendProgress { kDone, kPending, kFailed };
 
 constexpr int kAnySource = -1;
 
@@ -50,6 +52,17 @@ class Transport {
   // rank never does. On kTimedOut `payload` must not matter to anyone after
   // that (its receiver is being given up on).
   virtual SendOutcome send_within(const MessageHeader& header, const float* payload, int dest, double timeout) = 0;
+
+  // Starts sending a message of any size and returns at once: a worker of a
+  // sharded server sends every slice of its gradient together and receives
+  // the shards' answers while they go out (so no send waits on a rank that
+  // waits on it). `payload` must stay as it is until test_sends() says
+  // kDone or abandon_sends() is called.
+  virtual void start_send(const MessageHeader& header, const float* payload, int dest) = 0;
+  // Whether every send started since the last kDone/kFailed has completed.
+  virtual SendProgress test_sends() = 0;
+  // Gives up on the started sends still pending (their receiver is lost).
+  virtual void abandon_sends() = 0;
 
   // Whether a message from `source` (or kAnySource) is waiting; if so its
   // sender is in *sender. Waits briefly when there is none (spin_first: a
