@@ -39,8 +39,7 @@ for spec in runs:
     servers, path = spec.split(":", 1)
     s = json.load(open(path))
     grads = s["final"]["gradients"] if "final" in s else s["accounting"]["received"] // int(servers)
-    ranks = s.get("server_ranks") or [{"rank": 0, "shard": 0, "params": s["model_parameters"],
-                                       "peak_rss_mb": s["server_peak_rss_mb"]}]
+    ranks = s["server_ranks"]
     rows.append({"servers": int(servers), "gradients": grads, "train_seconds": s["train_seconds"],
                  "gradients_per_s": grads / s["train_seconds"], "server_ranks": ranks,
                  "worker_peak_rss_mb": [r["peak_rss_mb"] for r in s["ranks"]]})
@@ -55,6 +54,8 @@ for n, v in summary.items():
     print(f"--servers {n}: {v['gradients_per_s_mean']:.2f} gradients/s (runs: "
           + ", ".join(f"{x:.2f}" for x in v["gradients_per_s"]) + ")")
 print(f"--servers 2 / --servers 1: {ratio:.2f}x")
+print("worker ranks' peak RSS (MB): " + "; ".join(f"S={r['servers']}: " + ", ".join(f"{m:.0f}" for m in r["worker_peak_rss_mb"])
+                                              for r in rows))
 for r in rows:
     for k in r["server_ranks"]:
         print(f"  S={r['servers']} rank {k['rank']}: {k.get('params')} params, in {k.get('bytes_in', 0) / 1e9:.2f} GB, "

@@ -459,8 +459,8 @@ std::string ServerRank::rank_state(int w) const {
   return to_kill_[links_.rank_of(w)] ? state + ", killed after the results were written" : state;
 }
 
-// --servers S > 1: each server rank's slice, traffic and memory (rank 0's
-// traffic counts its workers' messages; its memory holds the mirrors too).
+// Each server rank's slice, traffic and memory (rank 0's traffic counts its
+// workers' messages; with S > 1 its memory holds the mirrors too).
 nlohmann::json ServerRank::shard_ranks_json() const {
   nlohmann::json ranks = nlohmann::json::array();
   for (int s = 0; s < shards_; ++s) {
@@ -498,7 +498,7 @@ nlohmann::json ServerRank::summary_fields() const {
                      {"peak_rss_mb", timing[4]}});
   }
   nlohmann::json fields = {{"server_peak_rss_mb", peak_rss_mb()}, {"ranks", ranks}};
-  if (shards_ > 1) fields["server_ranks"] = shard_ranks_json();
+  fields["server_ranks"] = shard_ranks_json();
   return fields;
 }
 
