@@ -166,17 +166,20 @@ struct FaultOutcome {
 
 // With `servers` S > 1 (1 + S - 1 shards + 3 workers), "kill-shard" and
 // "stop-shard" strike the last shard, rank S - 1.
+// `timeouts`: the options that time the ranks (none: the defaults).
 FaultOutcome run_with_fault(const testing::TempDir& dir, const std::string& mode, const std::string& fault,
-                            int servers = 1) {
+                            int servers = 1,
+                            const std::string& timeouts = " --worker-timeout 1.5 --server-timeout 3",
+                            double seconds = 4) {
   const std::string run = dir.file("run");
   const std::string line =
       launch(servers + 3, "--model ray-tiny --data idx:" + dir.str() + " --mode " + mode + " --servers " +
-                              std::to_string(servers) +
-                              " --batch-size 16 --seconds 4 --delay none --eval-every 1 --worker-timeout 1.5"
-                              " --server-timeout 3 --out " + run);
+                              std::to_string(servers) + " --batch-size 16 --seconds " + std::to_string(seconds) +
+                              " --delay none --eval-every 1" + timeouts + " --out " + run);
   const bool shard = fault == "kill-shard" || fault == "stop-shard";
-  const std::string victim_rank = fault == "kill-server" ? "0" : shard ? std::to_string(servers - 1) : "2";
-  const std::string signal = fault == "stop-worker" || fault == "stop-shard" ? "STOP" : "KILL";
+  const bool server = fault == "kill-server" || fault == "stop-server";
+  const std::string victim_rank = server ? "0" : shard ? std::to_string(servers - 1) : "2";
+  const std::string signal = fault == "stop-worker" || fault == "stop-shard" || fault == "stop-server" ? "STOP" : "KILL";
   const std::string script =
       "(" + line + " > " + dir.file("log") + " 2>&1 & m=$!; "
       "for i in $(seq 300); do [ -s " + run + ".partial/pid ] && break; sleep 0.1; done; sleep 1.5; "
@@ -248,6 +251,29 @@ TEST_P(MpiFaults, TheWorkersOfAKilledServerLeaveWithinTheServerTimeout) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, MpiFaults, ::testing::Values("sync", "async", "hybrid"));
+
+// Issue 29: with the default options, a rank 0 killed (kill -9) or stopped
+// (kill -STOP) is noticed within seconds: every worker leaves after
+// --server-timeout (10 s) of silence, saying the server was lost, a stopped
+// rank 0 on their node is killed by them, and mpirun ends within 15 s.
+class MpiServerLoss : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(MpiServerLoss, EveryRankAndMpirunAreGoneWithin15sWithTheDefaults) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const FaultOutcome out = run_with_fault(dir, "async", GetParam(), 1, /*timeouts=*/"", /*seconds=*/60);
+  EXPECT_EQ(out.rc, 1) << text(dir.file("log"));
+  EXPECT_LT(out.seconds_after_fault, 15) << text(dir.file("log"));
+  EXPECT_EQ(out.left, 0) << "a rank was left running";
+  EXPECT_NE(text(dir.file("log")).find("no word from the server (rank 0) for 10.0s"), std::string::npos)
+      << text(dir.file("log"));
+  if (GetParam() == "stop-server")
+    EXPECT_NE(text(dir.file("log")).find("is stopped (SIGSTOP): killed, so that mpirun can end"), std::string::npos)
+        << text(dir.file("log"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, MpiServerLoss, ::testing::Values("kill-server", "stop-server"));
 
 // --servers S: ranks 0..S-1 are server shards, each owning a slice; every
 // mode trains, every shard balances, and every server rank reports its

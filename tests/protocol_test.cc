@@ -8,6 +8,7 @@
 // ends the run as failed, naming it.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -149,7 +150,8 @@ TEST_P(InProcProtocol, EveryModeLearnsAndBalances) {
 INSTANTIATE_TEST_SUITE_P(Modes, InProcProtocol, ::testing::Values("sync", "async", "hybrid", "ssp"));
 
 // --servers 2 and 3 over the same protocol: every shard balances on its own,
-// sync applies the same number of updates on every shard, and every server
+// sync shards apply the same rounds (one apart at most: the round in flight
+// when the run stopped), and every server
 // rank reports its slice, its traffic and its memory.
 class InProcShards : public ::testing::TestWithParam<std::tuple<std::string, int>> {};
 
@@ -172,8 +174,9 @@ TEST_P(InProcShards, EveryModeLearnsAndEveryShardBalances) {
   for (const auto& shard : summary["shards"]) {
     EXPECT_TRUE(shard["accounting"]["balances"].get<bool>()) << shard.dump();
     EXPECT_GE(shard["accounting"]["updates"].get<uint64_t>(), 120u) << shard.dump();
-    if (mode == "sync") {
-      EXPECT_EQ(shard["accounting"]["updates"], summary["shards"][0]["accounting"]["updates"]);
+    if (mode == "sync") {  // the same rounds, but for the one in flight when the run stopped
+      const auto updates = shard["accounting"]["updates"].get<int64_t>();
+      EXPECT_LE(std::abs(updates - summary["shards"][0]["accounting"]["updates"].get<int64_t>()), 1);
     }
     params += shard["params"].get<size_t>();
   }

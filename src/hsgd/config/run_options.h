@@ -76,7 +76,7 @@ struct ServerCost {
 
 struct MpiOptions {
   double worker_timeout = 30;  // seconds without a message before a worker rank is declared dead
-  double server_timeout = 60;  // seconds a waiting worker rank hears nothing from rank 0 before it exits
+  double server_timeout = 10;  // seconds a waiting worker rank hears nothing from rank 0 before it exits
   int hang_rank = -1;          // fault injection for tests: this rank stops answering...
   int64_t hang_after = 0;      // ...after this many pushes
 };

@@ -8,11 +8,13 @@
 #include "hsgd/runtime/mpi_runtime.h"
 
 #include <mpi.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <thread>
 
@@ -88,6 +90,8 @@ class MpiSession {
   MpiTransport& transport() { return *transport_; }
   // At rank 0: the process id of each rank on rank 0's node, 0 for the others.
   const std::vector<int>& local_pids() const { return local_pids_; }
+  // Rank 0's process id when it runs on this rank's node, else 0.
+  int rank_zero_local_pid() const { return rank_zero_local_pid_; }
 
  private:
   // Every rank sends rank 0 its process id, or 0 when it runs on another node.
@@ -107,6 +111,9 @@ class MpiSession {
     const int mine = node_rank_of_zero == MPI_UNDEFINED ? 0 : static_cast<int>(getpid());
     local_pids_.assign(static_cast<size_t>(size_), 0);
     check_mpi(MPI_Gather(&mine, 1, MPI_INT, local_pids_.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+    int zero_pid = rank_ == 0 ? static_cast<int>(getpid()) : 0;
+    check_mpi(MPI_Bcast(&zero_pid, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    rank_zero_local_pid_ = node_rank_of_zero == MPI_UNDEFINED ? 0 : zero_pid;
   }
 
   std::unique_ptr<MpiTransport> transport_;
@@ -114,7 +121,19 @@ class MpiSession {
   int size_ = 1;
   int exit_status_ = 0;
   std::vector<int> local_pids_;
+  int rank_zero_local_pid_ = 0;
 };
+
+// Whether process `pid` is stopped (SIGSTOP: state T in /proc/PID/stat).
+bool process_stopped(int pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return false;
+  char line[512] = {};
+  const size_t n = std::fread(line, 1, sizeof line - 1, f);
+  std::fclose(f);
+  const char* end_of_name = std::strrchr(line, ')');  // "pid (name) state ..."
+  return n > 0 && end_of_name != nullptr && end_of_name[1] == ' ' && (end_of_name[2] == 'T' || end_of_name[2] == 't');
+}
 
 // ---------------------------------------------------------------- the runtime
 
@@ -169,8 +188,17 @@ class MpiRuntime : public Runtime {
     run_shard_rank(session().transport(), config, num_params);
   }
   // Without it, MPI_Finalize would wait for ranks that wait for this one.
+  // A rank that gave up on rank 0 finds it stopped (SIGSTOP) on this node:
+  // mpirun would wait for it forever, so it is killed first (docs/faults.md).
   void abandon(int status) override {
     session();  // MPI started, as MPI_Abort needs
+    const int zero = session().rank_zero_local_pid();
+    if (session().rank() != 0 && session().transport().server_lost() && zero > 0 && process_stopped(zero)) {
+      std::fprintf(stderr, "hsgd: rank %d: rank 0 (pid %d) is stopped (SIGSTOP): killed, so that mpirun can end\n",
+                   session().rank(), zero);
+      std::fflush(stderr);
+      kill(zero, SIGKILL);
+    }
     MPI_Abort(MPI_COMM_WORLD, status);
   }
   void ending(int status) override { session().set_exit_status(status); }

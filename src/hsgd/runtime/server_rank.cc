@@ -12,7 +12,7 @@
 //
 // --servers S > 1: rank 0 is shard 0 and the coordinator. The harness's
 // ShardedServer holds shard 0 and a mirror of every other shard: a mirror
-// takes its shard's counts from the shard's status (every 0.2 s: budgets,
+// takes its shard's counts from the shard's status (every 0.05 s: budgets,
 // progress, divergence) and its whole state before every snapshot,
 // checkpoint and the end (gather_states), so that the harness evaluates,
 // checkpoints and accounts as it does for the simulator's shards. A shard
@@ -368,6 +368,12 @@ void ServerRank::wait_for_final_states() {
 }
 
 RunResult ServerRank::run() {
+  // While rank 0 waits on one rank (a send, a payload), the others still hear from it.
+  transport_.set_keepalive([this] { send_alive(); });
+  struct Unset {
+    Transport& t;
+    ~Unset() { t.set_keepalive({}); }
+  } unset{transport_};
   const CheckpointFile* resumed = run_.resumed_from();
   if (resumed == nullptr) run_.evaluate_start();
   const double start = resumed != nullptr ? checkpoint_time(*resumed) : 0.0;

@@ -14,7 +14,7 @@
 namespace hsgd {
 namespace {
 
-constexpr double kStatusPeriod = 0.2;  // seconds between two status messages to rank 0
+constexpr double kStatusPeriod = 0.05;  // seconds between two status messages to rank 0
 
 class ShardRank {
  public:
@@ -53,6 +53,7 @@ class ShardRank {
 };
 
 TransportError ShardRank::coordinator_lost(const char* doing) const {
+  transport_.note_server_lost();
   char what[256];
   std::snprintf(what, sizeof what,
                 "server shard %d: no word from rank 0 (the coordinator) for %.1fs while %s (--server-timeout): it has "
@@ -171,6 +172,11 @@ void ShardRank::run() {
     throw TransportError("server shard " + std::to_string(shard_) + ": expected its starting state from rank 0, got " +
                          to_string(first.type));
   start(first);
+  transport_.set_keepalive([this] { links_->send_alive(); });  // while it waits on one rank
+  struct Unset {
+    Transport& t;
+    ~Unset() { t.set_keepalive({}); }
+  } unset{transport_};
   heard_coordinator_ = wall_.seconds();
   while (true) {
     int sender = 0;

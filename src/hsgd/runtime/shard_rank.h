@@ -12,7 +12,7 @@
 //                    kStop          the run is over: send your state, answer
 //                                   pushes with stop, leave once the workers said bye
 //                    kAlive         every second, with rank 0's training time
-//   shard -> rank 0  kShardStatus   every 0.2 s: its counts (budgets, progress,
+//   shard -> rank 0  kShardStatus   every 0.05 s: its counts (budgets, progress,
 //                                   divergence), and its heartbeat
 //                    kShardState    its whole state, when asked, and once at its end
 // It decides nothing about the run: rank 0 declares workers dead and stops

@@ -69,8 +69,7 @@ void WorkerLinks::send_alive() {
   h.type = MessageType::kAlive;
   h.sender = transport_.rank();
   for (int w = 0; w < workers_; ++w)
-    if ((waiting_[w] || held_[w]) && ps_.alive(w) && !said_bye_[w] && !stop_sent_[w])
-      transport_.send(h, nullptr, rank_of(w));
+    if (ps_.alive(w) && !said_bye_[w] && !stop_sent_[w]) transport_.send(h, nullptr, rank_of(w));
 }
 
 void WorkerLinks::answer_push(int w, const PushOutcome& out, bool stopping) {

@@ -41,7 +41,9 @@ class WorkerLinks {
   void send_params(int w);
   // Tells a worker once that the run is over (`peer_lost`: leave without MPI_Finalize).
   void send_stop(int w);
-  // Every waiting or held worker hears "alive" at most once a second.
+  // Every live worker hears "alive" about once a second (at most), whether it
+  // waits for an answer (then it knows the server is there) or computes (it
+  // reads the message with its next answer).
   void send_alive();
   // After a push was handed to the PS (outcome `out`): the worker's answer
   // now, or it waits (its gradient's update, or SSP), and whoever the update

@@ -23,7 +23,9 @@
 namespace hsgd {
 namespace {
 
-TransportError server_lost(int rank, int server, double timeout, const char* doing) {
+TransportError server_lost(Transport& transport, int server, double timeout, const char* doing) {
+  if (server == 0) transport.note_server_lost();
+  const int rank = transport.rank();
   char what[300];
   std::snprintf(what, sizeof what,
                 "rank %d: no word from the server (rank %d) for %.1fs while %s (--server-timeout): it has died or "
@@ -102,7 +104,7 @@ bool ServerLinks::pull() {
       sending = p == SendProgress::kPending;
       if (sending && send_clock.seconds() > timeout_) {
         transport_.abandon_sends();
-        throw server_lost(rank_, 0, timeout_, "sending its slices to the server shards");
+        throw server_lost(transport_, 0, timeout_, "sending its slices to the server shards");
       }
     }
     const bool all = std::all_of(answered_.begin(), answered_.end(), [](char a) { return a != 0; });
@@ -118,20 +120,20 @@ bool ServerLinks::pull() {
       try {
         m = transport_.receive(sender, slices_[sender].size, into, timeout_);
       } catch (const PeerSilent&) {
-        throw server_lost(rank_, sender, timeout_, "receiving a message from it");
+        throw server_lost(transport_, sender, timeout_, "receiving a message from it");
       }
       silent[sender] = Stopwatch();
       if (m.type != MessageType::kAlive) take(sender, m);
       continue;
     }
     for (int s = 0; s < shards(); ++s)
-      if (!answered_[s] && silent[s].seconds() > timeout_) throw server_lost(rank_, s, timeout_, "waiting for its answer");
+      if (!answered_[s] && silent[s].seconds() > timeout_) throw server_lost(transport_, s, timeout_, "waiting for its answer");
   }
 }
 
 void ServerLinks::send(const MessageHeader& h, const float* payload, int dest) {
   const SendOutcome sent = transport_.send_within(h, payload, dest, timeout_);
-  if (sent == SendOutcome::kTimedOut) throw server_lost(rank_, dest, timeout_, "sending to it");
+  if (sent == SendOutcome::kTimedOut) throw server_lost(transport_, dest, timeout_, "sending to it");
   if (sent == SendOutcome::kFailed)
     throw TransportError("rank " + std::to_string(rank_) + ": the transport could not send a " + to_string(h.type) +
                          " message to the server (rank " + std::to_string(dest) + ")");

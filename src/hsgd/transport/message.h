@@ -51,7 +51,7 @@ enum class MessageType : uint16_t {
   // --servers S > 1, between rank 0 and the other shards (runtime/shard_rank.h):
   kStateRequest = 6,  // rank 0 -> shard: send your state (value: a StateReason)
   kShardState = 7,    // shard -> rank 0: its ParameterServer state (bytes; value: the StateReason)
-  kShardStatus = 8,   // shard -> rank 0, every 0.2 s: its counters (bytes), also its heartbeat
+  kShardStatus = 8,   // shard -> rank 0, every 0.05 s: its counters (bytes), also its heartbeat
   kWorkerDead = 9,    // rank 0 -> shard: worker `version` was declared dead
   kShardRestore = 10, // rank 0 -> shard, at a resume: the state to start from (bytes)
 };

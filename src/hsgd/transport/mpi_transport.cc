@@ -53,10 +53,12 @@ SendOutcome MpiTransport::send_within(const MessageHeader& h, const float* paylo
                                         kPayloadTag, MPI_COMM_WORLD, &requests[count++]) != MPI_SUCCESS)
     return SendOutcome::kFailed;
   Stopwatch waited;
+  start_waiting();
   for (int polls = 0;; ++polls) {
     int done = 0;
     if (MPI_Testall(count, requests, &done, MPI_STATUSES_IGNORE) != MPI_SUCCESS) return SendOutcome::kFailed;
     if (done) return SendOutcome::kSent;
+    keep_alive(waited.seconds());
     if (waited.seconds() > timeout) {
       for (int i = 0; i < count; ++i) {
         if (requests[i] == MPI_REQUEST_NULL) continue;
@@ -148,11 +150,13 @@ MessageHeader MpiTransport::receive(int source, size_t num_params, std::vector<f
     MPI_Request request;
     check_mpi(MPI_Irecv(payload.data(), bytes, MPI_BYTE, source, kPayloadTag, MPI_COMM_WORLD, &request), "MPI_Irecv");
     Stopwatch waited;
+    start_waiting();
     for (int polls = 0, done = 0; !done; ++polls) {
       if (MPI_Test(&request, &done, &st) != MPI_SUCCESS)
         throw TransportError("malformed message from rank " + std::to_string(source) + ": the " + to_string(h.type) +
                              " payload is larger than the " + std::to_string(bytes) + " bytes its header declares");
       if (done) break;
+      keep_alive(waited.seconds());
       if (waited.seconds() > timeout) {
         MPI_Cancel(&request);
         MPI_Request_free(&request);

@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "hsgd/transport/message.h"
@@ -74,14 +75,39 @@ class Transport {
   // Throws TransportError naming the rank when anything is off.
   virtual MessageHeader receive(int sender, size_t num_params, std::vector<float>& payload, double timeout) = 0;
 
+  // Called about every 0.1 s while send_within() or receive() waits on one
+  // rank, so that the others still hear from this one (a server's "alive"
+  // messages, issue 29: a worker leaves after --server-timeout of silence,
+  // 10 s by default). It must not call send_within() or receive() itself.
+  void set_keepalive(std::function<void()> keepalive) { keepalive_ = std::move(keepalive); }
+
   // A rank was lost (declared dead, or never said bye); for MPI, MPI_Finalize
   // may then wait for it forever, so the process ends with MPI_Abort instead.
   // Rank 0 tells the workers in its stop message (MessageHeader::value = 1).
   void note_peer_lost() { peer_lost_ = true; }
   bool peer_lost() const { return peer_lost_; }
+  // This rank gave up on rank 0 (--server-timeout): it ends without it.
+  void note_server_lost() {
+    peer_lost_ = true;
+    server_lost_ = true;
+  }
+  bool server_lost() const { return server_lost_; }
+
+ protected:
+  // For implementations: calls the keepalive when 0.1 s have passed since it last did.
+  void keep_alive(double waited_seconds) {
+    if (keepalive_ && waited_seconds >= next_keepalive_) {
+      next_keepalive_ = waited_seconds + 0.1;
+      keepalive_();
+    }
+  }
+  void start_waiting() { next_keepalive_ = 0.1; }
 
  private:
   std::atomic<bool> peer_lost_{false};
+  std::atomic<bool> server_lost_{false};
+  std::function<void()> keepalive_;
+  double next_keepalive_ = 0.1;
 };
 
 }  // namespace hsgd
