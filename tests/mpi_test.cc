@@ -220,6 +220,23 @@ TEST_P(MpiFaults, AWorkerKilledMidRunIsDeclaredDeadAndTheRunFinishesItsBudget) {
       << text(dir.file("log"));
 }
 
+// Found by the chaos soak: a checkpoint waits for every worker to be idle,
+// with the training clock stopped; a worker killed then must still be found
+// (its silence is timed in wall time), or the run never ends.
+TEST_P(MpiFaults, AWorkerKilledWhileCheckpointsAreTakenIsDeclaredDead) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
+  testing::TempDir dir;
+  testing::write_idx_folder(dir.str(), 600, 100);
+  const FaultOutcome out = run_with_fault(dir, GetParam(), "kill-worker", 1,
+                                          " --worker-timeout 1.5 --server-timeout 3 --checkpoint-every 0.2");
+  EXPECT_EQ(out.rc, 0) << text(dir.file("log"));
+  EXPECT_LT(out.seconds_after_fault, 2.5 + 1.5 + 20) << text(dir.file("log"));
+  const auto s = summary(dir.file("run"));
+  EXPECT_EQ(s["status"], "finished");
+  EXPECT_TRUE(s["accounting"]["balances"].get<bool>());
+  EXPECT_FALSE(s["ranks"][1]["alive"].get<bool>()) << text(dir.file("log"));
+}
+
 TEST_P(MpiFaults, AStoppedWorkerNeverKeepsMpirunWaiting) {
   if (!have_mpirun()) GTEST_SKIP() << "mpirun not found: install openmpi-bin (scripts/setup.sh does)";
   testing::TempDir dir;

@@ -153,13 +153,21 @@ void CheckpointFile::write_atomically(const std::string& path) const {
     if (n <= 0) {
       const std::string why = std::strerror(errno);
       ::close(fd);
+      ::unlink(tmp.c_str());  // the last whole checkpoint stays; no cut one is left beside it
       throw Error("cannot write the checkpoint " + tmp + ": " + why);
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) throw Error("cannot sync the checkpoint " + tmp + ": " + std::strerror(errno));
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw Error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    throw Error("cannot sync the checkpoint " + tmp + ": " + why);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    throw Error("cannot rename " + tmp + " to " + path + ": " + why);
+  }
 }
 
 CheckpointFile CheckpointFile::parse(const std::string& bytes, const std::string& where) {

@@ -42,6 +42,7 @@ double RunResult::mean_train_loss() const { return mean_of(rows, [](const Metric
 
 }  // namespace hsgd
 
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -79,10 +80,23 @@ void to_json(nlohmann::json& j, const RunResult& r) {
   j["samples_per_second"] = r.train_seconds > 0 ? f.samples / r.train_seconds : 0.0;
 }
 
+// Written whole or not at all (a full disk leaves the previous file, or
+// none, never a cut one that a reader would choke on).
 void write_json_file(const std::string& path, const nlohmann::json& summary) {
-  std::ofstream out(path);
-  out << summary.dump(2) << '\n';
-  if (!out) throw Error(path + ": cannot write");
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << summary.dump(2) << '\n';
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw Error(path + ": cannot write (disk full?)");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot write (rename failed)");
+  }
 }
 
 }  // namespace hsgd

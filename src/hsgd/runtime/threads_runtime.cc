@@ -52,6 +52,7 @@ class ThreadsRun {
   int pull(int id, uint64_t& version);
   void run_worker(GradientWorker& worker);
   void monitor_loop();
+  void run_monitor();
   // ... until at most `unfinished` snapshots are unfinished.
   void pause_for_evaluation(std::unique_lock<std::mutex>& lock, size_t unfinished);
   void checkpoint(std::unique_lock<std::mutex>& lock);
@@ -173,6 +174,18 @@ void ThreadsRun::run_worker(GradientWorker& worker) {
   }
 }
 
+// The monitor's failure (a checkpoint on a full disk) ends the run as a
+// worker's does: every thread stops, and train() rethrows it.
+void ThreadsRun::run_monitor() {
+  try {
+    monitor_loop();
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!error_) error_ = std::current_exception();
+    stop_all_locked();
+  }
+}
+
 // Stops the training clock at this evaluation point, parks every worker
 // (gradients in flight land with the pause's time), waits for evaluation to
 // catch up, and lets the workers go on.
@@ -275,7 +288,7 @@ RunResult ThreadsRun::train() {
   std::vector<std::thread> threads;
   try {
     for (int w = 1; w < n; ++w) threads.emplace_back([this, &workers, w] { run_worker(*workers[w]); });
-    threads.emplace_back([this] { monitor_loop(); });
+    threads.emplace_back([this] { run_monitor(); });
   } catch (const std::system_error& e) {  // the system refused a thread
     {
       std::lock_guard<std::mutex> lock(mu_);

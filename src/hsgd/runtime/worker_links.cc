@@ -47,7 +47,7 @@ void WorkerLinks::send_params(int w) {
     return;
   }
   bytes_out_ += MessageHeader::kBytes + h.payload_floats * sizeof(float);
-  last_heard_[w] = clock_();  // the worker's next step starts now
+  last_heard_[w] = wall_.seconds();  // the worker's next step starts now
 }
 
 void WorkerLinks::send_stop(int w) {
@@ -123,7 +123,7 @@ bool WorkerLinks::declare_dead(int w, const std::string& why) {
 
 std::vector<int> WorkerLinks::check_liveness(double grace) {
   std::vector<int> dead;
-  const double now = clock_();
+  const double now = wall_.seconds();
   for (int w = 0; w < workers_; ++w) {
     if (!ps_.alive(w) || waiting_[w] || held_[w] || said_bye_[w]) continue;
     if (now - last_heard_[w] > config_.mpi.worker_timeout + grace) {
@@ -136,7 +136,7 @@ std::vector<int> WorkerLinks::check_liveness(double grace) {
 }
 
 void WorkerLinks::forgive_silence() {
-  const double now = clock_();
+  const double now = wall_.seconds();
   for (double& heard : last_heard_) heard = std::max(heard, now);
 }
 

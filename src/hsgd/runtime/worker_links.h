@@ -26,8 +26,10 @@ namespace hsgd {
 class WorkerLinks {
  public:
   // Workers are ranks first_worker_rank .. transport.size()-1; `clock` tells
-  // the server's training time (read after every wait); `log` (may be null)
-  // hears of deaths.
+  // the server's training time (the PS's time of a death); `log` (may be
+  // null) hears of deaths. Silence is timed in wall time: a worker that died
+  // while the training clock stood still (a checkpoint waiting for every
+  // worker) is found all the same.
   WorkerLinks(Transport& transport, ParameterServer& ps, const TrainConfig& config, int first_worker_rank,
               std::function<double()> clock, std::FILE* log);
 
@@ -61,7 +63,7 @@ class WorkerLinks {
   std::vector<int> check_liveness(double grace = 0);
   // The server waited for one rank and heard nobody meanwhile: that silence is not theirs.
   void forgive_silence();
-  void heard(int w) { last_heard_[w] = clock_(); }
+  void heard(int w) { last_heard_[w] = wall_.seconds(); }
 
   // Answers are held back (evaluation catching up, a checkpoint) until release_held().
   void hold() { paused_ = true; }
@@ -92,7 +94,7 @@ class WorkerLinks {
   Stopwatch wall_;
   double next_alive_ = 0;  // wall time
   uint64_t bytes_out_ = 0;
-  std::vector<double> last_heard_;
+  std::vector<double> last_heard_;  // wall time
   std::vector<char> waiting_;  // for its gradient to be applied, or (SSP) for the slowest worker
   std::vector<char> held_;     // its parameters are held back while paused
   std::vector<char> said_bye_, stop_sent_;

@@ -31,13 +31,36 @@ MpiTransport::MpiTransport() {
   polled_.MPI_SOURCE = MPI_PROC_NULL;  // nothing polled yet
 }
 
+// A small message never blocks the sender: it goes out with MPI_Isend from
+// a copy kept until it completes (a dead or stopped receiver may never take
+// it; MPI_Send to one could block the server for good).
 bool MpiTransport::send(const MessageHeader& h, const float* payload, int dest) {
-  char head[MessageHeader::kBytes];
-  encode_header(h, head);
-  if (MPI_Send(head, MessageHeader::kBytes, MPI_BYTE, dest, kHeaderTag, MPI_COMM_WORLD) != MPI_SUCCESS) return false;
-  if (h.payload_floats == 0) return true;
-  return MPI_Send(payload, static_cast<int>(h.payload_floats * sizeof(float)), MPI_BYTE, dest, kPayloadTag,
-                  MPI_COMM_WORLD) == MPI_SUCCESS;
+  reap_small_sends();
+  auto message = std::make_unique<SmallSend>();
+  encode_header(h, message->head);
+  if (h.payload_floats > 0) message->payload.assign(payload, payload + h.payload_floats);
+  if (MPI_Isend(message->head, MessageHeader::kBytes, MPI_BYTE, dest, kHeaderTag, MPI_COMM_WORLD,
+                &message->requests[message->count++]) != MPI_SUCCESS)
+    return false;
+  if (h.payload_floats > 0 &&
+      MPI_Isend(message->payload.data(), static_cast<int>(h.payload_floats * sizeof(float)), MPI_BYTE, dest,
+                kPayloadTag, MPI_COMM_WORLD, &message->requests[message->count++]) != MPI_SUCCESS)
+    return false;
+  small_sends_.push_back(std::move(message));
+  return true;
+}
+
+void MpiTransport::reap_small_sends() {
+  for (size_t i = 0; i < small_sends_.size();) {
+    int done = 0;
+    SmallSend& m = *small_sends_[i];
+    if (MPI_Testall(m.count, m.requests, &done, MPI_STATUSES_IGNORE) != MPI_SUCCESS || done) {
+      small_sends_[i] = std::move(small_sends_.back());
+      small_sends_.pop_back();
+    } else {
+      ++i;
+    }
+  }
 }
 
 SendOutcome MpiTransport::send_within(const MessageHeader& h, const float* payload, int dest, double timeout) {

@@ -41,6 +41,15 @@ class MpiTransport : public Transport {
   int rank_ = 0, size_ = 1;
   bool send_abandoned_ = false;
   MPI_Status polled_{};  // what the last successful poll() found
+  // Small messages under way (send()): each with its bytes, kept until done.
+  struct SmallSend {
+    char head[MessageHeader::kBytes];
+    std::vector<float> payload;
+    MPI_Request requests[2];
+    int count = 0;
+  };
+  void reap_small_sends();
+  std::vector<std::unique_ptr<SmallSend>> small_sends_;
   // The sends started together: their headers' bytes (MPI reads them until
   // the send completes) and their requests.
   std::vector<std::unique_ptr<char[]>> started_heads_;
