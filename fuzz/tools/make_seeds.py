@@ -63,6 +63,14 @@ def idx_seeds():
     put("idx", "count-mismatch-pair", images + SEP + idx([3], [1, 2, 3]))
     put("idx", "label-out-of-range-pair", images + SEP + idx([2], [1, 10]))
     put("idx", "no-pixels-pair", idx([2, 0, 28], []) + SEP + labels)
+    # float32 images (type 0x0D, big-endian), as hsgd.data writes float arrays
+    floats = struct.pack(">12f", 0.1, -0.0, 1e-45, 3.4028235e38, -2.5, 1 / 3, 0, 0, 1, 1, 1e-38, 7)
+    put("idx", "float-2x2x3-pair", idx([2, 2, 3], floats, typ=0x0D) + SEP + idx([2], [0, 1]))
+    put("idx", "float-subnormal-spread-pair", idx([2, 1, 1], struct.pack(">2f", 0, 1e-45), typ=0x0D) + SEP
+        + idx([2], [0, 1]))
+    put("idx", "float-nan-pair", idx([1, 1, 2], struct.pack(">2f", 1, float("nan")), typ=0x0D) + SEP + idx([1], [3]))
+    put("idx", "float-labels-pair", idx([1, 1, 1], struct.pack(">f", 1), typ=0x0D) + SEP
+        + idx([1], struct.pack(">f", 1), typ=0x0D))
 
 
 # ------------------------------------------------------------------ CIFAR-10 archives
@@ -215,7 +223,8 @@ def checkpoint_seeds():
 
 # ------------------------------------------------------------------ CSV
 # The first byte holds csv_fuzz.cc's option bits (header 0-1, separator 2-3,
-# classes=3 bit 4, label=2 bit 5); the train text, "HSGD-TEST", the test text.
+# classes=3 bit 4, label=2 bit 5, scale=none bit 6); the train text,
+# "HSGD-TEST", the test text.
 def csv_seeds():
     T = b"HSGD-TEST"
     iris = b"sepal_length,sepal_width,petal_length,petal_width,species\n" + b"".join(
@@ -228,6 +237,10 @@ def csv_seeds():
         + b"\"a\tb\"\tlabel\r\n+3\t1\r\n")
     put("csv", "escaped-quote-header", b"\x00" + b'"x","la""bel"\n1,0\n2,1\n' + T + b'"x","la""bel"\n1,1\n')
     put("csv", "one-file-for-both", b"\x00" + b"x,y,label\n0.5,1e3,0\n-7,2.5e-3,1\n")
+    hard = b"x,y,label\n0.1,-0,0\n1e-45,3.4028235e38,1\n1e-50,16777217,0\n-7e-46,0.333333333333333333,1\n"
+    put("csv", "float32-edges-scale-none", b"\x40" + hard + T + hard)
+    put("csv", "float32-edges-standardised", b"\x00" + hard + T + hard)
+    put("csv", "standardised-beyond-float", b"\x00" + b"x,label\n0,0\n1.4e-45,1\n" + T + b"x,label\n3e38,1\n")
     bad = {
         "empty": b"", "blank-lines": b"\n \n\t\n", "header-only": b"a,b,label\n",
         "short-row": b"a,b,label\n1,2,0\n1,2\n", "long-row": b"a,b,label\n1,2,0,4\n",
@@ -237,6 +250,7 @@ def csv_seeds():
         "label-256": b"a,b,label\n1,2,256\n", "one-class": b"a,b,label\n1,2,0\n3,4,0\n",
         "open-quote": b'a,"b,label\n1,2,0\n', "text-after-quote": b'a,"b"x,label\n1,2,0\n',
         "one-column": b"label\n1\n", "overflowing-spread": b"a,b,label\n1e300,1,0\n-1e300,2,1\n",
+        "beyond-float32": b"a,b,label\n1,3.5e38,0\n",
         "control-bytes": b"a,b,label\n1,\x01\x1b[2J,0\n",
     }
     for name, text in bad.items():
