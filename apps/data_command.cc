@@ -11,7 +11,8 @@ namespace {
 void describe(const char* split, const ImageSet& set, int num_classes) {
   std::vector<size_t> counts(num_classes, 0);
   for (uint8_t label : set.labels) ++counts[label];
-  std::printf("%-5s %6zu images of %s; per class:", split, set.size(), set.shape.to_string().c_str());
+  std::printf("%-5s %6zu images of %s, %s (%zu bytes each); per class:", split, set.size(),
+              set.shape.to_string().c_str(), sample_type_name(set.type), set.bytes_per_sample());
   for (size_t c : counts) std::printf(" %zu", c);
   std::printf("\n");
 }

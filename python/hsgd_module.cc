@@ -16,4 +16,5 @@ PYBIND11_MODULE(_hsgd, m) {
   pybind11::register_exception<hsgd::ConfigError>(m, "ConfigError", PyExc_ValueError);
   hsgd::python::bind_runs(m);
   hsgd::python::bind_server(m);
+  hsgd::python::bind_data(m);
 }

@@ -22,7 +22,7 @@ SECONDS_PER_TARGET="${1:-180}"
 shift || true
 BUILD="$ROOT/build-fuzz"
 CRASHES="$ROOT/fuzz/crashes"
-ALL_TARGETS=(idx cifar_archive csv run_config suite schedule metrics message checkpoint)  # = HSGD_FUZZ_TARGETS (CMakeLists.txt)
+ALL_TARGETS=(idx cifar_archive csv run_config suite schedule metrics message checkpoint cifar_records run_checkpoint)  # = HSGD_FUZZ_TARGETS (CMakeLists.txt)
 [[ $# -gt 0 ]] && TARGETS=("$@") || TARGETS=("${ALL_TARGETS[@]}")
 
 log() { printf '[fuzz] %s\n' "$*"; }

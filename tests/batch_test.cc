@@ -1,7 +1,10 @@
-// batch_test.cc: uint8 images become normalised float batches; statistics are right.
+// batch_test.cc: uint8 images become normalised float batches, float32 sets
+// reach them bit for bit; statistics are right.
 #include "hsgd/data/batch.h"
 
 #include <gtest/gtest.h>
+
+#include <cstring>
 
 namespace hsgd {
 namespace {
@@ -33,6 +36,26 @@ TEST(Batch, ComputedNormalisationMatchesTheData) {
   EXPECT_NEAR(norm.mean[0], 0.5, 1e-6);        // {0, 1, 1, 0}
   EXPECT_NEAR(norm.stddev[0], 0.5, 1e-6);
   EXPECT_NEAR(norm.mean[1], 0.15, 1e-6);       // {0.2, 0.4, 0, 0}
+}
+
+TEST(Batch, FloatSetsUnderTheIdentityReachTheBatchBitForBit) {
+  ImageSet set;
+  set.shape = {2, 1, 2};
+  set.type = SampleType::kFloat32;
+  set.values = {0.1f, -0.0f, 1e-45f, 3.4028235e38f, /* sample 1 */ -1e-38f, 16777216.0f, 0.0f, -2.5f};
+  set.labels = {1, 0};
+  Batch batch;
+  const size_t order[] = {1, 0, 1};
+  fill_batch(set, identity_normalization(2), order, 3, batch);
+  ASSERT_EQ(batch.images.size(), 12u);
+  for (size_t k = 0; k < 3; ++k)
+    EXPECT_EQ(std::memcmp(batch.images.data() + 4 * k, set.sample(order[k]), 16), 0) << k;
+  EXPECT_EQ(batch.labels, (std::vector<int64_t>{0, 1, 0}));
+  // A float set's subset keeps its floats.
+  const ImageSet sub = set.subset({1});
+  EXPECT_EQ(sub.type, SampleType::kFloat32);
+  EXPECT_EQ(sub.values, (std::vector<float>{-1e-38f, 16777216.0f, 0.0f, -2.5f}));
+  EXPECT_EQ(sub.bytes_per_sample(), 16u);
 }
 
 TEST(ImageSetTest, SubsetAndAppend) {

@@ -1,6 +1,8 @@
 // csv_reader_test.cc: the CSV reader (`--data csv:TRAIN,TEST`): columns,
-// headers, the label column, standardisation, and scripted hostile files,
-// each refused with a message naming the file, line and column.
+// headers, the label column, float32 features that reach the model exactly
+// (as in the file, or standardised as standardise.h documents, bit for bit),
+// and scripted hostile files, each refused with a message naming the file,
+// line and column.
 #include "hsgd/data/csv_reader.h"
 
 #include <fcntl.h>
@@ -8,10 +10,14 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "hsgd/common/error.h"
+#include "hsgd/common/rng.h"
 #include "hsgd/data/batch.h"
 #include "hsgd/data/dataset_registry.h"
 #include "tests/test_util.h"
@@ -38,17 +44,110 @@ void write_text(const std::string& path, const std::string& text) { std::ofstrea
 TEST(CsvReader, HeaderLabelColumnAndStandardisedFeatures) {
   const Dataset ds = parse("a,label,b\n1,0,10\n3,1,30\n", "a,label,b\n2,1,20\n5,0,10\n");
   EXPECT_EQ(ds.train.shape, (ImageShape{1, 1, 2}));
+  EXPECT_EQ(ds.train.type, SampleType::kFloat32);
   EXPECT_EQ(ds.train.labels, (std::vector<uint8_t>{0, 1}));
   EXPECT_EQ(ds.test.labels, (std::vector<uint8_t>{1, 0}));
   EXPECT_EQ(ds.num_classes, 2);
   EXPECT_EQ(ds.classes_from, ClassSource::kInferred);
-  // a: mean 2, sd 1; b: mean 20, sd 10. The network sees z to 0.016 (half a step of 4/127).
-  EXPECT_NEAR(seen(ds, ds.train, 0, 0), -1.0f, 0.02f);
-  EXPECT_NEAR(seen(ds, ds.train, 1, 1), 1.0f, 0.02f);
-  EXPECT_NEAR(seen(ds, ds.test, 0, 0), 0.0f, 1e-5f);  // the mean is 0, up to float rounding
-  EXPECT_NEAR(seen(ds, ds.test, 1, 0), 3.0f, 0.02f);
-  EXPECT_NEAR(seen(ds, ds.test, 1, 1), -1.0f, 0.02f);
-  EXPECT_NE(ds.notes.at(0).find("label: column 2 ('label'); 2 feature(s)"), std::string::npos) << ds.notes[0];
+  // a: mean 2, sd 1; b: mean 20, sd 10. Exactly, now that nothing is quantised.
+  EXPECT_EQ(seen(ds, ds.train, 0, 0), -1.0f);
+  EXPECT_EQ(seen(ds, ds.train, 1, 1), 1.0f);
+  EXPECT_EQ(seen(ds, ds.test, 0, 0), 0.0f);
+  EXPECT_EQ(seen(ds, ds.test, 1, 0), 3.0f);
+  EXPECT_EQ(seen(ds, ds.test, 1, 1), -1.0f);
+  EXPECT_NE(ds.notes.at(0).find("label: column 2 ('label'); 2 feature(s), float32, standardised"), std::string::npos)
+      << ds.notes[0];
+}
+
+uint32_t bits(float v) {
+  uint32_t b;
+  std::memcpy(&b, &v, 4);
+  return b;
+}
+
+// Every value the model sees for `set`, one batch of all its samples.
+std::vector<float> batch_of(const Dataset& ds, const ImageSet& set) {
+  std::vector<size_t> all(set.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  Batch b;
+  fill_batch(set, ds.normalization, all.data(), all.size(), b);
+  return b.images;
+}
+
+// The fields of a header-less CSV text with the label last, as float32 by
+// the C library's strtof (a reference independent of the reader), row by row.
+std::vector<std::vector<float>> strtof_rows(const std::string& text) {
+  std::vector<std::vector<float>> rows;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<float> row;
+    std::istringstream fields(line);
+    for (std::string f; std::getline(fields, f, ',');) row.push_back(std::strtof(f.c_str(), nullptr));
+    row.pop_back();  // the label
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// Decimal fields that are no float32: more digits than 9, halfway cases,
+// subnormals, ones that round to 0, the extremes, -0, integers beyond 2^24.
+const std::vector<std::string> kHardFields = {
+    "0.1", "-0", "1e-45", "1e-50", "-7e-46", "3.4028235e38", "-3.40282346e38", "16777217", "0.333333333333333333333",
+    "1.00000005960464477539062500001", "1.000000059604644775390625", "2.5e-39", "123456.789", "6.02214076e23",
+    "+42", "1E-3", "-.5", "5."};
+
+std::string hard_table(size_t rows, uint64_t seed) {
+  Rng rng(seed);
+  std::string text;
+  for (size_t r = 0; r < rows; ++r) {
+    text += kHardFields[r % kHardFields.size()] + ",";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g,", (rng.uniform01() - 0.5) * 1e6);  // more digits than a float holds
+    text += buf;
+    std::snprintf(buf, sizeof buf, "%.9g,", static_cast<float>(rng.uniform01() * 1e-3));  // float32's own digits
+    text += buf + std::to_string(r % 2) + "\n";
+  }
+  return text;
+}
+
+TEST(CsvReader, FloatFeaturesRoundTripExactlyWithScaleNone) {
+  const std::string train = hard_table(40, 1), test = hard_table(25, 2);
+  CsvOptions none;
+  none.standardise = false;
+  const Dataset ds = parse(train, test, none);
+  EXPECT_NE(ds.notes.at(0).find("as in the file (scale=none)"), std::string::npos) << ds.notes[0];
+  for (const auto& [set, text] : {std::pair{&ds.train, train}, std::pair{&ds.test, test}}) {
+    const std::vector<float> seen_values = batch_of(ds, *set);
+    const std::vector<std::vector<float>> rows = strtof_rows(text);
+    ASSERT_EQ(seen_values.size(), rows.size() * 3);
+    for (size_t r = 0; r < rows.size(); ++r)
+      for (size_t j = 0; j < 3; ++j)
+        EXPECT_EQ(bits(seen_values[r * 3 + j]), bits(rows[r][j])) << "row " << r << " feature " << j;
+  }
+}
+
+TEST(CsvReader, StandardisedFeaturesEqualTheReferenceBitForBit) {
+  const std::string train = hard_table(300, 3), test = hard_table(70, 4);
+  const Dataset ds = parse(train, test);
+  // The reference (docs/data.md, standardise.h): per feature, in double, in row order.
+  const std::vector<std::vector<float>> x = strtof_rows(train);
+  const size_t f = 3;
+  std::vector<double> mean(f, 0.0), sd(f, 0.0);
+  for (const auto& row : x)
+    for (size_t j = 0; j < f; ++j) mean[j] += row[j];
+  for (size_t j = 0; j < f; ++j) mean[j] /= static_cast<double>(x.size());
+  for (const auto& row : x)
+    for (size_t j = 0; j < f; ++j) sd[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
+  for (size_t j = 0; j < f; ++j) sd[j] = std::sqrt(sd[j] / static_cast<double>(x.size()));
+  for (const auto& [set, text] : {std::pair{&ds.train, train}, std::pair{&ds.test, test}}) {
+    const std::vector<float> seen_values = batch_of(ds, *set);
+    const std::vector<std::vector<float>> rows = strtof_rows(text);
+    for (size_t r = 0; r < rows.size(); ++r)
+      for (size_t j = 0; j < f; ++j) {
+        const float expected = static_cast<float>((static_cast<double>(rows[r][j]) - mean[j]) / sd[j]);
+        EXPECT_EQ(bits(seen_values[r * f + j]), bits(expected)) << "row " << r << " feature " << j;
+      }
+  }
 }
 
 TEST(CsvReader, LabelColumnByDefaultNameOrNumber) {
@@ -103,20 +202,26 @@ TEST(CsvReader, HeaderAutoYesNo) {
                           {"test.csv: line 1: column 1: 'a' is not a number"});
 }
 
-TEST(CsvReader, ClippedAndConstantFeaturesAreNoted) {
+TEST(CsvReader, ConstantFeaturesAreNotedAndNothingIsClipped) {
   std::string train = "x,c,label\n";
   for (int i = 0; i < 99; ++i) train += std::to_string(i % 2) + ",7," + std::to_string(i % 2) + "\n";
   train += "1000,7,1\n";
   const Dataset ds = parse(train, "x,c,label\n-1000,7,0\n");
   std::string notes;
   for (const auto& n : ds.notes) notes += n + "\n";
-  EXPECT_NE(notes.find("1 of the 200 train values (0.5%) lie beyond 4 standard deviations"), std::string::npos)
-      << notes;
-  EXPECT_NE(notes.find("1 of the 2 test values"), std::string::npos) << notes;
+  EXPECT_EQ(notes.find("clipped"), std::string::npos) << notes;
   EXPECT_NE(notes.find("1 feature(s) are constant in the train set and carry no information: column 2 ('c')"),
             std::string::npos)
       << notes;
-  EXPECT_NEAR(seen(ds, ds.test, 0, 0), -4.0f, 1e-5f);  // clipped to -4 standard deviations
+  // x: mean 10.49, sd ~99.5; -1000 lies ~10.2 standard deviations below, kept as it is (no longer clipped at 4).
+  EXPECT_LT(seen(ds, ds.test, 0, 0), -10.0f);
+  EXPECT_EQ(seen(ds, ds.test, 0, 1), 0.0f);  // a constant feature: x - mean, 0
+}
+
+TEST(CsvReader, AStandardisedValueBeyondAFloatIsRefused) {
+  // Train spread 7e-46 (two subnormals); a test value of 3e38 would lie 4e83 deviations away.
+  expect_error<DataError>([] { parse("x,label\n0,0\n1.4e-45,1\n", "x,label\n3e38,1\n"); },
+                          {"test.csv: sample 0, value 0", "beyond a float32"});
 }
 
 // A hostile train or test file: refused with a message naming it.
@@ -146,6 +251,8 @@ TEST(CsvReader, HostileFilesAreNamedWithLineAndColumn) {
   expect_hostile("a,b,label\n1,2,0\n3,nan,1\n", ok, "line 3: column 2 ('b'): 'nan' is not a finite number");
   expect_hostile("a,b,label\n1,-inf,0\n", ok, "'-inf' is not a finite number");
   expect_hostile("a,b,label\n1,1e400,0\n", ok, "'1e400' is not a finite number");
+  expect_hostile("a,b,label\n1,3.5e38,0\n", ok, "line 2: column 2 ('b'): '3.5e38' is not a finite number (NaN, "
+                 "infinite, or beyond +-3.4e38, a float32's range)");
   expect_hostile("a,b,label\n1,0x10,0\n", ok, "'0x10' is not a number");
   expect_hostile("a,b,label\n1,2 3,0\n", ok, "'2 3' is not a number");
   expect_hostile("a,b,label\n1,\x01\x1b[2J,0\n", ok, "'\\x01\\x1B[2J' is not a number");
@@ -171,8 +278,8 @@ TEST(CsvReader, HostileFilesAreNamedWithLineAndColumn) {
                  label_at("species"));
   expect_hostile(ok, ok, "label=4: no such column; the file has columns 1 to 3", label_at("4"));
   expect_hostile(ok, ok, "label=0: no such column", label_at("0"));
-  expect_hostile("a,b,label\n1e300,1,0\n-1e300,2,1\n", ok,
-                 "column 1 ('a'): its values are too large to standardise");
+  // Values beyond a float32 are refused where they stand (no longer as "too large to standardise").
+  expect_hostile("a,b,label\n1e300,1,0\n-1e300,2,1\n", ok, "line 2: column 1 ('a'): '1e300' is not a finite number");
 }
 
 TEST(CsvReader, ColumnCapIsCheckedWhileSplitting) {
@@ -227,7 +334,8 @@ TEST(CsvReader, SpecOptionsAreCheckedWithoutReadingAFile) {
       {"csv:a,b,classes=1", "classes=1 must be a whole number in [2, 256]"},
       {"csv:a,b,classes=257", "classes=257 must be a whole number in [2, 256]"},
       {"csv:a,b,classes=3,classes=4", "classes is given twice"},
-      {"csv:a,b,colour=red", "unknown option 'colour' (options: label, header, sep, classes"},
+      {"csv:a,b,scale=minmax", "scale=minmax must be standard or none"},
+      {"csv:a,b,colour=red", "unknown option 'colour' (options: label, header, sep, scale, classes"},
       {"csv:a,,b", "empty item"},
   };
   for (const auto& [spec, message] : cases) expect_error<ConfigError>([&] { check_dataset_spec(spec); }, {message});

@@ -1,6 +1,9 @@
 // idx_reader_test.cc: IDX files, good and broken, raw and gzip'ed.
 #include "hsgd/data/idx_reader.h"
 
+#include <cmath>
+#include <cstring>
+
 #include "hsgd/common/error.h"
 #include "tests/test_util.h"
 
@@ -72,8 +75,44 @@ TEST(IdxReader, WrongMagicNumber) {
 
 TEST(IdxReader, UnsupportedElementType) {
   TempDir dir;
-  write_bytes(dir.file("f"), idx_bytes({1}, {0, 0, 0, 0}, 0x0D));
-  expect_error<DataError>([&] { read_idx(dir.file("f")); }, {"element type 0x0D (float)"});
+  write_bytes(dir.file("f"), idx_bytes({1}, {0, 0, 0, 0}, 0x0E));
+  expect_error<DataError>([&] { read_idx(dir.file("f")); },
+                          {"element type 0x0E (double)", "hsgd reads unsigned byte (0x08) and float (0x0D) files"});
+}
+
+TEST(IdxReader, FloatImagesAreKeptAsFloat32BitForBit) {
+  TempDir dir;
+  const std::vector<float> values = {0.1f, -0.0f, 1e-45f, 3.4028235e38f, -2.5f, 0.333333343f};
+  write_idx(dir.file("img"), {3, 1, 2}, values);
+  write_bytes(dir.file("lbl"), idx_bytes({3}, {0, 1, 2}));
+  const IdxArray raw = read_idx(dir.file("img"));
+  EXPECT_EQ(raw.type, kIdxFloat);
+  EXPECT_EQ(raw.data.size(), 24u);
+  EXPECT_EQ(raw.data[0], 0x3D);  // 0.1f = 0x3DCCCCCD, big-endian
+  const ImageSet set = read_idx_images(dir.file("img"), dir.file("lbl"), 10);
+  EXPECT_EQ(set.type, SampleType::kFloat32);
+  EXPECT_EQ(set.shape, (ImageShape{1, 1, 2}));
+  EXPECT_TRUE(set.pixels.empty());
+  ASSERT_EQ(set.values.size(), values.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    EXPECT_EQ(std::memcmp(&set.values[i], &values[i], 4), 0) << i;
+}
+
+TEST(IdxReader, FloatImagesMustBeFiniteAndLabelsBytes) {
+  TempDir dir;
+  write_idx(dir.file("nan"), {2, 1, 1}, std::vector<float>{1.0f, std::nanf("")});
+  write_idx(dir.file("inf"), {2, 1, 1}, std::vector<float>{-INFINITY, 1.0f});
+  write_bytes(dir.file("lbl"), idx_bytes({2}, {0, 1}));
+  expect_error<DataError>([&] { read_idx_images(dir.file("nan"), dir.file("lbl"), 10); },
+                          {dir.file("nan"), "value 1 is NaN: float images must hold finite numbers"});
+  expect_error<DataError>([&] { read_idx_images(dir.file("inf"), dir.file("lbl"), 10); },
+                          {dir.file("inf"), "value 0 is infinite"});
+  write_idx(dir.file("flbl"), {2}, std::vector<float>{0.0f, 1.0f});
+  expect_error<DataError>([&] { read_idx_images(dir.file("nan"), dir.file("flbl"), 10); },
+                          {dir.file("flbl"), "a label file holds unsigned bytes (type 0x08), not float values"});
+  // A float file's size counts 4 bytes per element.
+  write_bytes(dir.file("cut"), idx_bytes({2, 1, 1}, {0, 0, 0, 0, 0, 0, 0}, 0x0D));
+  expect_error<DataError>([&] { read_idx(dir.file("cut")); }, {dir.file("cut"), "truncated"});
 }
 
 TEST(IdxReader, TooManyDimensions) {

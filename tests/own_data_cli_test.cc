@@ -179,7 +179,7 @@ TEST_F(OwnData, DataCommandDescribesTheClassesAndNotes) {
   const CommandResult r = hsgd("data " + csv_);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_CONTAINS(r.output, "3 classes (inferred: the largest label + 1; declare them with classes=N)");
-  EXPECT_CONTAINS(r.output, "train    300 images of 1x1x4; per class: 100 100 100");
+  EXPECT_CONTAINS(r.output, "train    300 images of 1x1x4, float32 (16 bytes each); per class: 100 100 100");
   EXPECT_CONTAINS(r.output, "note: label: column 3 ('species')");
 }
 

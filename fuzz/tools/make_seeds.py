@@ -8,7 +8,7 @@ repository root after scripts/setup.sh fetched the data:
     python3 fuzz/tools/make_seeds.py [TARGET...]     (all targets by default)
 It only adds or replaces its own files; files added by hand stay.
 """
-import glob, gzip, io, os, struct, sys, tarfile, zlib
+import glob, gzip, io, os, struct, subprocess, sys, tarfile, tempfile, zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "fuzz", "corpus")
@@ -63,6 +63,14 @@ def idx_seeds():
     put("idx", "count-mismatch-pair", images + SEP + idx([3], [1, 2, 3]))
     put("idx", "label-out-of-range-pair", images + SEP + idx([2], [1, 10]))
     put("idx", "no-pixels-pair", idx([2, 0, 28], []) + SEP + labels)
+    # float32 images (type 0x0D, big-endian), as hsgd.data writes float arrays
+    floats = struct.pack(">12f", 0.1, -0.0, 1e-45, 3.4028235e38, -2.5, 1 / 3, 0, 0, 1, 1, 1e-38, 7)
+    put("idx", "float-2x2x3-pair", idx([2, 2, 3], floats, typ=0x0D) + SEP + idx([2], [0, 1]))
+    put("idx", "float-subnormal-spread-pair", idx([2, 1, 1], struct.pack(">2f", 0, 1e-45), typ=0x0D) + SEP
+        + idx([2], [0, 1]))
+    put("idx", "float-nan-pair", idx([1, 1, 2], struct.pack(">2f", 1, float("nan")), typ=0x0D) + SEP + idx([1], [3]))
+    put("idx", "float-labels-pair", idx([1, 1, 1], struct.pack(">f", 1), typ=0x0D) + SEP
+        + idx([1], struct.pack(">f", 1), typ=0x0D))
 
 
 # ------------------------------------------------------------------ CIFAR-10 archives
@@ -213,9 +221,108 @@ def checkpoint_seeds():
     put("checkpoint", "huge-section", huge + struct.pack("<I", zlib.crc32(huge) & 0xFFFFFFFF))
 
 
+# ------------------------------------------------------------------ run checkpoints (harness and simulator sections)
+# run_checkpoint_fuzz.cc's 4 bytes: workers - 1, servers - 1, parameters - 1,
+# (batch size - 1) << 4 | (samples per worker - 1); then a checkpoint file.
+def run_checkpoint(workers, shards, params, samples, batch, extra=(), drop=(), config=b"{}"):
+    u = lambda *v: struct.pack("<%dQ" % len(v), *v)
+    f = lambda *v: struct.pack("<%dd" % len(v), *v)
+    rng = [0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 1]
+    sec = {
+        b"meta/kind": b"hsgd run checkpoint", b"meta/config": config, b"meta/time": f(2.5),
+        b"harness/rows_f64": f(1.0, 0.5, 0.1, 2.3, 2.2, 0.25, 2.0, 0.7, 0.2, 1.9, 1.8, 0.5),
+        b"harness/rows_u64": u(10, 9, 1, 2, 0, 320, 20, 15, 2, 3, 1, 640),
+        b"harness/state": f(2.0, 0.0, -1.0, 4.5, 2.1), b"harness/counters": u(640, 3, 2, 0, 2),
+        b"harness/delays": u(*(rng * workers)),
+        # checkpoint at 2.5 s, now 2.4 s, PS/driver free, next driver eval, dispatched, driver evals, next seq 40
+        b"sim/clock": u(2500000000, 2400000000, 2400000000, 0, 2 ** 63 - 1, 30, 0, 40),
+        b"sim/events": b"".join(u(2450000000 + w, 0, w, 30 + w) for w in range(workers)) + u(3000000000, 3, 2 ** 64 - 1, 39),
+        b"sim/base_version": u(*([4] * (workers * shards))), b"sim/loss": f(*([2.0] * workers)),
+        b"sim/gradients": struct.pack("<%df" % (workers * params), *([0.5] * (workers * params))),
+        b"sim/waiting": u(), b"sim/server_queue": u(*range(min(workers, 2))), b"sim/compute_ms": f(50.0, -1.0),
+    }
+    words = []
+    for w in range(workers):
+        shard = [w * samples + i for i in range(samples)]
+        words += [samples // 2, 2 * batch] + rng + shard[::-1]
+    sec[b"sim/samplers"] = u(*words)
+    if shards > 1:
+        sec[b"sim/event_shards"] = u(*([k % shards for k in range(workers)] + [0]))
+        sec[b"sim/shard_clocks"] = u(*([2400000000, 1000000] * shards))
+        for k in range(1, shards):
+            sec[b"sim/shard%d/waiting" % k] = u()
+            sec[b"sim/shard%d/queue" % k] = u(0)
+        sec[b"sim/worker_shards"] = u(*([0, 2400000000, shards] * workers))
+    sec.update(dict(extra))
+    for name in drop:
+        sec.pop(name)
+    head = bytes([workers - 1, shards - 1, params - 1, (batch - 1) << 4 | (samples - 1)])
+    return head + checkpoint(sorted(sec.items()))
+
+
+def run_checkpoint_seeds():
+    put("run_checkpoint", "sim-3-workers", run_checkpoint(3, 1, 7, 10, 2))
+    put("run_checkpoint", "sim-8-workers-4-servers", run_checkpoint(8, 4, 16, 16, 4))
+    put("run_checkpoint", "sim-1-worker-2-servers", run_checkpoint(1, 2, 1, 1, 1))
+    hsgd = os.path.join(ROOT, "build", "hsgd")
+    for servers in (1, 2):  # real checkpoints of a simulated run (mlp:1 on 2 features, 2 classes: 7 parameters)
+        if not os.path.exists(hsgd):
+            break
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run([hsgd, "train", "--runtime", "sim", "--data", "synthetic:features=2,classes=2,samples=200",
+                            "--model", "mlp:1", "--workers", "3", "--servers", str(servers), "--seconds", "3",
+                            "--checkpoint-every", "1", "--sim-compute-ms", "50", "--batch-size", "4", "--out",
+                            os.path.join(tmp, "r")], check=True, capture_output=True)
+            real = open(os.path.join(tmp, "r", "checkpoint.bin"), "rb").read()
+        put("run_checkpoint", "real-sim-3-workers-%d-servers" % servers, bytes([2, servers - 1, 6, 0x3F]) + real)
+    # broken, as tests/resume_test.cc and tests/checkpoint_sections_test.cc make them
+    k = lambda **kw: run_checkpoint(3, 2, 7, 10, 2, **kw)
+    put("run_checkpoint", "nan-time", k(extra={b"meta/time": struct.pack("<d", float("nan"))}))
+    put("run_checkpoint", "nested-config", k(config=b'{"lr": ' + b"[" * 200 + b"]" * 200 + b"}"))
+    put("run_checkpoint", "not-an-object-config", k(config=b"[1, 2]"))
+    put("run_checkpoint", "wrong-kind", k(extra={b"meta/kind": b"something else"}))
+    put("run_checkpoint", "row-with-huge-k", k(extra={b"harness/rows_u64": struct.pack("<6Q", 1, 1, 2 ** 40, 0, 0, 1)
+                                                      + struct.pack("<6Q", 1, 1, 1, 0, 0, 1)}))
+    put("run_checkpoint", "rows-cut", k(extra={b"harness/rows_f64": struct.pack("<7d", *([1.0] * 7))}))
+    put("run_checkpoint", "delays-of-other-workers", k(extra={b"harness/delays": struct.pack("<4Q", 1, 2, 3, 4)}))
+    put("run_checkpoint", "zero-delay-state", k(extra={b"harness/delays": bytes(8 * 12)}))
+    put("run_checkpoint", "clock-out-of-order", k(extra={b"sim/clock": struct.pack("<8Q", 1, 2, 0, 0, 0, 0, 0, 40)}))
+    put("run_checkpoint", "event-of-no-worker", k(extra={b"sim/events": struct.pack("<4Q", 2450000000, 0, 7, 1)}))
+    put("run_checkpoint", "event-kind-9", k(extra={b"sim/events": struct.pack("<4Q", 2450000000, 9, 0, 1)}))
+    put("run_checkpoint", "version-ahead", k(extra={b"sim/base_version": struct.pack("<6Q", 4, 4, 4, 6, 4, 4)}))
+    put("run_checkpoint", "queue-too-long", k(extra={b"sim/server_queue": struct.pack("<4Q", 0, 1, 2, 0)}))
+    put("run_checkpoint", "compute-nan", k(extra={b"sim/compute_ms": struct.pack("<2d", float("nan"), 1)}))
+    put("run_checkpoint", "shard-of-no-server", k(extra={b"sim/event_shards": struct.pack("<4Q", 0, 1, 5, 0)}))
+    put("run_checkpoint", "sampler-not-a-permutation", k(extra={b"sim/samplers": bytes(8 * 16 * 3)}))
+    put("run_checkpoint", "missing-gradients", k(drop=[b"sim/gradients"]))
+
+
+# ------------------------------------------------------------------ CIFAR-style record files
+# cifar_records_fuzz.cc's 4 bytes: channels - 1, height - 1, width - 1, label bytes/label byte/classes=10.
+def cifar_records_seeds():
+    recs = cifar_records()
+    two = recs["test_batch.bin"] + recs["data_batch_1.bin"]
+    head = bytes([2, 31, 31, 0])
+    put("cifar_records", "cifar10-2-records", head + two)
+    put("cifar_records", "cifar10-2-records-gzip", head + gz(two))
+    put("cifar_records", "cifar10-declared-10", bytes([2, 31, 31, 16]) + two)
+    # CIFAR-100 style: 2 label bytes (coarse, fine), the fine one is the class; and the coarse one
+    c100 = bytes([3, 57]) + two[1:3073] + bytes([19, 99]) + two[3074:]
+    put("cifar_records", "cifar100-fine", bytes([2, 31, 31, 1 | 1 << 2]) + c100)
+    put("cifar_records", "cifar100-coarse", bytes([2, 31, 31, 1]) + c100)
+    put("cifar_records", "tiny-1x2x3-4-label-bytes", bytes([0, 1, 2, 3 | 2 << 2]) + bytes([9, 9, 1, 9]) + bytes(range(6)) * 1)
+    # broken, as tests/dataset_registry_test.cc makes them
+    put("cifar_records", "truncated-record", head + two[:-1])
+    put("cifar_records", "label-out-of-declared", bytes([2, 31, 31, 16]) + bytes([10]) + two[1:])
+    put("cifar_records", "empty", head)
+    put("cifar_records", "all-label-0", bytes([0, 0, 0, 0]) + bytes([0, 5, 0, 7]))
+    put("cifar_records", "truncated-gzip", head + gz(two)[:100])
+
+
 # ------------------------------------------------------------------ CSV
 # The first byte holds csv_fuzz.cc's option bits (header 0-1, separator 2-3,
-# classes=3 bit 4, label=2 bit 5); the train text, "HSGD-TEST", the test text.
+# classes=3 bit 4, label=2 bit 5, scale=none bit 6); the train text,
+# "HSGD-TEST", the test text.
 def csv_seeds():
     T = b"HSGD-TEST"
     iris = b"sepal_length,sepal_width,petal_length,petal_width,species\n" + b"".join(
@@ -228,6 +335,10 @@ def csv_seeds():
         + b"\"a\tb\"\tlabel\r\n+3\t1\r\n")
     put("csv", "escaped-quote-header", b"\x00" + b'"x","la""bel"\n1,0\n2,1\n' + T + b'"x","la""bel"\n1,1\n')
     put("csv", "one-file-for-both", b"\x00" + b"x,y,label\n0.5,1e3,0\n-7,2.5e-3,1\n")
+    hard = b"x,y,label\n0.1,-0,0\n1e-45,3.4028235e38,1\n1e-50,16777217,0\n-7e-46,0.333333333333333333,1\n"
+    put("csv", "float32-edges-scale-none", b"\x40" + hard + T + hard)
+    put("csv", "float32-edges-standardised", b"\x00" + hard + T + hard)
+    put("csv", "standardised-beyond-float", b"\x00" + b"x,label\n0,0\n1.4e-45,1\n" + T + b"x,label\n3e38,1\n")
     bad = {
         "empty": b"", "blank-lines": b"\n \n\t\n", "header-only": b"a,b,label\n",
         "short-row": b"a,b,label\n1,2,0\n1,2\n", "long-row": b"a,b,label\n1,2,0,4\n",
@@ -237,6 +348,7 @@ def csv_seeds():
         "label-256": b"a,b,label\n1,2,256\n", "one-class": b"a,b,label\n1,2,0\n3,4,0\n",
         "open-quote": b'a,"b,label\n1,2,0\n', "text-after-quote": b'a,"b"x,label\n1,2,0\n',
         "one-column": b"label\n1\n", "overflowing-spread": b"a,b,label\n1e300,1,0\n-1e300,2,1\n",
+        "beyond-float32": b"a,b,label\n1,3.5e38,0\n",
         "control-bytes": b"a,b,label\n1,\x01\x1b[2J,0\n",
     }
     for name, text in bad.items():
@@ -249,7 +361,8 @@ def csv_seeds():
 
 SEEDS = {"idx": idx_seeds, "cifar_archive": cifar_seeds, "csv": csv_seeds, "run_config": config_seeds,
          "suite": suite_seeds, "schedule": schedule_seeds, "metrics": metrics_seeds, "message": message_seeds,
-         "checkpoint": checkpoint_seeds}
+         "checkpoint": checkpoint_seeds, "cifar_records": cifar_records_seeds,
+         "run_checkpoint": run_checkpoint_seeds}
 for target in sys.argv[1:] or SEEDS:
     SEEDS[target]()
 print("seeds written under", OUT)

@@ -2,11 +2,13 @@
 // numeric feature columns and one integer label column per row, for
 // non-image problems (an MLP: --model mlp).
 //
-// Spec: csv:TRAIN,TEST[,label=COLUMN][,header=auto|yes|no][,sep=comma|semicolon|tab][,classes=N]
+// Spec: csv:TRAIN,TEST[,label=COLUMN][,header=auto|yes|no][,sep=comma|semicolon|tab][,scale=standard|none][,classes=N]
 //   label    the label column: its header name, or its number counting from 1;
 //            default: the column named "label" if the header has one, else the last
 //   header   auto (default): line 1 is a header when one of its fields is not a number
 //   sep      the field separator (default comma)
+//   scale    standard (default): standardise each feature with the train set's
+//            mean and standard deviation (standardise.h); none: keep the values
 //   classes  the class count, in [2, 256]; default: the largest label + 1
 // Files may be gzip'ed. Fields may be quoted ("..."), not across lines;
 // blank lines are skipped; a UTF-8 byte-order mark and CR-LF line ends are
@@ -18,12 +20,11 @@
 // kMaxCsvBytes (uncompressed), kMaxCsvColumns or kMaxCsvRows, a missing test
 // file, train and test columns that differ.
 //
-// A row becomes a 1 x 1 x F image (F features). Each feature is
-// standardised with the train set's mean and standard deviation, clipped to
-// +-kCsvClip standard deviations and stored in one byte (254 steps, a
-// resolution of 0.03 standard deviations; 0 stays exactly 0); the data set's
-// normalisation turns the byte back into the standardised value. How many
-// values were clipped is in the data set's notes.
+// A row becomes a 1 x 1 x F sample (F features) of float32 values: each
+// field's nearest float32, standardised once when loaded (scale=standard,
+// standardise.h: in double precision, rounded once) or kept as it is
+// (scale=none). The data set's normalisation is the identity, so the model
+// sees exactly the stored floats. Constant features are in the notes.
 #pragma once
 
 #include <cstddef>
@@ -37,7 +38,6 @@ namespace hsgd {
 constexpr size_t kMaxCsvBytes = size_t{1} << 30;  // 1 GiB per file, uncompressed
 constexpr size_t kMaxCsvColumns = 65536;          // features + the label
 constexpr size_t kMaxCsvRows = 100'000'000;       // per file
-constexpr double kCsvClip = 4.0;                  // standard deviations
 
 enum class CsvHeader { kAuto, kYes, kNo };
 
@@ -45,7 +45,8 @@ struct CsvOptions {
   std::string label;  // a header name or a column number from 1; "" = "label" if there is one, else the last
   CsvHeader header = CsvHeader::kAuto;
   char separator = ',';
-  int classes = 0;  // 0: the largest label + 1
+  bool standardise = true;  // scale=standard (true) or none
+  int classes = 0;          // 0: the largest label + 1
 };
 
 struct CsvSpec {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "hsgd/common/error.h"
 #include "hsgd/data/spec_options.h"
@@ -126,11 +127,30 @@ Number parse_number(std::string_view s, double& v) {
   return std::isfinite(v) ? Number::kOk : Number::kNotFinite;
 }
 
+// A feature: the float32 nearest to the field's number, parsed once (not
+// through a double, whose rounding could differ in the last bit).
+Number parse_feature(std::string_view s, float& v) {
+  if (s.empty()) return Number::kEmpty;
+  if (s[0] == '+' && s.size() > 1 && s[1] != '-') s.remove_prefix(1);
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (end != s.data() + s.size() || end == s.data()) return Number::kNotANumber;
+  if (ec == std::errc::result_out_of_range) {
+    // Beyond a float32, or so close to 0 that it rounds to 0 (which it is).
+    const double d = std::strtod(std::string(s).c_str(), nullptr);
+    if (!(std::fabs(d) < 1.0)) return Number::kNotFinite;
+    v = std::signbit(d) ? -0.0f : 0.0f;
+    return Number::kOk;
+  }
+  if (ec != std::errc()) return Number::kNotANumber;
+  return std::isfinite(v) ? Number::kOk : Number::kNotFinite;
+}
+
 // What is wrong with a field that did not parse as a number.
 std::string number_problem(Number status, std::string_view field) {
   switch (status) {
     case Number::kEmpty: return "empty field (a missing value): fill or drop missing values first";
-    case Number::kNotFinite: return shown(field) + " is not a finite number (NaN, infinite or beyond a double)";
+    case Number::kNotFinite:
+      return shown(field) + " is not a finite number (NaN, infinite, or beyond +-3.4e38, a float32's range)";
     default: return shown(field) + " is not a number";
   }
 }
@@ -232,7 +252,7 @@ size_t scan_csv_rows(std::string_view text, const std::string& where, const CsvL
   std::string_view line;
   if (layout.header && !lines.next(line)) return 0;
   std::vector<std::string_view> fields;
-  std::vector<double> features(layout.features());
+  std::vector<float> features(layout.features());
   size_t rows = 0;
   while (lines.next(line)) {
     const Where at{where, lines.number()};
@@ -247,7 +267,7 @@ size_t scan_csv_rows(std::string_view text, const std::string& where, const CsvL
         label = parse_label(fields[c], label_bound, at, layout.column_text(c));
         continue;
       }
-      const Number status = parse_number(fields[c], features[k++]);
+      const Number status = parse_feature(fields[c], features[k++]);
       if (status != Number::kOk) throw at.error(layout.column_text(c) + ": " + number_problem(status, fields[c]));
     }
     row(features, label);

@@ -30,9 +30,12 @@ struct CsvLayout {
 CsvLayout csv_layout(std::string_view text, const std::string& where, const CsvOptions& options);
 
 // Calls row(features, label) for each data row: the row's feature values in
-// column order, without the label. Labels must be below `label_bound`.
-// Returns how many rows there were (0 is an error the caller reports).
-using CsvRowFn = std::function<void(const std::vector<double>& features, int label)>;
+// column order, without the label, each the float32 nearest to the field's
+// decimal number (what numpy's float32 or strtof gives; a number that rounds
+// to 0 is 0, one beyond +-3.4e38 an error). Labels must be below
+// `label_bound`. Returns how many rows there were (0 is an error the caller
+// reports).
+using CsvRowFn = std::function<void(const std::vector<float>& features, int label)>;
 size_t scan_csv_rows(std::string_view text, const std::string& where, const CsvLayout& layout, char separator,
                      int label_bound, const CsvRowFn& row);
 

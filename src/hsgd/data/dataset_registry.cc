@@ -11,6 +11,7 @@
 #include "hsgd/data/input_file.h"
 #include "hsgd/data/record_reader.h"
 #include "hsgd/data/spec_options.h"
+#include "hsgd/data/standardise.h"
 #include "hsgd/data/synthetic.h"
 
 #ifndef HSGD_DEFAULT_DATA_ROOT
@@ -55,7 +56,21 @@ Dataset load_idx_folder(const std::string& name, const std::string& dir, const I
                              find_idx_file(dir, "train-labels-idx1-ubyte"), classes, expected);
   ds.test = read_idx_images(find_idx_file(dir, "t10k-images-idx3-ubyte"),
                             find_idx_file(dir, "t10k-labels-idx1-ubyte"), classes, expected);
+  if (expected.channels > 0 && (ds.train.type != SampleType::kUint8 || ds.test.type != SampleType::kUint8))
+    throw DataError(dir, name + " is a set of uint8 images, but its files hold float values; read them with "
+                           "idx:" + dir);
   return ds;
+}
+
+// Images stay uint8 with per-channel normalisation; float32 images are
+// standardised per channel when loaded (standardise.h). Train and test must
+// be stored alike.
+void finish_images(Dataset& ds, const std::string& train_where, const std::string& test_where) {
+  if (ds.train.type != ds.test.type)
+    throw DataError(test_where, std::string("holds ") + sample_type_name(ds.test.type) + " values, but the train "
+                                "images " + train_where + " hold " + sample_type_name(ds.train.type) + " ones");
+  if (ds.train.type == SampleType::kFloat32) standardise_channels(ds, train_where, test_where);
+  else ds.normalization = compute_normalization(ds.train);
 }
 
 // idx:DIR or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS, with classes=N.
@@ -127,7 +142,8 @@ Dataset load_idx(const std::string& spec, const std::string& body) {
     ds.test = read_idx_images(is.files[2], is.files[3], label_bound(is.classes));
   }
   check_same_shape(ds, body);
-  ds.normalization = compute_normalization(ds.train);
+  const bool folder = is.files.size() == 1;
+  finish_images(ds, folder ? is.files[0] + " (train)" : is.files[0], folder ? is.files[0] + " (test)" : is.files[2]);
   set_class_count(ds, is.classes);
   return ds;
 }

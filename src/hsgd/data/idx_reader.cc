@@ -1,7 +1,9 @@
 // idx_reader.cc: IDX parsing and validation.
 #include "hsgd/data/idx_reader.h"
 
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 #include "hsgd/common/error.h"
@@ -10,8 +12,7 @@
 namespace hsgd {
 namespace {
 
-constexpr uint8_t kTypeUbyte = 0x08;
-constexpr uint64_t kMaxElements = uint64_t{16} << 30;  // 16 GiB: a sane cap for one file
+constexpr uint64_t kMaxBytes = uint64_t{16} << 30;  // 16 GiB: a sane cap for one file
 
 const char* type_name(uint8_t type) {
   switch (type) {
@@ -50,14 +51,16 @@ IdxArray parse_idx(InputFile& in) {
   if (magic[0] != 0 || magic[1] != 0)
     throw DataError(path, "wrong magic number " + magic_string(magic) +
                               ": not an IDX file (expected 0x0000TTNN)");
-  if (magic[2] != kTypeUbyte)
-    throw DataError(path, "unsupported IDX element type " + hex_byte(magic[2]) + " (" +
-                              type_name(magic[2]) + "); hsgd reads unsigned byte (0x08) files");
+  if (magic[2] != kIdxUbyte && magic[2] != kIdxFloat)
+    throw DataError(path, "unsupported IDX element type " + hex_byte(magic[2]) + " (" + type_name(magic[2]) +
+                              "); hsgd reads unsigned byte (0x08) and float (0x0D) files");
+  const uint64_t element_bytes = magic[2] == kIdxFloat ? 4 : 1;
   const int ndims = magic[3];
   if (ndims < 1 || ndims > 4)
     throw DataError(path, "wrong dimensions: the header declares " + std::to_string(ndims) +
                               " dimensions; IDX data sets have 1 to 4");
   IdxArray array;
+  array.type = magic[2];
   uint64_t elements = 1;
   for (int d = 0; d < ndims; ++d) {
     uint8_t b[4];
@@ -65,14 +68,37 @@ IdxArray parse_idx(InputFile& in) {
     const uint32_t v = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
     array.dims.push_back(v);
     elements *= v;
-    if (elements > kMaxElements)
+    if (elements * element_bytes > kMaxBytes)
       throw DataError(path, "wrong dimensions: the header declares more than 16 GiB of data");
   }
-  in.append_exact(array.data, elements, "data of dimensions " + dims_string(array.dims));
+  in.append_exact(array.data, elements * element_bytes, "data of dimensions " + dims_string(array.dims));
   if (!in.at_end())
-    throw DataError(path, "unexpected bytes after the " + std::to_string(elements) +
+    throw DataError(path, "unexpected bytes after the " + std::to_string(elements * element_bytes) +
                               " data bytes its header " + dims_string(array.dims) + " declares");
   return array;
+}
+
+// The big-endian float32 elements of a float IDX file; each must be finite.
+std::vector<float> float_values(const std::vector<uint8_t>& bytes, const std::string& path) {
+  std::vector<float> values(bytes.size() / 4);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const uint8_t* b = bytes.data() + 4 * i;
+    const uint32_t bits = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
+    std::memcpy(&values[i], &bits, 4);
+    if (!std::isfinite(values[i]))
+      throw DataError(path, "value " + std::to_string(i) + " is " + (std::isnan(values[i]) ? "NaN" : "infinite") +
+                                ": float images must hold finite numbers");
+  }
+  return values;
+}
+
+void write_header(std::ofstream& out, uint8_t type, const std::vector<uint32_t>& dims) {
+  const uint8_t magic[4] = {0, 0, type, static_cast<uint8_t>(dims.size())};
+  out.write(reinterpret_cast<const char*>(magic), 4);
+  for (uint32_t v : dims) {
+    const uint8_t b[4] = {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)};
+    out.write(reinterpret_cast<const char*>(b), 4);
+  }
 }
 
 }  // namespace
@@ -117,6 +143,9 @@ ImageSet idx_images(IdxArray images, IdxArray labels, const std::string& images_
                                      " labels for " + std::to_string(d[0]) + " images in " +
                                      images_path);
   if (d[0] == 0) throw DataError(images_path, "the file holds no images");
+  if (labels.type != kIdxUbyte)
+    throw DataError(labels_path, std::string("a label file holds unsigned bytes (type 0x08), not ") +
+                                     type_name(labels.type) + " values");
   for (size_t i = 0; i < labels.data.size(); ++i)
     if (labels.data[i] >= num_classes)
       throw DataError(labels_path, "label " + std::to_string(labels.data[i]) + " at index " +
@@ -124,7 +153,12 @@ ImageSet idx_images(IdxArray images, IdxArray labels, const std::string& images_
                                        std::to_string(num_classes) + ")");
   ImageSet set;
   set.shape = shape;
-  set.pixels = std::move(images.data);
+  if (images.type == kIdxFloat) {
+    set.type = SampleType::kFloat32;
+    set.values = float_values(images.data, images_path);
+  } else {
+    set.pixels = std::move(images.data);
+  }
   set.labels = std::move(labels.data);
   return set;
 }
@@ -133,13 +167,21 @@ void write_idx(const std::string& path, const std::vector<uint32_t>& dims,
                const std::vector<uint8_t>& data) {
   std::ofstream out(path, std::ios::binary);
   if (!out) throw DataError(path, "cannot create file");
-  const uint8_t magic[4] = {0, 0, kTypeUbyte, static_cast<uint8_t>(dims.size())};
-  out.write(reinterpret_cast<const char*>(magic), 4);
-  for (uint32_t v : dims) {
-    const uint8_t b[4] = {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)};
+  write_header(out, kIdxUbyte, dims);
+  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+  if (!out) throw DataError(path, "write failed");
+}
+
+void write_idx(const std::string& path, const std::vector<uint32_t>& dims, const std::vector<float>& data) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw DataError(path, "cannot create file");
+  write_header(out, kIdxFloat, dims);
+  for (float v : data) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, 4);
+    const uint8_t b[4] = {uint8_t(bits >> 24), uint8_t(bits >> 16), uint8_t(bits >> 8), uint8_t(bits)};
     out.write(reinterpret_cast<const char*>(b), 4);
   }
-  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
   if (!out) throw DataError(path, "write failed");
 }
 

@@ -12,29 +12,57 @@ std::string ImageShape::to_string() const {
   return std::to_string(channels) + "x" + std::to_string(height) + "x" + std::to_string(width);
 }
 
+const char* sample_type_name(SampleType type) {
+  return type == SampleType::kFloat32 ? "float32" : "uint8";
+}
+
+namespace {
+
+// Copies the samples at `indices` of `from` (per_sample values each) into `to`.
+template <typename T>
+void gather(const std::vector<T>& from, const std::vector<size_t>& indices, size_t per_sample, std::vector<T>& to) {
+  to.resize(indices.size() * per_sample);
+  for (size_t k = 0; k < indices.size(); ++k)
+    std::copy_n(from.data() + indices[k] * per_sample, per_sample, to.data() + k * per_sample);
+}
+
+}  // namespace
+
 ImageSet ImageSet::subset(const std::vector<size_t>& indices) const {
   ImageSet out;
   out.shape = shape;
-  const size_t per_image = shape.pixels();
-  out.pixels.resize(indices.size() * per_image);
+  out.type = type;
   out.labels.resize(indices.size());
   for (size_t k = 0; k < indices.size(); ++k) {
     HSGD_CHECK(indices[k] < size(), "index ", indices[k], " >= ", size());
-    std::copy_n(image(indices[k]), per_image, out.pixels.data() + k * per_image);
     out.labels[k] = labels[indices[k]];
   }
+  if (type == SampleType::kFloat32) gather(values, indices, shape.pixels(), out.values);
+  else gather(pixels, indices, shape.pixels(), out.pixels);
   return out;
 }
 
 void ImageSet::append(const ImageSet& other) {
-  if (labels.empty() && pixels.empty()) shape = other.shape;
+  if (labels.empty() && pixels.empty() && values.empty()) {
+    shape = other.shape;
+    type = other.type;
+  }
   HSGD_CHECK(shape == other.shape, "appending ", other.shape.to_string(), " images to ",
              shape.to_string());
+  HSGD_CHECK(type == other.type, "appending ", sample_type_name(other.type), " samples to ",
+             sample_type_name(type), " ones");
   pixels.insert(pixels.end(), other.pixels.begin(), other.pixels.end());
+  values.insert(values.end(), other.values.begin(), other.values.end());
   labels.insert(labels.end(), other.labels.begin(), other.labels.end());
 }
 
+Normalization identity_normalization(int channels) {
+  return {std::vector<float>(static_cast<size_t>(channels), 0.0f),
+          std::vector<float>(static_cast<size_t>(channels), 1.0f)};
+}
+
 Normalization compute_normalization(const ImageSet& images) {
+  HSGD_CHECK(images.type == SampleType::kUint8, "compute_normalization of a float32 set (standardise.h does those)");
   const int channels = images.shape.channels;
   const size_t plane = static_cast<size_t>(images.shape.height) * images.shape.width;
   Normalization norm;

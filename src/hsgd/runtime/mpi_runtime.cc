@@ -142,6 +142,7 @@ bool process_stopped(int pid) {
 void keep_worker_shard(Dataset& data, int worker, int workers, uint64_t seed) {
   data.train = data.train.subset(shard_indices(data.train.size(), workers, worker, seed));
   data.train.pixels.shrink_to_fit();
+  data.train.values.shrink_to_fit();
   data.test = ImageSet{};
 }
 

@@ -38,6 +38,7 @@
 #include "hsgd/ps/parameter_server.h"
 #include "hsgd/ps/sharded_server.h"
 #include "hsgd/runtime/delay_model.h"
+#include "hsgd/runtime/harness_sections.h"
 #include "hsgd/runtime/runtime_traits.h"
 #include "hsgd/runtime/snapshot_evaluator.h"
 #include "hsgd/worker/gradient_worker.h"
@@ -57,8 +58,6 @@ struct WorkerProgress {
   void start_window();
 };
 
-// The training time at which a checkpoint was taken.
-double checkpoint_time(const CheckpointFile& file);
 
 // The first multiple of `period` after time t (t itself, by rounding, counts
 // as passed): the next evaluation point or checkpoint of the real-time runtimes.

@@ -44,6 +44,10 @@
 #include "hsgd/sim/cost_model.h"
 #include "hsgd/sim/event_queue.h"
 
+namespace hsgd {
+struct SimSections;
+}  // namespace hsgd
+
 namespace hsgd::sim_detail {
 
 class SimRun {
@@ -71,7 +75,7 @@ class SimRun {
   void add_state(CheckpointFile& file, sim::VirtualNs t) const;
   void add_shard_state(CheckpointFile& file) const;
   void restore(const CheckpointFile& file);
-  void restore_shard_state(const CheckpointFile& file, std::vector<sim::Event>& events);
+  void restore_shard_state(const SimSections& sections);
   nlohmann::json summary_fields() const;
   std::vector<double> busy_fractions() const;
 
