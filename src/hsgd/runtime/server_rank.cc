@@ -70,7 +70,7 @@ class ServerRank {
   void evaluate(double t);
   void forward_deaths();
   void check_shards();
-  void forgive_shards();
+  void forgive_waits();
   void send_alive();
   void check_workers();
   void tell_shards(MessageType type, double value = 0, uint64_t version = 0);
@@ -132,7 +132,7 @@ void ServerRank::forward_deaths() {
 }
 
 // Shards heard from within --worker-timeout (wall time, but not while rank
-// 0 itself waited: forgive_shards).
+// 0 itself waited: forgive_waits).
 void ServerRank::check_shards() {
   const double now = wall_.seconds();
   for (int s = 1; s < shards_; ++s) {
@@ -147,10 +147,12 @@ void ServerRank::check_shards() {
   }
 }
 
-// Rank 0 waited (evaluation, a checkpoint) without reading its messages: the
-// shards' statuses wait in line, and their silence meanwhile is not theirs.
-void ServerRank::forgive_shards() {
+// Rank 0 waited (evaluation, a checkpoint) without reading its messages:
+// the shards' statuses and the workers' pushes wait in line, and their
+// silence meanwhile is not theirs.
+void ServerRank::forgive_waits() {
   std::fill(shard_heard_.begin(), shard_heard_.end(), wall_.seconds());
+  links_.forgive_silence();
 }
 
 // The workers kept waiting, and the other shards, hear that rank 0 is alive
@@ -281,7 +283,7 @@ void ServerRank::save_checkpoint(double t) {
 void ServerRank::write_checkpoint(double t) {
   run_.wait_for_evaluation([this] { send_alive(); }, 0);
   run_.save_checkpoint(t, [](CheckpointFile&) {});
-  forgive_shards();
+  forgive_waits();
 }
 
 void ServerRank::begin_stop(double now) {
@@ -311,7 +313,7 @@ void ServerRank::begin_pause() {
 // up, then send what was held back.
 void ServerRank::pause_for_evaluation() {
   run_.wait_for_evaluation([this] { send_alive(); });
-  forgive_shards();
+  forgive_waits();
   run_.note_pause(pause_clock_.seconds());
   paused_ = false;
   // A run stopped meanwhile ends at the pause's time; the clock goes on
