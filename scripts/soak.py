@@ -31,7 +31,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HSGD = os.path.join(ROOT, "build", "hsgd")
+HSGD = os.path.join(ROOT, "build", "hsgd")  # replaced by a copy in OUT at the start (a rebuild does not disturb it)
 MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
 STATUS_OF_EXIT = {0: "finished", 1: "failed", 5: "diverged", 130: "terminated", 143: "terminated"}
 
@@ -189,6 +189,10 @@ class Soak:
         self.references = {}  # sim: the uninterrupted run's metrics.csv digest
         self.started = time.time()
         os.makedirs(self.out, exist_ok=True)
+        global HSGD
+        copy = os.path.join(self.out, "hsgd")
+        shutil.copy2(HSGD, copy)
+        HSGD = copy
 
     def launch(self, line, log):
         return subprocess.Popen(line, stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)

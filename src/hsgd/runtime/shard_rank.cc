@@ -110,12 +110,22 @@ void ShardRank::send_state(StateReason reason) {
   if (reason == StateReason::kSnapshot || reason == StateReason::kStop) ps_->take_staleness_window();
 }
 
+// A small message, sent without waiting: a slow or stopped rank 0 never
+// blocks this shard (its silence is timed on its own).
 void ShardRank::send_status() {
   if (wall_.seconds() < next_status_) return;
   next_status_ = wall_.seconds() + kStatusPeriod;
   CheckpointFile file;
   ps_->save_counters(file);
-  send_bytes(MessageType::kShardStatus, file, 0);
+  const std::string bytes = file.serialize();
+  const std::vector<float> floats = floats_of(bytes);
+  MessageHeader h;
+  h.type = MessageType::kShardStatus;
+  h.sender = shard_;
+  h.payload_floats = floats.size();
+  h.value2 = static_cast<double>(bytes.size());
+  if (!transport_.send(h, floats.data(), 0)) throw coordinator_lost("sending it its status");
+  bytes_out_ += MessageHeader::kBytes + floats.size() * sizeof(float);
 }
 
 void ShardRank::handle_coordinator(const MessageHeader& m) {
