@@ -252,7 +252,7 @@ TEST(Suite, MistakesNameTheFileAndLine) {
                                      {"bad.toml:2", "unknown key 'bogus'"});
   testing::expect_error<ConfigError>([] { parse_suite("seeds = 2\n", "bad.toml"); }, {"needs a name"});
   testing::expect_error<ConfigError>([] { parse_suite("name = \"x\"\nmodes = [\"fast\"]\n", "bad.toml"); },
-                                     {"bad.toml:2", "modes are sync, async, hybrid, ssp, k-sync and k-batch-async"});
+                                     {"bad.toml:2", "modes are sync, async, hybrid, ssp, k-sync, k-batch-async and gba"});
   testing::expect_error<ConfigError>(
       [] { parse_suite("name = \"x\"\n[options]\nseed = 3\n", "bad.toml"); }, {"'seed' is set by the suite runner"});
   testing::expect_error<ConfigError>(
