@@ -281,7 +281,8 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
                        "calibrate-mnist-wide", "calibrate-cifar10-wide", "paper-mnist-fitted", "paper-cifar10-fitted",
                        "map-mnist", "map-cifar10", "scale-mnist", "network-mnist", "beyond", "beyond-ssp",
                        "beyond-backup", "beyond-cifar10", "beyond-cifar10-ssp", "beyond-cifar10-backup",
-                       "sharding-mnist"}));
+                       "sharding-mnist", "ranking-mnist", "ranking-mnist-ssp", "ranking-mnist-backup",
+                       "ranking-mnist-syncswitch"}));
   // The fitted tables, the map, the scale study and sharding take the simulator's costs from a profile.
   for (const char* name : {"paper-mnist-fitted", "paper-cifar10-fitted", "map-mnist", "map-cifar10", "scale-mnist",
                            "network-mnist", "sharding-mnist"}) {
