@@ -72,11 +72,14 @@ def final_accuracy(run_dir):
     return last
 
 
+PROFILE_START_S = {"paper-ray-mnist": 15.0, "paper-ray-cifar10": 0.0}  # src/hsgd/sim/profiles.cc
+
+
 def profile_start(options):
-    """Where training starts: --sim-start-s, or the profile's (paper-ray-*: 15 s)."""
+    """Where training starts: --sim-start-s, or the profile's (paper-ray-mnist: 15 s; paper-ray-cifar10: 0)."""
     if "sim-start-s" in options:
         return float(options["sim-start-s"])
-    return 15.0 if str(options.get("sim-profile", "")).startswith("paper-ray") else 0.0
+    return PROFILE_START_S.get(str(options.get("sim-profile", "")), 0.0)
 
 
 class Search:
@@ -160,13 +163,23 @@ def write_report(out, results, suite_path):
         f.write("\n".join(md))
 
 
-def write_suite(path, suite, results, source):
-    lines = [f"# ranking-mnist-syncswitch: Sync-Switch (Li et al., ICDCS 2021: sync first, then async) in the",
+def worlds_text(suite):
+    """"five MNIST worlds": how many tables, of which data set."""
+    n = len(suite["table"])
+    count = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"][n] if n < 10 else str(n)
+    data = {"mnist": "MNIST", "cifar10": "CIFAR-10"}.get(suite["options"]["data"], suite["options"]["data"])
+    return f"{count} {data} world{'s' if n != 1 else ''}"
+
+
+def write_suite(path, suite, results, source, search_out):
+    name = os.path.splitext(os.path.basename(path))[0]
+    lines = [f"# {name}: Sync-Switch (Li et al., ICDCS 2021: sync first, then async) in the",
              f"# worlds of {source}, each at the switch point its offline binary search found",
-             "# (results/ranking-mnist-syncswitch-search/SEARCH.md). Written by scripts/sync_switch_search.py:",
+             f"# ({search_out}/SEARCH.md). Written by scripts/sync_switch_search.py:",
              "# do not edit by hand.",
-             'name = "ranking-mnist-syncswitch"',
-             'description = "Issue 28 item 4: Sync-Switch (sync until T, then async; T by binary search) in five MNIST worlds"',
+             f'name = "{name}"',
+             'description = "Issue 28 item 4: Sync-Switch (sync until T, then async; T by binary search) in '
+             f'{worlds_text(suite)}"',
              "seeds = 5", 'modes = ["hybrid"]', 'diverged = "result"', "", "[options]"]
     for name, value in suite["options"].items():
         lines.append(f"{name} = {json.dumps(value)}")
@@ -201,7 +214,7 @@ def main():
     os.makedirs(args.report_out or args.out, exist_ok=True)
     write_report(args.report_out or args.out, results, args.suite)
     if args.write_suite:
-        write_suite(args.write_suite, suite, results, args.suite)
+        write_suite(args.write_suite, suite, results, args.suite, args.out)
     print(f"wrote {args.out}/search.json, SEARCH.md" + (f", {args.write_suite}" if args.write_suite else ""),
           file=sys.stderr)
 
