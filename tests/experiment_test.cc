@@ -282,7 +282,8 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
                        "map-mnist", "map-cifar10", "scale-mnist", "network-mnist", "beyond", "beyond-ssp",
                        "beyond-backup", "beyond-cifar10", "beyond-cifar10-ssp", "beyond-cifar10-backup",
                        "sharding-mnist", "ranking-mnist", "ranking-mnist-ssp", "ranking-mnist-backup",
-                       "ranking-mnist-syncswitch"}));
+                       "ranking-mnist-syncswitch", "ranking-cifar10", "ranking-cifar10-ssp",
+                       "ranking-cifar10-backup", "ranking-cifar10-syncswitch"}));
   // The fitted tables, the map, the scale study and sharding take the simulator's costs from a profile.
   for (const char* name : {"paper-mnist-fitted", "paper-cifar10-fitted", "map-mnist", "map-cifar10", "scale-mnist",
                            "network-mnist", "sharding-mnist"}) {

@@ -39,6 +39,17 @@ for f in ranking/RANKING.md ranking/ranking.csv; do
   cmp "$f" "$src/results/ranking-mnist-report/${f#ranking/}" || { echo "$f differs" >&2; exit 1; }
 done
 test -s ranking/figures/ranking-mnist.png
+(cd "$src" && python3 scripts/sync_switch_search.py --suite suites/ranking-cifar10.toml \
+  --out results/ranking-cifar10-syncswitch-search --report-only --report-out "$out/search-cifar10") 2> /dev/null
+(cd "$src" && python3 scripts/ranking.py --out "$out/ranking-cifar10" --search results/ranking-cifar10-syncswitch-search \
+  --data cifar10=results/ranking-cifar10,results/ranking-cifar10-ssp,results/ranking-cifar10-backup,results/ranking-cifar10-syncswitch) \
+  2> /dev/null
+for f in SEARCH.md search.json; do
+  cmp "search-cifar10/$f" "$src/results/ranking-cifar10-syncswitch-search/$f" || { echo "cifar10 $f differs" >&2; exit 1; }
+done
+for f in RANKING.md ranking.csv; do
+  cmp "ranking-cifar10/$f" "$src/results/ranking-cifar10-report/$f" || { echo "cifar10 $f differs" >&2; exit 1; }
+done
 python3 - "$src/scripts" <<'PY'
 import sys
 sys.path.insert(0, sys.argv[1])
