@@ -91,6 +91,9 @@ TEST(Cli, SspBoundAndKBelongToTheirModes) {
       {"--mode hybrid --k 3", "--k 3 needs --mode k-sync or k-batch-async (now hybrid; hybrid takes --schedule constant:K)"},
       {"--mode k-sync --workers 4 --k 5", "--k 5 > --workers 4 can never be filled by k-sync"},
       {"--mode k-sync --k -1", "--k = -1 is out of range"},
+      {"--mode async --gba-tolerance 2", "--gba-tolerance 2 needs --mode gba (now async)"},
+      {"--mode gba --gba-tolerance -3", "--gba-tolerance = -3 is out of range: must be in [-1, 1000000]"},
+      {"--mode gba --gba-tolerance 2000000", "--gba-tolerance = 2000000 is out of range"},
       {"--mode hybrid --schedule adaptive:x=1", "--schedule adaptive:x=1: adaptive takes no parameters"},
       {"--mode ssp-ish", "ssp-ish"}};
   for (const auto& [args, message] : cases) {
@@ -144,7 +147,7 @@ TEST(Cli, DistributedSettingsAreCheckedBeforeAnyWork) {
       {"--lr 0", "--lr = 0 is out of range"},
       {"--delay-scale -0.1", "--delay-scale = -0.1 is out of range"},
       {"--delay-fraction 1.5", "--delay-fraction = 1.5 is out of range: must be in [0, 1]"},
-      {"--mode semi", "unknown mode; expected sync, async, hybrid, ssp, k-sync or k-batch-async"},
+      {"--mode semi", "unknown mode; expected sync, async, hybrid, ssp, k-sync, k-batch-async or gba"},
       {"--wait sometimes", "unknown wait policy"},
       {"--aggregation median", "unknown aggregation"},
       {"--delay gamma", "unknown distribution"},

@@ -252,7 +252,7 @@ TEST(Suite, MistakesNameTheFileAndLine) {
                                      {"bad.toml:2", "unknown key 'bogus'"});
   testing::expect_error<ConfigError>([] { parse_suite("seeds = 2\n", "bad.toml"); }, {"needs a name"});
   testing::expect_error<ConfigError>([] { parse_suite("name = \"x\"\nmodes = [\"fast\"]\n", "bad.toml"); },
-                                     {"bad.toml:2", "modes are sync, async, hybrid, ssp, k-sync and k-batch-async"});
+                                     {"bad.toml:2", "modes are sync, async, hybrid, ssp, k-sync, k-batch-async and gba"});
   testing::expect_error<ConfigError>(
       [] { parse_suite("name = \"x\"\n[options]\nseed = 3\n", "bad.toml"); }, {"'seed' is set by the suite runner"});
   testing::expect_error<ConfigError>(
@@ -281,7 +281,9 @@ TEST(Suite, BuiltInSuitesParseWithThePaperGrids) {
                        "calibrate-mnist-wide", "calibrate-cifar10-wide", "paper-mnist-fitted", "paper-cifar10-fitted",
                        "map-mnist", "map-cifar10", "scale-mnist", "network-mnist", "beyond", "beyond-ssp",
                        "beyond-backup", "beyond-cifar10", "beyond-cifar10-ssp", "beyond-cifar10-backup",
-                       "sharding-mnist"}));
+                       "sharding-mnist", "ranking-mnist", "ranking-mnist-ssp", "ranking-mnist-backup",
+                       "ranking-mnist-syncswitch", "ranking-cifar10", "ranking-cifar10-ssp",
+                       "ranking-cifar10-backup", "ranking-cifar10-syncswitch"}));
   // The fitted tables, the map, the scale study and sharding take the simulator's costs from a profile.
   for (const char* name : {"paper-mnist-fitted", "paper-cifar10-fitted", "map-mnist", "map-cifar10", "scale-mnist",
                            "network-mnist", "sharding-mnist"}) {

@@ -70,7 +70,7 @@ TEST(HostileInput, OptionValuesOutOfRangeOrMalformed) {
       {"--sim-speeds 1,0", "--sim-speeds"},
       {"--sim-speeds 1,,2", "is not a number"},
       {"--worker-timeout 0", "--worker-timeout = 0 is out of range"},
-      {"--mode semi", "--mode semi: unknown mode; expected sync, async, hybrid, ssp, k-sync or k-batch-async"},
+      {"--mode semi", "--mode semi: unknown mode; expected sync, async, hybrid, ssp, k-sync, k-batch-async or gba"},
       {"--runtime gpu", "unknown runtime; expected single, threads, sim or mpi"},
       {"--lr 0.1 --lr 0.2", "--lr"},
       {"--nesterov", "--nesterov needs --momentum > 0"},

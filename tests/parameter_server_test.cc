@@ -207,6 +207,48 @@ TEST(ParameterServer, StalenessAwareLearningRate) {
   EXPECT_FLOAT_EQ(ps.params()[0], -2.5f);
 }
 
+// GBA (a reading of Su et al. 2022): full weight up to the tolerance iota,
+// then 1 / (1 + staleness - iota).
+TEST(Gba, DecayWeightIsOneUpToTheToleranceThenFallsAsOneOverTheExcess) {
+  EXPECT_FLOAT_EQ(gba_decay_weight(0, 1), 1.0f);
+  EXPECT_FLOAT_EQ(gba_decay_weight(1, 1), 1.0f);
+  EXPECT_FLOAT_EQ(gba_decay_weight(2, 1), 0.5f);
+  EXPECT_FLOAT_EQ(gba_decay_weight(3, 1), 1.0f / 3);
+  EXPECT_FLOAT_EQ(gba_decay_weight(1, 0), 0.5f);
+  EXPECT_FLOAT_EQ(gba_decay_weight(10, 4), 1.0f / 7);
+  EXPECT_FLOAT_EQ(gba_decay_weight(1000000, 1000000), 1.0f);
+}
+
+// K = the workers, whoever sends them (workers never wait, so one worker may
+// fill two slots); a gradient staler than iota enters the buffer decayed.
+TEST(Gba, BuffersTheGlobalBatchAndDecaysTheStaleGradients) {
+  for (const int64_t tolerance : {int64_t{-1}, int64_t{0}}) {  // -1: the default, iota = 1
+    PsOptions o = options(Mode::kGba, 2);
+    o.aggregation = Aggregation::kSum;
+    o.gba_tolerance = tolerance;
+    o.schedule = constant_schedule(2);
+    ParameterServer ps(std::vector<float>(1, 0.0f), o);
+    EXPECT_FALSE(o.waits_for_apply());
+    EXPECT_EQ(ps.current_k(0), 2);
+    const float g[1] = {1.0f};
+    EXPECT_EQ(ps.push(0, 0, g, 0).status, PushOutcome::Status::kBuffered);
+    EXPECT_EQ(ps.push(0, 0, g, 0).status, PushOutcome::Status::kApplied);  // one worker, two slots
+    EXPECT_FLOAT_EQ(ps.params()[0], -2.0f);
+    ps.push(0, 1, g, 0);                 // staleness 0: weight 1
+    ps.push(1, 0, g, 0);                 // staleness 1: 1 under iota = 1, 1/2 under iota = 0
+    EXPECT_EQ(ps.version(), 2u);
+    ps.push(1, 0, g, 0);                 // staleness 2: 1/2 under iota = 1, 1/3 under iota = 0
+    ps.push(0, 1, g, 0);                 // staleness 1: 1 under iota = 1, 1/2 under iota = 0
+    EXPECT_EQ(ps.version(), 3u);
+    if (tolerance < 0)
+      EXPECT_FLOAT_EQ(ps.params()[0], -2.0f - 2.0f - 1.5f) << ps.schedule_description();
+    else
+      EXPECT_FLOAT_EQ(ps.params()[0], -2.0f - 1.5f - (1.0f / 3 + 0.5f));
+    EXPECT_TRUE(ps.accounting().balances());
+    EXPECT_NE(ps.schedule_description().find("gba: K = 2"), std::string::npos) << ps.schedule_description();
+  }
+}
+
 TEST(ParameterServer, DeadWorkersStopCountingTowardsK) {
   auto ps = make_ps(Mode::kSync, 3);
   const float g[2] = {1, 1};

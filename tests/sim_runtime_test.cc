@@ -288,6 +288,30 @@ TEST(Sim, KSyncAndKBatchAsyncAreHybridWithAConstantK) {
   }
 }
 
+// GBA is hybrid with K = the workers and no waiting, plus its decay: with a
+// tolerance no gradient reaches the run is that hybrid run byte for byte; with
+// the default tolerance (1) the delayed workers' stale gradients are decayed,
+// and the run differs.
+TEST(Sim, GbaIsHybridWithKEqualNNoWaitAndDecay) {
+  testing::TempDir g_dir, h_dir, d_dir;
+  TrainConfig cg = sim_config(g_dir.str(), "gba"), ch = sim_config(h_dir.str(), "hybrid"),
+              cd = sim_config(d_dir.str(), "gba");
+  for (TrainConfig* c : {&cg, &ch, &cd}) {
+    c->delay.distribution = DelayDistribution::kHalfNormal;
+    c->delay.scale = 0.3;
+  }
+  cg.ps.gba_tolerance = 1000000;
+  ch.schedule = "constant:6";
+  ch.ps.wait = WaitPolicy::kNone;
+  run(cg);
+  run(ch);
+  run(cd);
+  EXPECT_EQ(file_text(g_dir.file("metrics.csv")), file_text(h_dir.file("metrics.csv")));
+  EXPECT_NE(file_text(d_dir.file("metrics.csv")), file_text(h_dir.file("metrics.csv")));
+  EXPECT_EQ(summary_of(d_dir.str())["wait"], "none");
+  EXPECT_GT(summary_of(d_dir.str())["staleness_histogram"].size(), 2u);  // gradients past iota = 1: decayed
+}
+
 TEST(Sim, HybridWithKOneIsExactlyAsync) {
   testing::TempDir a, h;
   TrainConfig ca = sim_config(a.str(), "async"), ch = sim_config(h.str(), "hybrid");

@@ -1,7 +1,7 @@
 """Student's t for paired differences over seeds (summarize: the same arithmetic
 as the C++ report's src/hsgd/experiment/stats.h) and Welch's t for two
 independent samples (welch, which the report does not make): mean, 95% CI and
-two-sided p."""
+two-sided p; and Holm's step-down correction of a family of p-values (holm)."""
 import math
 
 
@@ -72,3 +72,18 @@ def welch(a, b):
     df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
     half = t_quantile_975(df) * se
     return {"mean": mean, "low": mean - half, "high": mean + half, "p": t_two_sided_p(mean / se, df), "df": df}
+
+
+def holm(pvalues):
+    """Holm's step-down adjusted p-values (Holm 1979), in the order given: the
+    i-th smallest of m is multiplied by m - i + 1, made monotone and capped at
+    1. Rejecting where the adjusted p < 0.05 keeps the family-wise error rate at
+    5%. NaN p-values are left NaN and do not count towards m."""
+    finite = sorted((p, i) for i, p in enumerate(pvalues) if math.isfinite(p))
+    m = len(finite)
+    adjusted = [math.nan] * len(pvalues)
+    running = 0.0
+    for rank, (p, i) in enumerate(finite):
+        running = max(running, min(1.0, (m - rank) * p))
+        adjusted[i] = running
+    return adjusted

@@ -64,7 +64,8 @@ void visit_train_options(Config& c, Visitor& v) {
            "mpirun -np N+1 hsgd train --runtime mpi ...)");
   v.choice("mode", c.ps.mode,
            "sync, async, hybrid (K from --schedule), ssp (stale-synchronous, --ssp-bound), k-sync or k-batch-async "
-           "(constant --k; hybrid with wait applied or none)");
+           "(constant --k; hybrid with wait applied or none), or gba (K = workers, the synchronous global batch, "
+           "workers never wait, gradients staler than --gba-tolerance decayed: a reading of Su et al. 2022)");
   v.integer("servers", c.servers, Range::closed(1, 64),
             "server shards, each owning a contiguous slice of the parameters balanced by bytes (sim; "
             "docs/aggregation.md, Sharded server); 1 = one server");
@@ -87,6 +88,10 @@ void visit_train_options(Config& c, Visitor& v) {
             "worker waits (Ho et al. 2013)");
   v.integer("k", c.ps.k, Range::closed(0, 100000).with("0 = not given; needed by k-sync and k-batch-async"),
             "k-sync, k-batch-async: gradients per update (Dutta et al. 2018); k-sync: at most --workers");
+  v.integer("gba-tolerance", c.ps.gba_tolerance,
+            Range::closed(-1, 1e6).with("-1 = not given: gba uses 1"),
+            "gba: staleness tolerance iota in updates: a gradient at most iota updates stale counts in full, a "
+            "staler one is weighted 1 / (1 + staleness - iota) (docs/aggregation.md: a reading, not the authors' code)");
   v.integer("max-staleness", c.ps.max_staleness, Range::closed(-1, 1e9).with("-1 = never"),
             "drop gradients staler than this");
   v.choice("delay", c.delay.distribution, "injected delay before each push: none, half-normal, exponential or fixed");
@@ -190,7 +195,7 @@ inline const char* option_group(const std::string& name) {
   if (name == "model" || name == "backend" || name == "threads") return "Model and compute";
   if (name == "runtime" || name == "mode" || name == "workers" || name == "servers" || name == "wait" ||
       name == "aggregation" || name == "staleness-lr" || name == "max-staleness" || name == "backup-workers" ||
-      name == "ssp-bound" || name == "k" || name == "server-gradient-ms" || name == "server-update-ms")
+      name == "ssp-bound" || name == "k" || name == "gba-tolerance" || name == "server-gradient-ms" || name == "server-update-ms")
     return "Parameter server";
   if (name == "schedule") return "K schedule (hybrid)";
   if (starts("delay")) return "Injected delays";

@@ -76,7 +76,7 @@ struct JsonWriter {
 };
 
 // --ssp-bound belongs to ssp, --k to k-sync and k-batch-async: each is
-// needed there and refused elsewhere.
+// needed there and refused elsewhere. --gba-tolerance (optional) belongs to gba.
 void check_mode_options(const TrainConfig& c) {
   const Mode mode = c.ps.mode;
   if (mode == Mode::kSsp && c.ps.ssp_bound < 0)
@@ -90,6 +90,9 @@ void check_mode_options(const TrainConfig& c) {
   if (!k_mode && c.ps.k > 0)
     throw ConfigError("--k " + std::to_string(c.ps.k) + " needs --mode k-sync or k-batch-async (now " +
                       name_of(mode) + "; hybrid takes --schedule constant:K)");
+  if (mode != Mode::kGba && c.ps.gba_tolerance >= 0)
+    throw ConfigError("--gba-tolerance " + std::to_string(c.ps.gba_tolerance) + " needs --mode gba (now " +
+                      name_of(mode) + ")");
   if (mode == Mode::kKSync && c.ps.k > c.workers())
     throw ConfigError("--k " + std::to_string(c.ps.k) + " > --workers " + std::to_string(c.workers()) +
                       " can never be filled by k-sync (each worker waits with one gradient); use k-batch-async");
@@ -143,6 +146,8 @@ void TrainConfig::validate() {
     ps.schedule = parse_k_schedule(schedule, ps.sgd.lr, ps.num_workers);
   else if (ps.mode == Mode::kKSync || ps.mode == Mode::kKBatchAsync)
     ps.schedule = constant_schedule(ps.k);  // Dutta et al.'s names for hybrid with a constant K
+  else if (ps.mode == Mode::kGba)
+    ps.schedule = constant_schedule(ps.num_workers);  // the synchronous global batch: one gradient per worker
   else
     ps.schedule = nullptr;
   if (ps.schedule && ps.waits_for_apply() && ps.schedule->max_k() > ps.num_workers)

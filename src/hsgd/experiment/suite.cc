@@ -329,7 +329,7 @@ Suite parse_suite(const std::string& toml_text, const std::string& origin, const
     for (const auto& v : *modes) {
       auto m = v.value<std::string>();
       if (!m || !enum_from_name<Mode>(*m))
-        throw ConfigError(where(origin, v) + ": modes are sync, async, hybrid, ssp, k-sync and k-batch-async");
+        throw ConfigError(where(origin, v) + ": modes are sync, async, hybrid, ssp, k-sync, k-batch-async and gba");
       s.modes.push_back(*m);
     }
   } else {
@@ -395,8 +395,8 @@ namespace {
 //     for K in hybrid only (sync: the live workers, async: 1);
 //   wait: read only through PsOptions::waits_for_apply() and effective_wait(),
 //     which decide by mode alone for every mode but hybrid (sync and k-sync
-//     always wait; async, ssp and k-batch-async never do); k-sync and
-//     k-batch-async take K from --k, ssp is K = 1.
+//     always wait; async, ssp, k-batch-async and gba never do); k-sync and
+//     k-batch-async take K from --k, gba K = workers, ssp is K = 1.
 // aggregation stays: sync reads it, and async skips it only because its
 // buffer is never used (K = 1), an internal of the parameter server.
 bool mode_ignores(const std::string& mode, const std::string& option) {

@@ -69,6 +69,7 @@ int ParameterServer::current_k(double now) const {
     case Mode::kHybrid:
     case Mode::kKSync:
     case Mode::kKBatchAsync:
+    case Mode::kGba:
       if (adaptive_) k = adaptive_->k();
       else if (load_meter_) k = policy_k_;
       else k = options_.schedule->k({accounting_.received, accounting_.updates, now});
@@ -109,6 +110,11 @@ std::string ParameterServer::schedule_description() const {
     case Mode::kKBatchAsync:
       return "k-batch-async: K = " + std::to_string(options_.k) +
              ", workers never wait (Dutta et al. 2018; hybrid, constant:K, wait none)";
+    case Mode::kGba:
+      return "gba: K = " + std::to_string(options_.num_workers) +
+             " (the synchronous global batch), workers never wait, a gradient more than " +
+             std::to_string(options_.gba_iota()) +
+             " update(s) stale weighted 1 / (1 + staleness - tolerance) (a reading of Su et al. 2022)";
   }
   return "?";
 }
@@ -146,7 +152,8 @@ PushOutcome ParameterServer::push(int worker, uint64_t base_version, const float
   } else if (options_.mode == Mode::kSync && contributed_this_round(worker)) {
     drop(out, DropReason::kDuplicateInRound);
   } else {
-    const float w = options_.staleness_aware_lr ? 1.0f / static_cast<float>(std::max<uint64_t>(1, out.staleness)) : 1.0f;
+    float w = options_.staleness_aware_lr ? 1.0f / static_cast<float>(std::max<uint64_t>(1, out.staleness)) : 1.0f;
+    if (options_.mode == Mode::kGba) w *= gba_decay_weight(out.staleness, options_.gba_iota());
     last_round_[worker] = accounting_.updates;
     if (accounting_.buffered == 0 && current_k(now) == 1) {
       // K = 1 with an empty buffer (async, or hybrid early on): the update is

@@ -20,6 +20,8 @@ enum class Mode {
   kSsp,     // stale-synchronous parallel (Ho et al. 2013): K = 1, a worker more than s clocks ahead waits
   kKSync,        // Dutta et al. 2018: hybrid, K = --k constant, workers wait for the update (wait applied)
   kKBatchAsync,  // Dutta et al. 2018: hybrid, K = --k constant, workers never wait (wait none)
+  kGba,          // Su et al. 2022 (a reading): K = workers (the synchronous global batch), workers never
+                 // wait, a gradient more than --gba-tolerance updates stale is decayed (gba_decay_weight)
 };
 
 enum class WaitPolicy {
@@ -37,7 +39,8 @@ struct EnumNames<Mode> {
   static constexpr const char* kind = "mode";
   static constexpr std::pair<Mode, const char*> values[] = {
       {Mode::kSync, "sync"},     {Mode::kAsync, "async"},   {Mode::kHybrid, "hybrid"},
-      {Mode::kSsp, "ssp"},       {Mode::kKSync, "k-sync"},  {Mode::kKBatchAsync, "k-batch-async"}};
+      {Mode::kSsp, "ssp"},       {Mode::kKSync, "k-sync"},  {Mode::kKBatchAsync, "k-batch-async"},
+      {Mode::kGba, "gba"}};
 };
 template <>
 struct EnumNames<WaitPolicy> {
@@ -65,6 +68,13 @@ enum class DropReason {
 
 const char* to_string(DropReason r);
 
+// GBA's decay (a reading of Su et al. 2022, docs/aggregation.md): the weight
+// of a gradient `staleness` updates stale under tolerance `iota`: 1 up to
+// iota, then 1 / (1 + staleness - iota) (1/2 one update past it, 1/3 two ...).
+inline float gba_decay_weight(uint64_t staleness, uint64_t iota) {
+  return staleness <= iota ? 1.0f : 1.0f / static_cast<float>(1 + (staleness - iota));
+}
+
 struct PsOptions {
   Mode mode = Mode::kHybrid;
   WaitPolicy wait = WaitPolicy::kNone;  // hybrid only: sync always waits, async never does
@@ -83,11 +93,20 @@ struct PsOptions {
   int64_t ssp_bound = -1;
   // k-sync and k-batch-async only: their constant K (--k). 0 = not given.
   int k = 0;
-  // hybrid: K(t); k-sync and k-batch-async: constant K (async: K = 1, sync: K = live workers)
+  // gba only: the staleness tolerance iota (--gba-tolerance). A gradient at
+  // most iota updates stale counts in full; a staler one is weighted
+  // gba_decay_weight(staleness, iota). -1 = not given: kGbaDefaultTolerance.
+  int64_t gba_tolerance = -1;
+  static constexpr uint64_t kGbaDefaultTolerance = 1;
+  uint64_t gba_iota() const { return gba_tolerance < 0 ? kGbaDefaultTolerance : static_cast<uint64_t>(gba_tolerance); }
+  // hybrid: K(t); k-sync and k-batch-async: constant K; gba: constant K = workers
+  // (async: K = 1, sync: K = live workers)
   std::shared_ptr<const KSchedule> schedule;
 
   // Whether K comes from `schedule` (hybrid and the two modes of Dutta et al.).
-  bool uses_schedule() const { return mode == Mode::kHybrid || mode == Mode::kKSync || mode == Mode::kKBatchAsync; }
+  bool uses_schedule() const {
+    return mode == Mode::kHybrid || mode == Mode::kKSync || mode == Mode::kKBatchAsync || mode == Mode::kGba;
+  }
 
   // Whether a worker waits after a push until its gradient is applied: the
   // one place the wait policy of each mode is decided.

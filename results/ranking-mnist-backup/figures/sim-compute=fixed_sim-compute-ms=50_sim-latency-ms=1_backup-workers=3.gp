@@ -1,0 +1,26 @@
+set terminal pngcairo size 1200,450 font ',10'
+set output 'figures/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_backup-workers=3.png'
+set datafile separator ','
+set grid
+set xlabel 'virtual time (s)'
+set multiplot layout 1,2 title 'ranking-mnist-backup: Free server, backup-workers=3 (mean of seeds, band: 95% CI)'
+set ylabel 'test accuracy (%)'
+set key bottom right
+plot 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_backup-workers=3-sync.csv' every ::1 using 1:4:5 with filledcurves fc rgb '#1f77b4' fs transparent solid 0.18 noborder notitle, 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_backup-workers=3-sync.csv' every ::1 using 1:3 with linespoints lw 4 dt 1 pt 5 ps 0.8 pi 4 lc rgb '#1f77b4' title 'sync'
+set ylabel 'test loss'
+set key top right
+plot 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_backup-workers=3-sync.csv' every ::1 using 1:7:8 with filledcurves fc rgb '#1f77b4' fs transparent solid 0.18 noborder notitle, 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_backup-workers=3-sync.csv' every ::1 using 1:6 with linespoints lw 4 dt 1 pt 5 ps 0.8 pi 4 lc rgb '#1f77b4' title 'sync'
+unset multiplot
+set terminal svg size 1200,450 dynamic font ',10'
+set output 'figures/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_backup-workers=3.svg'
+set datafile separator ','
+set grid
+set xlabel 'virtual time (s)'
+set multiplot layout 1,2 title 'ranking-mnist-backup: Free server, backup-workers=3 (mean of seeds, band: 95% CI)'
+set ylabel 'test accuracy (%)'
+set key bottom right
+plot 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_backup-workers=3-sync.csv' every ::1 using 1:4:5 with filledcurves fc rgb '#1f77b4' fs transparent solid 0.18 noborder notitle, 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_backup-workers=3-sync.csv' every ::1 using 1:3 with linespoints lw 4 dt 1 pt 5 ps 0.8 pi 4 lc rgb '#1f77b4' title 'sync'
+set ylabel 'test loss'
+set key top right
+plot 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_backup-workers=3-sync.csv' every ::1 using 1:7:8 with filledcurves fc rgb '#1f77b4' fs transparent solid 0.18 noborder notitle, 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_backup-workers=3-sync.csv' every ::1 using 1:6 with linespoints lw 4 dt 1 pt 5 ps 0.8 pi 4 lc rgb '#1f77b4' title 'sync'
+unset multiplot

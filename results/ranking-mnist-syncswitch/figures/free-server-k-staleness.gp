@@ -1,0 +1,26 @@
+set terminal pngcairo size 1200,450 font ',10'
+set output 'figures/free-server-k-staleness.png'
+set datafile separator ','
+set grid
+set xlabel 'virtual time (s)'
+set key bottom right
+set multiplot layout 1,2 title 'ranking-mnist-syncswitch: Free server: hybrid, mean of seeds'
+set ylabel 'K (gradients per update)'
+plot 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_schedule=list-seconds-0=25-6.25=1-hybrid.csv' every ::1 using 1:10 with lines lw 2 title 'schedule=list:seconds,0=25,6.25=1'
+set key top right
+set ylabel 'mean staleness of gradients received'
+plot 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_schedule=list-seconds-0=25-6.25=1-hybrid.csv' every ::1 using 1:11 with lines lw 2 title 'schedule=list:seconds,0=25,6.25=1'
+unset multiplot
+set terminal svg size 1200,450 dynamic font ',10'
+set output 'figures/free-server-k-staleness.svg'
+set datafile separator ','
+set grid
+set xlabel 'virtual time (s)'
+set key bottom right
+set multiplot layout 1,2 title 'ranking-mnist-syncswitch: Free server: hybrid, mean of seeds'
+set ylabel 'K (gradients per update)'
+plot 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_schedule=list-seconds-0=25-6.25=1-hybrid.csv' every ::1 using 1:10 with lines lw 2 title 'schedule=list:seconds,0=25,6.25=1'
+set key top right
+set ylabel 'mean staleness of gradients received'
+plot 'curves/sim-compute=fixed_sim-compute-ms=50_sim-latency-ms=1_schedule=list-seconds-0=25-6.25=1-hybrid.csv' every ::1 using 1:11 with lines lw 2 title 'schedule=list:seconds,0=25,6.25=1'
+unset multiplot
