@@ -117,7 +117,7 @@ void ServerRank::tell_shards(MessageType type, double value, uint64_t version) {
   h.value = value;
   h.version = version;
   for (int s = 1; s < shards_; ++s)
-    if (!shard_lost_[s]) transport_.send(h, nullptr, s);
+    if (!shard_lost_[s] && !shard_final_[s]) transport_.send(h, nullptr, s);
 }
 
 // Workers the links declared dead: the other shards stop waiting for them too.

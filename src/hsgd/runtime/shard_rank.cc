@@ -63,16 +63,22 @@ TransportError ShardRank::coordinator_lost(const char* doing) const {
 }
 
 // Rank 0's first message: the state to start from (or stop, if the run
-// failed before it began).
+// failed before it began). An "alive" still on its way from the run before
+// (hsgd compare runs one after another) is passed over.
 MessageHeader ShardRank::receive_from_coordinator() {
-  const Stopwatch waited;
-  int sender = 0;
-  while (!transport_.poll(0, &sender, /*spin_first=*/true))
-    if (waited.seconds() > config_.mpi.server_timeout) throw coordinator_lost("waiting for its starting state");
-  try {
-    return transport_.receive(0, slice_.size, payload_, config_.mpi.server_timeout);
-  } catch (const PeerSilent&) {
-    throw coordinator_lost("receiving its starting state");
+  Stopwatch waited;
+  while (true) {
+    int sender = 0;
+    while (!transport_.poll(0, &sender, /*spin_first=*/true))
+      if (waited.seconds() > config_.mpi.server_timeout) throw coordinator_lost("waiting for its starting state");
+    MessageHeader m;
+    try {
+      m = transport_.receive(0, slice_.size, payload_, config_.mpi.server_timeout);
+    } catch (const PeerSilent&) {
+      throw coordinator_lost("receiving its starting state");
+    }
+    if (m.type != MessageType::kAlive) return m;
+    waited = Stopwatch();
   }
 }
 
