@@ -369,7 +369,8 @@ class Soak:
 
 
 def rss_growth_per_hour(steps):
-    points = [(s["t"] / 3600, float(s["peak_rss_mb"])) for s in steps if s["peak_rss_mb"] not in ("", None)]
+    """The least-squares slope of peak RSS (MB) against the hour it was measured."""
+    points = [(float(s["t"]) / 3600, float(s["peak_rss_mb"])) for s in steps if s["peak_rss_mb"] not in ("", None)]
     if len(points) < 3:
         return None
     mx = sum(x for x, _ in points) / len(points)
@@ -384,8 +385,10 @@ def totals_of(steps, seconds, args):
         r = by_runtime.setdefault(s["runtime"], {"steps": 0, "faults": 0, "resumed": 0, "lost": 0})
         r["steps"] += 1
         r["faults"] += s["fault"] != "none"
-        r["resumed"] += s["resumed"]
+        r["resumed"] += int(s["resumed"])
         r["lost"] += s["result"].startswith("LOST")
+    for runtime, r in by_runtime.items():  # each runtime's own processes: a slope across runtimes means nothing
+        r["peak_rss_growth_mb_per_hour"] = rss_growth_per_hour([s for s in steps if s["runtime"] == runtime])
     faults = {}
     for s in steps:
         faults[s["fault"]] = faults.get(s["fault"], 0) + 1
@@ -393,13 +396,34 @@ def totals_of(steps, seconds, args):
     return {
         "seconds": round(seconds), "seed": args.seed, "runtimes": by_runtime, "faults": faults,
         "steps": len(steps), "faults_injected": sum(s["fault"] != "none" for s in steps),
-        "runs_resumed": sum(s["resumed"] for s in steps),
+        "runs_resumed": sum(int(s["resumed"]) for s in steps),
         "gradients_accounted": sum(int(s["gradients"] or 0) for s in steps),
         "lost": sum(s["result"].startswith("LOST") for s in steps),
         "lost_steps": [f"{s['runtime']}-{s['step']:04d}: {s['result']}" for s in steps if s["result"].startswith("LOST")],
         "sim_resumes_bit_identical": f"{sum(int(s['bit_identical']) for s in sim_resumes)}/{len(sim_resumes)}",
-        "peak_rss_growth_mb_per_hour": rss_growth_per_hour(steps),
     }
+
+
+def summary_line(t):
+    def growth(r):
+        g = r["peak_rss_growth_mb_per_hour"]
+        return "n/a" if g is None else f"{g:+.1f}"
+    rss = ", ".join(f"{name} {growth(r)}" for name, r in t["runtimes"].items())
+    return (f"soak: {t['seconds'] / 3600:.2f} h ({', '.join(t['runtimes'])}), {t['steps']} runs, "
+            f"{t['faults_injected']} faults injected, {t['runs_resumed']} runs resumed, "
+            f"{t['gradients_accounted']} gradients accounted, {t['lost']} lost, "
+            f"sim resumes bit-identical {t['sim_resumes_bit_identical']}, peak RSS growth (MB/h) {rss}")
+
+
+def report(folder):
+    """--report DIR: the totals again from DIR/steps.csv (and its totals.json's length and seed)."""
+    with open(os.path.join(folder, "steps.csv")) as f:
+        steps = list(csv.DictReader(f))
+    old = json.load(open(os.path.join(folder, "totals.json")))
+    t = totals_of(steps, old["seconds"], argparse.Namespace(seed=old["seed"]))
+    json.dump(t, open(os.path.join(folder, "totals.json"), "w"), indent=1)
+    print(summary_line(t))
+    return 1 if t["lost"] else 0
 
 
 def main():
@@ -408,7 +432,10 @@ def main():
     p.add_argument("--runtimes", default="sim,threads,mpi")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default="runs/soak")
+    p.add_argument("--report", metavar="DIR", help="recompute DIR's totals.json from its steps.csv, and print them")
     args = p.parse_args()
+    if args.report:
+        return report(args.report)
     if not 0 < args.minutes <= 1440:
         sys.exit("soak: --minutes must be in (0, 1440]")
     unknown = set(args.runtimes.split(",")) - set(RUNS)
@@ -421,12 +448,7 @@ def main():
     if os.path.exists(args.out) and os.listdir(args.out):
         sys.exit(f"soak: {args.out} exists and is not empty; give another --out")
     t = Soak(args).run()
-    rss = t["peak_rss_growth_mb_per_hour"]
-    print(f"soak: {t['seconds'] / 3600:.2f} h ({', '.join(t['runtimes'])}), {t['steps']} runs, "
-          f"{t['faults_injected']} faults injected, {t['runs_resumed']} runs resumed, "
-          f"{t['gradients_accounted']} gradients accounted, {t['lost']} lost, "
-          f"sim resumes bit-identical {t['sim_resumes_bit_identical']}, "
-          f"peak RSS growth {'n/a' if rss is None else f'{rss:+.1f} MB/h'}")
+    print(summary_line(t))
     return 1 if t["lost"] else 0
 
 
