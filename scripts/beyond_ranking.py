@@ -27,23 +27,13 @@ import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
+from hsgd_results.accuracy import run_average_accuracy  # noqa: E402
 from hsgd_results.stats import summarize  # noqa: E402
 
 GOAL_POINTS = 0.5  # adaptive within this many points of the best method
 
 
 # ---- runs --------------------------------------------------------------------
-
-def run_average_accuracy(run_dir):
-    """Test accuracy (points) averaged over the run's evaluations, as `hsgd report` does."""
-    values = []
-    with open(os.path.join(run_dir, "metrics.csv"), newline="") as f:
-        for row in csv.DictReader(f):
-            v = float(row["test_accuracy"])
-            if math.isfinite(v):
-                values.append(100 * v)
-    return sum(values) / len(values)
-
 
 def method_of(request):
     mode = request["mode"]

@@ -26,6 +26,7 @@ import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
+from hsgd_results.accuracy import final_accuracy, run_average_accuracy  # noqa: E402
 from hsgd_results.stats import holm, summarize  # noqa: E402
 
 ALPHA = 0.05
@@ -37,28 +38,6 @@ MEAN_DELAY_S = 0.5 * 0.25 * math.sqrt(2 / math.pi)  # half the workers, |N(0, 0.
 
 COLLAPSED = 15.0  # final test accuracy (points) at or below this: the run ended near chance (MNIST 11.35%, CIFAR-10 10%)
 KNOB_FREE = ("async", "sync", "hybrid, adaptive", "GBA")  # methods with nothing to tune per world
-
-
-def final_accuracy(run_dir):
-    """Test accuracy (points) of the run's last finite evaluation."""
-    last = math.nan
-    with open(os.path.join(run_dir, "metrics.csv"), newline="") as f:
-        for row in csv.DictReader(f):
-            v = float(row["test_accuracy"])
-            if math.isfinite(v):
-                last = 100 * v
-    return last
-
-
-def run_average_accuracy(run_dir):
-    """Test accuracy (points) averaged over the run's evaluations, as `hsgd report` does."""
-    values = []
-    with open(os.path.join(run_dir, "metrics.csv"), newline="") as f:
-        for row in csv.DictReader(f):
-            v = float(row["test_accuracy"])
-            if math.isfinite(v):
-                values.append(100 * v)
-    return sum(values) / len(values)
 
 
 def method_of(request):
@@ -112,7 +91,8 @@ def read_runs(folders):
                 sys.exit(f"{request_path}: a second run of seed {seed} of {method} in {world}")
             run_dir = os.path.dirname(request_path)
             seeds[seed] = run_average_accuracy(run_dir)
-            if final_accuracy(run_dir) <= COLLAPSED:
+            final = final_accuracy(run_dir)
+            if final is None or final <= COLLAPSED:
                 collapsed.setdefault(world, {}).setdefault(method, []).append(seed)
             if method == "hybrid, adaptive":
                 with open(os.path.join(run_dir, "summary.json")) as f:

@@ -273,12 +273,7 @@ class Soak:
                 return {}
             if fault == "corrupt-checkpoint":
                 self.check_corrupt_refused(runtime, out, checkpoint)
-            rc, rlog = self.resume(runtime, out, "resume")
-            row["resumed"] = 1
-            summary = check_end(rc, out, rlog)
-            check_continuous(out, spec["eval_every"])
-            self.check_bit_identical(runtime, out, summary, row)
-            return summary
+            return self.resume_and_check(runtime, out, row)
         if fault == "sigterm":
             pid = rank_pid(out, 0) if runtime == "mpi" else proc.pid
             if pid:
@@ -286,11 +281,7 @@ class Soak:
             rc = finish(proc, log)
             summary = check_end(rc, out, log)
             if summary.get("status") == "terminated" and os.path.exists(os.path.join(run_folder(out), "checkpoint.bin")):
-                rc, rlog = self.resume(runtime, out, "resume")
-                row["resumed"] = 1
-                summary = check_end(rc, out, rlog)
-                check_continuous(out, spec["eval_every"])
-                self.check_bit_identical(runtime, out, summary, row)
+                return self.resume_and_check(runtime, out, row)
             return summary
         if fault in ("kill-worker", "stop-worker"):  # mpi
             pid = rank_pid(out, 2)
@@ -314,6 +305,16 @@ class Soak:
             check_continuous(out, spec["eval_every"])
         elif rc not in (0, 1):
             raise SoakError(f"full disk: exit {rc} (log {log})")
+        return summary
+
+    def resume_and_check(self, runtime, out, row):
+        """Resumes the run from its checkpoint; it must end documented, with continuous rows
+        (and, in the simulator, equal to an uninterrupted run)."""
+        rc, rlog = self.resume(runtime, out, "resume")
+        row["resumed"] = 1
+        summary = check_end(rc, out, rlog)
+        check_continuous(out, RUNS[runtime]["eval_every"])
+        self.check_bit_identical(runtime, out, summary, row)
         return summary
 
     def check_corrupt_refused(self, runtime, out, checkpoint):

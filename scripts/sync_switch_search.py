@@ -33,14 +33,15 @@ SEARCH.md from the runs (into --report-out: the research scripts test does that)
 """
 import argparse
 import concurrent.futures
-import csv
 import json
-import math
 import os
 import re
 import subprocess
 import sys
 import tomllib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hsgd_results.accuracy import final_accuracy  # noqa: E402
 
 SEARCH_SEEDS = (101, 102)
 PROBES = 4
@@ -59,17 +60,6 @@ def flags(options):
             continue
         out += [f"--{name}", str(value)]
     return out
-
-
-def final_accuracy(run_dir):
-    """Test accuracy (points) of the run's last evaluation."""
-    last = None
-    with open(os.path.join(run_dir, "metrics.csv"), newline="") as f:
-        for row in csv.DictReader(f):
-            v = float(row["test_accuracy"])
-            if math.isfinite(v):
-                last = 100 * v
-    return last
 
 
 PROFILE_START_S = {"paper-ray-mnist": 15.0, "paper-ray-cifar10": 0.0}  # src/hsgd/sim/profiles.cc
