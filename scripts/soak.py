@@ -416,15 +416,27 @@ def summary_line(t):
             f"sim resumes bit-identical {t['sim_resumes_bit_identical']}, peak RSS growth (MB/h) {rss}")
 
 
-def report(folder):
-    """--report DIR: the totals again from DIR/steps.csv (and its totals.json's length and seed)."""
-    with open(os.path.join(folder, "steps.csv")) as f:
-        steps = list(csv.DictReader(f))
-    old = json.load(open(os.path.join(folder, "totals.json")))
-    t = totals_of(steps, old["seconds"], argparse.Namespace(seed=old["seed"]))
-    json.dump(t, open(os.path.join(folder, "totals.json"), "w"), indent=1)
-    print(summary_line(t))
-    return 1 if t["lost"] else 0
+def report(folders):
+    """--report DIR[,DIR...]: each soak's totals again from its steps.csv (and its totals.json's length
+    and seed), then, for several, the counts of all of them together."""
+    everything = []
+    for folder in folders.split(","):
+        with open(os.path.join(folder, "steps.csv")) as f:
+            steps = list(csv.DictReader(f))
+        old = json.load(open(os.path.join(folder, "totals.json")))
+        t = totals_of(steps, old["seconds"], argparse.Namespace(seed=old["seed"]))
+        json.dump(t, open(os.path.join(folder, "totals.json"), "w"), indent=1)
+        print(f"{folder}: {summary_line(t)}")
+        everything.append(t)
+    if len(everything) > 1:
+        keys = ("steps", "faults_injected", "runs_resumed", "gradients_accounted", "lost")
+        total = {k: sum(t[k] for t in everything) for k in keys}
+        identical = [t["sim_resumes_bit_identical"].split("/") for t in everything]
+        print(f"all: {sum(t['seconds'] for t in everything) / 3600:.2f} h, {total['steps']} runs, "
+              f"{total['faults_injected']} faults injected, {total['runs_resumed']} runs resumed, "
+              f"{total['gradients_accounted']} gradients accounted, {total['lost']} lost, sim resumes bit-identical "
+              f"{sum(int(a) for a, _ in identical)}/{sum(int(b) for _, b in identical)}")
+    return 1 if any(t["lost"] for t in everything) else 0
 
 
 def main():
@@ -433,7 +445,8 @@ def main():
     p.add_argument("--runtimes", default="sim,threads,mpi")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default="runs/soak")
-    p.add_argument("--report", metavar="DIR", help="recompute DIR's totals.json from its steps.csv, and print them")
+    p.add_argument("--report", metavar="DIR[,DIR...]",
+                   help="recompute each DIR's totals.json from its steps.csv, print them and their sum")
     args = p.parse_args()
     if args.report:
         return report(args.report)
