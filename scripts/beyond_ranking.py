@@ -19,8 +19,6 @@ report`) and must agree, so these statistics are hsgd's.
 import argparse
 import csv
 import glob
-import json
-import math
 import os
 import sys
 import tomllib
@@ -28,7 +26,9 @@ import tomllib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
 from hsgd_results.accuracy import run_average_accuracy  # noqa: E402
-from hsgd_results.stats import summarize  # noqa: E402
+from hsgd_results.readers import real_minutes  # noqa: E402
+from hsgd_results.stats import paired, summarize  # noqa: E402
+from hsgd_results.text import fmt, fmt_p  # noqa: E402
 
 GOAL_POINTS = 0.5  # adaptive within this many points of the best method
 
@@ -65,13 +65,6 @@ def read_runs(folders):
                 sys.exit(f"{request_path}: a second run of seed {seed} of the same method and world")
             seeds[seed] = run_average_accuracy(os.path.dirname(request_path))
     return runs
-
-
-def paired(a, b):
-    seeds = sorted(set(a) & set(b))
-    if seeds != sorted(a) or seeds != sorted(b):
-        sys.exit(f"paired test: the seeds differ ({sorted(a)} vs {sorted(b)})")
-    return summarize([a[s] - b[s] for s in seeds])
 
 
 def check_against_hsgd_report(folder, runs):
@@ -112,14 +105,6 @@ def rank_world(methods):
     return rows, best, best_fixed
 
 
-def fmt(v, sign=False):
-    return "n/a" if not math.isfinite(v) else (f"{v:+.2f}" if sign else f"{v:.2f}")
-
-
-def fmt_p(p):
-    return "n/a" if not math.isfinite(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")
-
-
 def p_clause(p):
     """"= 0.044" or "< 0.001", after a "p"."""
     text = fmt_p(p)
@@ -152,14 +137,6 @@ def goal_lines(data, world, methods, best_fixed):
         lines.append(f"  adaptive − {step.replace('hybrid, ', '')} = {fmt(d['mean'], True)} "
                      f"[{fmt(d['low'], True)}, {fmt(d['high'], True)}], p {p_clause(d['p'])}: {verdict}.")
     return lines
-
-
-def real_minutes(folders):
-    total = 0.0
-    for folder in folders:
-        with open(os.path.join(folder, "experiment.json")) as f:
-            total += json.load(f)["real_seconds_total"]
-    return total / 60
 
 
 def write_outputs(out, tables, goals, sources):

@@ -27,7 +27,9 @@ import tomllib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
 from hsgd_results.accuracy import final_accuracy, run_average_accuracy  # noqa: E402
-from hsgd_results.stats import holm, summarize  # noqa: E402
+from hsgd_results.readers import real_minutes  # noqa: E402
+from hsgd_results.stats import holm, paired, summarize  # noqa: E402
+from hsgd_results.text import fmt, fmt_p  # noqa: E402
 
 ALPHA = 0.05
 PROFILE_C_MS = {"paper-ray-mnist": 500.0, "paper-ray-cifar10": 500.0}  # the profiles' C (src/hsgd/sim/profiles.cc)
@@ -100,13 +102,6 @@ def read_runs(folders):
     return runs, keys, adaptive_k, collapsed
 
 
-def paired(a, b):
-    seeds = sorted(set(a) & set(b))
-    if seeds != sorted(a) or seeds != sorted(b):
-        sys.exit(f"paired test: the seeds differ ({sorted(a)} vs {sorted(b)})")
-    return summarize([a[s] - b[s] for s in seeds])
-
-
 def check_against_hsgd_report(folder, runs):
     """hybrid - async per cell of `folder`'s tables.csv must match the runs' own."""
     by_cell = {}
@@ -156,14 +151,6 @@ def rank_world(methods, collapsed):
                      "verdict": verdict, "collapsed": len(collapsed.get(m, [])),
                      "vs_async": paired(methods[m], methods["async"]) if m != "async" and "async" in methods else None})
     return rows, best
-
-
-def fmt(v, sign=False):
-    return "n/a" if not math.isfinite(v) else (f"{v:+.2f}" if sign else f"{v:.2f}")
-
-
-def fmt_p(p):
-    return "n/a" if not math.isfinite(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")
 
 
 def fmt_diff(d):
@@ -223,14 +210,6 @@ def summary_lines(world, rows, adaptive_k):
                        f"{fmt_diff(s['vs_best'])}, Holm p {fmt_p(s['holm_p'])}"
                        + (" (**significantly worse**)." if s["verdict"] == "worse (Holm)" else "."))
     return out
-
-
-def real_minutes(folders):
-    total = 0.0
-    for folder in folders:
-        with open(os.path.join(folder, "experiment.json")) as f:
-            total += json.load(f)["real_seconds_total"]
-    return total / 60
 
 
 def search_lines(search):

@@ -1,5 +1,6 @@
 """Readers of a results folder's files (experiment/results_folder.h, the report's CSV files)."""
 import csv
+import json
 import os
 import tomllib
 
@@ -42,3 +43,12 @@ def read_suite(results):
     with open(os.path.join(results, "suite.toml"), "rb") as f:
         suite = tomllib.load(f)
     return suite, suite.get("options", {})
+
+
+def real_minutes(folders):
+    """Minutes of real time the suites in `folders` took (their experiment.json)."""
+    total = 0.0
+    for folder in folders:
+        with open(os.path.join(folder, "experiment.json")) as f:
+            total += json.load(f)["real_seconds_total"]
+    return total / 60

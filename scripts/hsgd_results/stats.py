@@ -3,6 +3,7 @@ as the C++ report's src/hsgd/experiment/stats.h) and Welch's t for two
 independent samples (welch, which the report does not make): mean, 95% CI and
 two-sided p; and Holm's step-down correction of a family of p-values (holm)."""
 import math
+import sys
 
 
 def _beta_fraction(a, b, x):
@@ -87,3 +88,11 @@ def holm(pvalues):
         running = max(running, min(1.0, (m - rank) * p))
         adjusted[i] = running
     return adjusted
+
+
+def paired(a, b):
+    """summarize() of a - b paired by seed ({seed: value} each); exits if their seeds differ."""
+    seeds = sorted(set(a) & set(b))
+    if seeds != sorted(a) or seeds != sorted(b):
+        sys.exit(f"paired test: the seeds differ ({sorted(a)} vs {sorted(b)})")
+    return summarize([a[s] - b[s] for s in seeds])
