@@ -121,18 +121,16 @@ bool WorkerLinks::declare_dead(int w, const std::string& why) {
   return true;
 }
 
-std::vector<int> WorkerLinks::check_liveness(double grace) {
-  std::vector<int> dead;
+void WorkerLinks::check_liveness(double grace) {
   const double now = wall_.seconds();
   for (int w = 0; w < workers_; ++w) {
     if (!ps_.alive(w) || waiting_[w] || held_[w] || said_bye_[w]) continue;
     if (now - last_heard_[w] > config_.mpi.worker_timeout + grace) {
       char why[64];
       std::snprintf(why, sizeof why, "it has not answered for %.1fs", now - last_heard_[w]);
-      if (declare_dead(w, why)) dead.push_back(w);
+      declare_dead(w, why);
     }
   }
-  return dead;
 }
 
 void WorkerLinks::forgive_silence() {

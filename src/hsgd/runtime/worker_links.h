@@ -57,10 +57,10 @@ class WorkerLinks {
   // whether it was alive.
   bool declare_dead(int w, const std::string& why);
   // Workers silent for --worker-timeout plus `grace` seconds (not waiting,
-  // not held) are declared dead; their indices are returned. (Rank 0 of a
+  // not held) are declared dead. (Rank 0 of a
   // sharded server gives a worker that may be waiting for another shard the
   // time to hear whether that shard is lost.)
-  std::vector<int> check_liveness(double grace = 0);
+  void check_liveness(double grace = 0);
   // The server waited for one rank and heard nobody meanwhile: that silence is not theirs.
   void forgive_silence();
   void heard(int w) { last_heard_[w] = wall_.seconds(); }
@@ -74,7 +74,6 @@ class WorkerLinks {
   bool all_idle() const;  // every live worker waits for an answer (or said bye)
   bool finished() const;  // every live worker said bye
   bool said_bye(int w) const { return said_bye_[w] != 0; }
-  bool waits(int w) const { return waiting_[w] || held_[w]; }
   const std::array<float, kByeFloats>& timing(int w) const { return timing_[w]; }
   uint64_t bytes_out() const { return bytes_out_; }  // parameters sent, headers included
 
