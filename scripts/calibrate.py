@@ -43,16 +43,6 @@ AXES = {option: short for short, option, _ in FIT_AXES}
 AXES["batch-size"] = "batch"
 
 
-def paper_targets(dataset):
-    out = {}
-    for batch, modes in READINGS[dataset].items():
-        for mode, readings in modes.items():
-            acc = sum(r[0] for r in readings) / len(readings)
-            loss = sum(r[1] for r in readings) / len(readings)
-            out[(batch, mode)] = (acc, loss)
-    return out
-
-
 def parse_cell(cell):
     values = {}
     for name, value in cells.parse_cell(cell).items():
@@ -143,7 +133,7 @@ def grid_ranges(finals):
 def main(results, dataset):
     if dataset not in READINGS:
         raise SystemExit(f"calibrate.py: dataset '{dataset}' unknown; expected one of {sorted(READINGS)}")
-    targets = paper_targets(dataset)
+    targets = paper.targets(dataset)
     axes, finals = read_finals(results)
     ranked = fit(finals, targets)
     if not ranked:

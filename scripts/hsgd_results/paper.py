@@ -12,3 +12,13 @@ def readings():
     return {dataset: {int(batch): {mode: [tuple(r) for r in pairs] for mode, pairs in modes.items()}
                       for batch, modes in batches.items()}
             for dataset, batches in data.items()}
+
+
+def targets(dataset):
+    """{(batch, mode): (accuracy, test loss)}: the readings of one data set, the two
+    figures of one batch size (S = 300 and S = 500: the same sync and async setting) averaged."""
+    out = {}
+    for batch, modes in readings()[dataset].items():
+        for mode, pairs in modes.items():
+            out[(batch, mode)] = (sum(r[0] for r in pairs) / len(pairs), sum(r[1] for r in pairs) / len(pairs))
+    return out
