@@ -11,7 +11,13 @@ src=$1 out=$2
 rm -rf "$out"
 mkdir -p "$out/results"
 cp -r "$src/results/calibrate-mnist" "$src/results/map-mnist" "$src/results/sharding-mnist" "$out/results/"
+mkdir -p "$out/results/calibrate-mnist-identified"
+cp "$src/results/calibrate-mnist-identified/"{runs.csv,suite.toml} "$out/results/calibrate-mnist-identified/"
 cd "$out"
+python3 "$src/scripts/identify_calibration.py" results/calibrate-mnist-identified mnist --bootstrap 2000 > /dev/null
+for f in IDENTIFIED.md identified.json points.csv; do
+  cmp "results/calibrate-mnist-identified/$f" "$src/results/calibrate-mnist-identified/$f" || { echo "$f differs" >&2; exit 1; }
+done
 python3 "$src/scripts/calibrate.py" results/calibrate-mnist mnist > /dev/null
 python3 "$src/scripts/hybrid_map.py" results/map-mnist --mark "fitted paper profile:0:500" \
   --mark "hsgd threads, ray-tiny (measured):0.00038:0.138:0.00038" \
