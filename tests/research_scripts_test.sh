@@ -13,7 +13,15 @@ mkdir -p "$out/results"
 cp -r "$src/results/calibrate-mnist" "$src/results/map-mnist" "$src/results/sharding-mnist" "$out/results/"
 mkdir -p "$out/results/calibrate-mnist-identified"
 cp "$src/results/calibrate-mnist-identified/"{runs.csv,suite.toml} "$out/results/calibrate-mnist-identified/"
+mkdir -p "$out/results/robust-mnist"
+cp "$src/results/robust-mnist/"{runs.csv,suite.toml} "$out/results/robust-mnist/"
+cp -r "$src/results/network-mnist" "$out/results/"
 cd "$out"
+python3 "$src/scripts/robustness.py" results/robust-mnist > /dev/null
+python3 "$src/scripts/holm_table.py" results/network-mnist > /dev/null
+for f in robust-mnist/ROBUSTNESS.md robust-mnist/robustness.csv network-mnist/HOLM.md network-mnist/holm.csv; do
+  cmp "results/$f" "$src/results/$f" || { echo "$f differs" >&2; exit 1; }
+done
 python3 "$src/scripts/identify_calibration.py" results/calibrate-mnist-identified mnist --bootstrap 2000 > /dev/null
 for f in IDENTIFIED.md identified.json points.csv; do
   cmp "results/calibrate-mnist-identified/$f" "$src/results/calibrate-mnist-identified/$f" || { echo "$f differs" >&2; exit 1; }
