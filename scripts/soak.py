@@ -2,6 +2,8 @@
 """soak.py: a chaos soak (issue 29; docs/faults.md, "The chaos soak"). Not part of CI.
 
     scripts/soak.sh [--minutes M] [--runtimes sim,threads,mpi] [--seed S] [--out DIR]
+    scripts/soak.sh --long M --out DIR     (one long-lived threads and MPI process each, their memory)
+    scripts/soak.sh --report DIR[,DIR...]  (totals recomputed from steps.csv)
 
 For M minutes per runtime (default 30) it trains MNIST ray-tiny runs with a
 checkpoint every second or so while a seeded schedule of faults strikes each
@@ -114,15 +116,20 @@ def wait_started(out, proc, timeout=60):
     return False
 
 
-def high_water_mb(pid):
+def status_mb(pid, field):
+    """A memory field of /proc/PID/status (VmHWM: peak resident, VmRSS: resident now) in MB; None once gone."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return None
+
+
+def high_water_mb(pid):
+    return status_mb(pid, "VmHWM")
 
 
 def finish(proc, log, timeout=180, peak=None):
@@ -233,8 +240,10 @@ class Soak:
         try:
             summary = self.strike(runtime, out, fault, row)
             row["gradients"] = ((summary or {}).get("final") or {}).get("gradients", 0)
-            # mpi: rank 0's own measure; sim and threads: the process's high-water mark, sampled
-            row["peak_rss_mb"] = (summary or {}).get("server_peak_rss_mb") or self.peak_rss_mb or ""
+            # mpi: rank 0's own measure only (the sampled process is mpirun); sim and threads: the
+            # process's high-water mark, sampled
+            own = (summary or {}).get("server_peak_rss_mb")
+            row["peak_rss_mb"] = (own or "") if runtime == "mpi" else (own or self.peak_rss_mb or "")
         except SoakError as e:
             row["result"] = f"LOST: {e}"
         finally:
@@ -369,15 +378,86 @@ class Soak:
         return totals
 
 
+LAUNCHER_MB = 50  # soaks before the fix recorded mpirun's own high-water mark (~3 MB) when rank 0 wrote no summary
+
+
 def rss_growth_per_hour(steps):
-    """The least-squares slope of peak RSS (MB) against the hour it was measured."""
-    points = [(float(s["t"]) / 3600, float(s["peak_rss_mb"])) for s in steps if s["peak_rss_mb"] not in ("", None)]
+    """The least-squares slope of peak RSS (MB) against the hour it was measured (mpi: rank 0's only)."""
+    points = [(float(s["t"]) / 3600, float(s["peak_rss_mb"])) for s in steps if s["peak_rss_mb"] not in ("", None)
+              and not (s["runtime"] == "mpi" and float(s["peak_rss_mb"]) < LAUNCHER_MB)]
+    return slope(points)
+
+
+def slope(points):
+    """Least-squares slope of [(x, y)]; None for fewer than 3 points or no spread in x."""
     if len(points) < 3:
         return None
     mx = sum(x for x, _ in points) / len(points)
     my = sum(y for _, y in points) / len(points)
     sxx = sum((x - mx) ** 2 for x, _ in points)
     return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx > 0 else None
+
+
+# --long: one long-lived process per runtime, checkpointing and evaluating every 2 s; its workers wait
+# 50 ms before each push, so the run takes little CPU and can go beside other work.
+LONG_ARGS = ["--model", "ray-tiny", "--data", "mnist", "--checkpoint-every", "2", "--eval-every", "2",
+             "--delay", "fixed", "--delay-fraction", "1", "--delay-scale", "0.05"]
+LONG_RUNS = {"threads": ["--runtime", "threads", "--workers", "4"],
+             "mpi": ["--runtime", "mpi", "--worker-timeout", "10"]}
+
+
+def resident_mb(pid):
+    return status_mb(pid, "VmRSS")
+
+
+def long_run(args):
+    """--long M: a threads run and an MPI run (4 ranks) of M minutes each, side by side, their
+    server process's resident memory sampled every 5 s (OUT/rss-RUNTIME.csv); the growth per hour
+    is the least-squares slope after the first tenth (start-up), in OUT/long.json."""
+    out = os.path.abspath(args.out)
+    os.makedirs(out, exist_ok=True)
+    seconds = args.long * 60
+    procs = {}
+    for runtime, extra in LONG_RUNS.items():
+        run_out = os.path.join(out, runtime)
+        line = [HSGD, "train", "--data-root", os.path.join(ROOT, "data")] + LONG_ARGS + extra + [
+            "--seconds", str(seconds), "--out", run_out]
+        if runtime == "mpi":
+            line = [MPIRUN, "-np", "4"] + line
+        procs[runtime] = (subprocess.Popen(line, stdout=open(run_out + ".log", "w"), stderr=subprocess.STDOUT,
+                                           start_new_session=True), run_out)
+    samples = {r: [] for r in procs}
+    start = time.time()
+    while any(p.poll() is None for p, _ in procs.values()):
+        for runtime, (p, run_out) in procs.items():
+            pid = p.pid if runtime == "threads" else rank_pid(run_out, 0)
+            mb = resident_mb(pid) if pid and p.poll() is None else None
+            if mb is not None:
+                samples[runtime].append((round(time.time() - start, 1), mb))
+        elapsed = time.time() - start
+        print(f"\rsoak --long: {elapsed / 60:.1f} of {args.long:g} min, ETA {max(0, seconds - elapsed) / 60:.1f} min",
+              end="", file=sys.stderr)
+        time.sleep(5)
+    print(file=sys.stderr)
+    result = {"minutes": args.long, "runtimes": {}}
+    for runtime, (p, run_out) in procs.items():
+        with open(os.path.join(out, f"rss-{runtime}.csv"), "w") as f:
+            f.write("seconds,rss_mb\n" + "".join(f"{t},{mb:.2f}\n" for t, mb in samples[runtime]))
+        kept = [(t / 3600, mb) for t, mb in samples[runtime] if t >= seconds / 10]
+        status = json.load(open(os.path.join(run_out, "summary.json"))).get("status") if os.path.exists(
+            os.path.join(run_out, "summary.json")) else None
+        result["runtimes"][runtime] = {
+            "exit": p.returncode, "status": status, "samples": len(samples[runtime]),
+            "rss_mb_first": samples[runtime][0][1] if samples[runtime] else None,
+            "rss_mb_last": samples[runtime][-1][1] if samples[runtime] else None,
+            "rss_mb_max": max((mb for _, mb in samples[runtime]), default=None),
+            "rss_growth_mb_per_hour": slope(kept)}
+    json.dump(result, open(os.path.join(out, "long.json"), "w"), indent=1)
+    line = "; ".join(f"{r}: {v['status']}, RSS {v['rss_mb_first']:.1f} -> {v['rss_mb_last']:.1f} MB, growth "
+                     f"{v['rss_growth_mb_per_hour']:+.2f} MB/h" if v["samples"] > 3 else f"{r}: too few samples"
+                     for r, v in result["runtimes"].items())
+    print(f"soak --long {args.long:g} min: {line}")
+    return 0 if all(v["status"] == "finished" for v in result["runtimes"].values()) else 1
 
 
 def totals_of(steps, seconds, args):
@@ -447,9 +527,18 @@ def main():
     p.add_argument("--out", default="runs/soak")
     p.add_argument("--report", metavar="DIR[,DIR...]",
                    help="recompute each DIR's totals.json from its steps.csv, print them and their sum")
+    p.add_argument("--long", type=float, metavar="M",
+                   help="instead of faults: one long-lived threads run and MPI run of M minutes, in (0, 1440], "
+                        "their resident memory sampled (OUT/long.json)")
     args = p.parse_args()
     if args.report:
         return report(args.report)
+    if args.long is not None:
+        if not 0 < args.long <= 1440:
+            sys.exit("soak: --long must be in (0, 1440]")
+        if os.path.exists(args.out) and os.listdir(args.out):
+            sys.exit(f"soak: {args.out} exists and is not empty; give another --out")
+        return long_run(args)
     if not 0 < args.minutes <= 1440:
         sys.exit("soak: --minutes must be in (0, 1440]")
     unknown = set(args.runtimes.split(",")) - set(RUNS)

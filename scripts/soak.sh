@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# soak.sh [--minutes M] [--runtimes sim,threads,mpi] [--seed S] [--out DIR]: the
+# soak.sh [--minutes M] [--runtimes sim,threads,mpi] [--seed S] [--out DIR]
+# | --long M --out DIR | --report DIR[,DIR...]: the
 # chaos soak (scripts/soak.py; docs/faults.md, "The chaos soak"), with
 # Debian's Python and the project's build. Not part of CI: it runs for
 # M minutes per runtime (default 30). Exit status 0 when nothing was lost.
