@@ -14,8 +14,8 @@ The loss is a likelihood, not a distance between means. The paper's reading
 of a target is the mean of 5 runs of its system, read by eye. If the point
 were the paper's system, that reading would be
 
-  - free of collapses: a run that ends at chance (final accuracy below
-    COLLAPSED, 20%) would pull a 5-run mean down by about 16 points, and the
+  - free of collapses: a run that ends at chance (final accuracy at most
+    15%: hsgd_results.accuracy.collapsed) would pull a 5-run mean down by about 16 points, and the
     paper's curves show no such drop. With q the point's collapse rate
     (Laplace: (collapsed + 1/2) / (seeds + 1)), 5 collapse-free runs have
     probability (1 - q)^5;
@@ -50,8 +50,8 @@ from collections import defaultdict
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
 from hsgd_results import cells, load, paper, readers  # noqa: E402
+from hsgd_results.accuracy import COLLAPSED_AT, collapsed as collapsed_run  # noqa: E402
 
-COLLAPSED = 20.0  # final accuracy (points) below which a run has collapsed (chance is 11.35% on MNIST)
 READING = {"accuracy": 1.5, "loss": 0.03}  # the precision of a reading by eye
 PAPER_RUNS = 5  # the paper's curves are means of 5 runs
 COVER = 0.95
@@ -89,9 +89,9 @@ def target_deviance(runs, reading, loss="likelihood"):
     if loss == "means (calibrate.py)":
         return sum(((reading[i] - mean_var([r[i] for r in runs])[0]) / READING[name]) ** 2
                    for i, name in enumerate(("accuracy", "loss")))
-    collapsed = sum(acc < COLLAPSED for acc, _ in runs)
+    collapsed = sum(collapsed_run(acc) for acc, _ in runs)
     q = (collapsed + 0.5) / (len(runs) + 1)
-    kept = runs if loss == "likelihood, collapsed runs kept" else [r for r in runs if r[0] >= COLLAPSED] or runs
+    kept = runs if loss == "likelihood, collapsed runs kept" else [r for r in runs if not collapsed_run(r[0])] or runs
     dev = -2 * PAPER_RUNS * math.log(1 - q) if loss == "likelihood" else 0.0
     for i, name in enumerate(("accuracy", "loss")):
         m, s2 = mean_var([r[i] for r in kept])
@@ -211,7 +211,7 @@ def main():
     wins = bootstrap(grid, targets, a.bootstrap, a.seed)
     chosen, held = region(wins, a.bootstrap)
     loads = {p: point_load(p, options) for p in dev}
-    collapse = {p: sum(acc < COLLAPSED for runs in grid[p].values() for acc, _ in runs) for p in dev}
+    collapse = {p: sum(collapsed_run(acc) for runs in grid[p].values() for acc, _ in runs) for p in dev}
     region_loads = [loads[p] for p in chosen]
     right = [p for p in ranked if loads[p] >= 1]
     space = {short: sorted({p[i] for p in dev}) for i, (short, _) in enumerate(AXES)}
@@ -306,7 +306,7 @@ def report(out, results):
         lines.append(f"| {r['loss']} | {r['meaning']} | U = {b_['U_ms']:g}, G = {b_['G_ms']:g}, C = {b_['C_ms']:g} ms | "
                      f"{r['best_async_load']:.2f} | {r['region_points']}, {lo_:.2f}-{hi_:.2f} | "
                      f"{100 * r['share_right_of_line']:.1f}% |")
-    lines += ["", "Collapsed runs (final accuracy below 20%) by C: " + ", ".join(
+    lines += ["", f"Collapsed runs (final accuracy at most {COLLAPSED_AT:g}%) by C: " + ", ".join(
         f"{c} ms {k} of {n}" for c, (k, n) in out["collapsed_runs_by_C_ms"].items()) + ".", ""]
     lines += ["![deviance against load](figures/identified.png)", ""]
     return "\n".join(lines)

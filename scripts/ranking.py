@@ -26,7 +26,7 @@ import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
-from hsgd_results.accuracy import final_accuracy, run_average_accuracy  # noqa: E402
+from hsgd_results.accuracy import COLLAPSED_AT, collapsed as collapsed_run, final_accuracy, run_average_accuracy  # noqa: E402
 from hsgd_results.readers import real_minutes  # noqa: E402
 from hsgd_results.stats import holm, paired, summarize  # noqa: E402
 from hsgd_results.text import fmt, fmt_p  # noqa: E402
@@ -38,7 +38,6 @@ MEAN_DELAY_S = 0.5 * 0.25 * math.sqrt(2 / math.pi)  # half the workers, |N(0, 0.
 
 # ---- runs --------------------------------------------------------------------
 
-COLLAPSED = 15.0  # final test accuracy (points) at or below this: the run ended near chance (MNIST 11.35%, CIFAR-10 10%)
 KNOB_FREE = ("async", "sync", "hybrid, adaptive", "GBA")  # methods with nothing to tune per world
 
 
@@ -94,7 +93,7 @@ def read_runs(folders):
             run_dir = os.path.dirname(request_path)
             seeds[seed] = run_average_accuracy(run_dir)
             final = final_accuracy(run_dir)
-            if final is None or final <= COLLAPSED:
+            if collapsed_run(final):
                 collapsed.setdefault(world, {}).setdefault(method, []).append(seed)
             if method == "hybrid, adaptive":
                 with open(os.path.join(run_dir, "summary.json")) as f:
@@ -296,7 +295,7 @@ def write_outputs(out, tables, sources, search, adaptive_k, against_steps):
             md.append(f"| {r['rank']} | {r['method']} | {r['n']} | {fmt(r['mean'])} [{fmt(r['low'])}, "
                       f"{fmt(r['high'])}] | {fmt_diff(d)} | {fmt_p(d['p']) if d else '—'} | "
                       f"{fmt_p(r['holm_p']) if d else '—'} | {r['verdict']} | {r['collapsed']} |")
-        md += ["", f"*collapsed*: seeds whose final test accuracy is at most {COLLAPSED:g}% (chance: 11.35% on MNIST, "
+        md += ["", f"*collapsed*: seeds whose final test accuracy is at most {COLLAPSED_AT:g}% (chance: 11.35% on MNIST, "
                "10% on CIFAR-10): the run never learns (on MNIST the small network's ReLUs die early: "
                "docs/calibration.md, third result)."]
         md.append("")

@@ -24,6 +24,7 @@ from collections import defaultdict
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuplot_figure import render  # noqa: E402
 from hsgd_results import cells, load, readers  # noqa: E402
+from hsgd_results.accuracy import COLLAPSED_AT, collapsed as collapsed_run  # noqa: E402
 from hsgd_results.stats import holm, summarize  # noqa: E402
 from hsgd_results.text import fmt, fmt_p  # noqa: E402
 
@@ -42,15 +43,12 @@ def variant(cell):
     return f"G/U = {g / u:.2g}" if g > 0 else "base"
 
 
-COLLAPSED = 20.0  # final test accuracy (points) below which a run has collapsed to about chance
-
-
 def collapsed_runs(results):
     """{variant: [collapsed runs, runs]} over both modes (a shared async run counts in each cell it serves)."""
     out = defaultdict(lambda: [0, 0])
     for run in readers.read_runs(results):
         v = variant(cells.parse_cell(run["cell"]))
-        out[v][0] += run["final_test_accuracy"] < COLLAPSED
+        out[v][0] += collapsed_run(run["final_test_accuracy"])
         out[v][1] += 1
     return out
 
@@ -153,7 +151,7 @@ def report(results, cell_stats, contrast_stats, collapsed):
             for l in loads) + " |")
     held = sum(verdict(r) == "**holds**" for r in contrast_stats)
     lines += ["", f"The contrast holds (Holm) in {held} of {len(contrast_stats)} variants.", "",
-              f"Runs that collapsed (final test accuracy below {COLLAPSED:g}%), both modes: " + ", ".join(
+              f"Runs that collapsed (final test accuracy at most {COLLAPSED_AT:g}%), both modes: " + ", ".join(
                   f"{v} {k} of {n}" for v, (k, n) in sorted(collapsed.items(), key=lambda kv: (kv[0] != "base", kv[0]))) + ".", "",
               "![hybrid - async against load](figures/robustness.png)", ""]
     return "\n".join(lines)

@@ -21,3 +21,11 @@ def final_accuracy(run_dir):
     """Test accuracy (points) of the run's last finite evaluation; None when it has none."""
     values = finite_accuracies(run_dir)
     return values[-1] if values else None
+
+
+COLLAPSED_AT = 15.0  # final test accuracy (points) at or below this: the run ended near chance (MNIST 11.35%, CIFAR-10 10%)
+
+
+def collapsed(final):
+    """Whether a run whose final test accuracy (points; None: no evaluation) is `final` collapsed."""
+    return final is None or final <= COLLAPSED_AT
