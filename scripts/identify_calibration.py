@@ -119,13 +119,16 @@ def bootstrap(grid, targets, replicates, seed, loss="likelihood"):
     return wins
 
 
-def sensitivity(grid, targets, replicates, seed, options):
+def fit(grid, targets, loss, replicates, seed):
+    """The deviance of every point under `loss`, and its bootstrap's best points."""
+    return deviances(grid, targets, loss), bootstrap(grid, targets, replicates, seed, loss)
+
+
+def sensitivity(fits, replicates, options):
     """Per loss: the best point, its load, and the 95% region's load range and share right of the line."""
     rows = []
-    for loss in LOSSES:
-        dev = deviances(grid, targets, loss)
+    for loss, (dev, wins) in fits.items():
         best = min(dev, key=dev.get)
-        wins = bootstrap(grid, targets, replicates, seed, loss)
         chosen, _ = region(wins, replicates)
         loads = [point_load(p, options) for p in chosen]
         rows.append({"loss": loss, "meaning": LOSSES[loss], "best": {"U_ms": best[0], "G_ms": best[1], "C_ms": best[2]},
@@ -191,7 +194,7 @@ def plot(results, dev, loads, region_points):
         f"'{data}' using 1:($3 == 1 ? $2 : 1/0) with points pt 7 ps 0.9 lc rgb 'red' title '95% bootstrap region'"])
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("results")
     ap.add_argument("dataset")
@@ -200,55 +203,65 @@ def main():
     a = ap.parse_args()
     if not 100 <= a.bootstrap <= 100000:
         raise SystemExit("identify_calibration.py: --bootstrap must be in [100, 100000]")
-    targets = paper.targets(a.dataset)
-    _, options = readers.read_suite(a.results)
-    grid = read_grid(a.results)
-    dev = deviances(grid, targets)
-    if not dev:
-        raise SystemExit(f"identify_calibration.py: {a.results}/runs.csv has no point with every target")
-    best = min(dev, key=dev.get)
-    ranked = sorted(dev, key=dev.get)
-    wins = bootstrap(grid, targets, a.bootstrap, a.seed)
+    if a.dataset not in paper.readings():
+        raise SystemExit(f"identify_calibration.py: dataset '{a.dataset}' unknown; expected one of "
+                         f"{sorted(paper.readings())}")
+    return a
+
+
+def point_json(p, **extra):
+    return {"U_ms": p[0], "G_ms": p[1], "C_ms": p[2], **extra}
+
+
+def summary(a, grid, targets, fits, options):
+    """identified.json's content: the likelihood fit, its region, and the other losses beside it."""
+    dev, wins = fits["likelihood"]
+    best, ranked = min(dev, key=dev.get), sorted(dev, key=dev.get)
     chosen, held = region(wins, a.bootstrap)
     loads = {p: point_load(p, options) for p in dev}
     collapse = {p: sum(collapsed_run(acc) for runs in grid[p].values() for acc, _ in runs) for p in dev}
-    region_loads = [loads[p] for p in chosen]
     right = [p for p in ranked if loads[p] >= 1]
     space = {short: sorted({p[i] for p in dev}) for i, (short, _) in enumerate(AXES)}
-    alternatives = {
-        "batch 32 only": subset_best(grid, targets, lambda k: k[0] == 32),
-        "batch 64 only": subset_best(grid, targets, lambda k: k[0] == 64),
-        "async only": subset_best(grid, targets, lambda k: k[1] == "async"),
-        "sync only": subset_best(grid, targets, lambda k: k[1] == "sync"),
-    }
+    subsets = {"batch 32 only": lambda k: k[0] == 32, "batch 64 only": lambda k: k[0] == 64,
+               "async only": lambda k: k[1] == "async", "sync only": lambda k: k[1] == "sync"}
+    span = lambda i: [min(p[i] for p in chosen), max(p[i] for p in chosen)]
     out = {
         "dataset": a.dataset, "search_space_ms": space, "points": len(dev),
         "seeds_per_target": sorted({len(r) for by in grid.values() for r in by.values()}),
         "loss": "deviance: -2 log likelihood of the paper's readings (docstring of scripts/identify_calibration.py)",
-        "best": {"U_ms": best[0], "G_ms": best[1], "C_ms": best[2], "deviance": dev[best], "async_load": loads[best],
-                 "on_grid_edge": {s: best[i] in (space[s][0], space[s][-1]) for i, (s, _) in enumerate(AXES)}},
-        "ten_best": [{"U_ms": p[0], "G_ms": p[1], "C_ms": p[2], "deviance": dev[p], "delta": dev[p] - dev[best],
-                      "async_load": loads[p]} for p in ranked[:10]],
+        "best": point_json(best, deviance=dev[best], async_load=loads[best], on_grid_edge={
+            s: best[i] in (space[s][0], space[s][-1]) for i, (s, _) in enumerate(AXES)}),
+        "ten_best": [point_json(p, deviance=dev[p], delta=dev[p] - dev[best], async_load=loads[p])
+                     for p in ranked[:10]],
         "bootstrap": {"replicates": a.bootstrap, "seed": a.seed, "cover": COVER, "held": held,
-                      "region": [{"U_ms": p[0], "G_ms": p[1], "C_ms": p[2], "share": wins[p] / a.bootstrap,
-                                  "async_load": loads[p]} for p in chosen],
-                      "async_load_range": [min(region_loads), max(region_loads)],
+                      "region": [point_json(p, share=wins[p] / a.bootstrap, async_load=loads[p]) for p in chosen],
+                      "async_load_range": [min(loads[p] for p in chosen), max(loads[p] for p in chosen)],
                       "share_right_of_line": sum(n for p, n in wins.items() if loads[p] >= 1) / a.bootstrap,
-                      "U_ms_range": [min(p[0] for p in chosen), max(p[0] for p in chosen)],
-                      "G_ms_range": [min(p[1] for p in chosen), max(p[1] for p in chosen)],
-                      "C_ms_range": [min(p[2] for p in chosen), max(p[2] for p in chosen)]},
-        "best_right_of_line": None if not right else {
-            "U_ms": right[0][0], "G_ms": right[0][1], "C_ms": right[0][2], "deviance": dev[right[0]],
-            "delta": dev[right[0]] - dev[best], "async_load": loads[right[0]]},
-        "alternatives": {k: {"U_ms": p[0], "G_ms": p[1], "C_ms": p[2], "async_load": loads[p]}
-                         for k, (p, _) in alternatives.items()},
-        "sensitivity": sensitivity(grid, targets, a.bootstrap, a.seed, options),
+                      "U_ms_range": span(0), "G_ms_range": span(1), "C_ms_range": span(2)},
+        "best_right_of_line": None if not right else point_json(
+            right[0], deviance=dev[right[0]], delta=dev[right[0]] - dev[best], async_load=loads[right[0]]),
+        "alternatives": {k: point_json(p, async_load=loads[p])
+                         for k, (p, _) in ((k, subset_best(grid, targets, keep)) for k, keep in subsets.items())},
+        "sensitivity": sensitivity(fits, a.bootstrap, options),
         "collapsed_runs_by_C_ms": {f"{c:g}": [sum(collapse[p] for p in dev if p[2] == c),
                                              sum(len(r) for p in dev if p[2] == c for r in grid[p].values())]
                                    for c in space["C"]},
     }
+    return out, loads, collapse, chosen
+
+
+def main():
+    a = parse_args()
+    targets = paper.targets(a.dataset)
+    _, options = readers.read_suite(a.results)
+    grid = read_grid(a.results)
+    if not deviances(grid, targets):
+        raise SystemExit(f"identify_calibration.py: {a.results}/runs.csv has no point with every target")
+    fits = {loss: fit(grid, targets, loss, a.bootstrap, a.seed) for loss in LOSSES}
+    out, loads, collapse, chosen = summary(a, grid, targets, fits, options)
     with open(os.path.join(a.results, "identified.json"), "w") as f:
         json.dump(out, f, indent=1)
+    dev, wins = fits["likelihood"]
     write_points(a.results, dev, wins, loads, collapse)
     plot(a.results, dev, loads, set(chosen))
     md = report(out, a.results)
