@@ -11,7 +11,6 @@ one row per (table, cell), the family being every row of the comparison.
 """
 import argparse
 import csv
-import math
 import os
 import sys
 
@@ -25,9 +24,8 @@ def read_rows(results, comparison, metric):
     rows = []
     for row in readers.read_tables(results):
         if row["comparison"] == comparison and row["metric"] == metric and row["over"] == "run":
-            p = float(row["p_value"]) if row["p_value"] not in ("", "nan") else math.nan
             rows.append({"table": row["table"], "cell": row["label"], "n": int(row["n"]), "mean": float(row["mean"]),
-                         "low": float(row["ci95_low"]), "high": float(row["ci95_high"]), "p": p})
+                         "low": float(row["ci95_low"]), "high": float(row["ci95_high"]), "p": readers.p_value(row)})
     if not rows:
         raise SystemExit(f"holm_table.py: {results}/tables.csv has no {comparison} {metric} rows")
     for r, adjusted in zip(rows, holm([r["p"] for r in rows])):

@@ -56,7 +56,7 @@ def read_map(results, metric):
         rows.append({"U_ms": float(cell[AXIS_U]), "C_ms": float(cell[AXIS_C]), "n": int(row["n"]),
                      "mean": float(row["mean"]), "ci95_low": float(row["ci95_low"]),
                      "ci95_high": float(row["ci95_high"]),
-                     "p_value": float(row["p_value"]) if row["p_value"] not in ("", "nan") else float("nan"),
+                     "p_value": readers.p_value(row),
                      "significant": row["significant"] == "yes"})
     if not rows:
         raise SystemExit(f"hybrid_map.py: {results}/tables.csv has no hybrid-async {metric} rows")

@@ -43,21 +43,20 @@ def variant(cell):
     return f"G/U = {g / u:.2g}" if g > 0 else "base"
 
 
-def collapsed_runs(results):
+def collapsed_runs(runs):
     """{variant: [collapsed runs, runs]} over both modes (a shared async run counts in each cell it serves)."""
     out = defaultdict(lambda: [0, 0])
-    for run in readers.read_runs(results):
+    for run in runs:
         v = variant(cells.parse_cell(run["cell"]))
         out[v][0] += collapsed_run(run["final_test_accuracy"])
         out[v][1] += 1
     return out
 
 
-def read_cells(results):
-    """{(variant, load): {seed: hybrid - async}} from runs.csv."""
-    _, options = readers.read_suite(results)
+def read_cells(runs, options):
+    """{(variant, load): {seed: hybrid - async}} from runs.csv's rows and the suite's options."""
     by_run = defaultdict(dict)
-    for run in readers.read_runs(results):
+    for run in runs:
         by_run[run["cell"]][(run["mode"], run["seed"])] = run["run_test_accuracy"]
     out = {}
     for key, runs in by_run.items():
@@ -161,11 +160,12 @@ def main():
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
     results = sys.argv[1]
-    by_cell = read_cells(results)
+    runs, (_, options) = readers.read_runs(results), readers.read_suite(results)
+    by_cell = read_cells(runs, options)
     cell_stats, contrast_stats = cell_rows(by_cell), contrasts(by_cell)
     write_csv(results, cell_stats, contrast_stats)
     plot(results, cell_stats)
-    md = report(results, cell_stats, contrast_stats, collapsed_runs(results))
+    md = report(results, cell_stats, contrast_stats, collapsed_runs(runs))
     with open(os.path.join(results, "ROBUSTNESS.md"), "w") as f:
         f.write(md)
     print(md, end="")

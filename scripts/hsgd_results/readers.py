@@ -1,6 +1,7 @@
 """Readers of a results folder's files (experiment/results_folder.h, the report's CSV files)."""
 import csv
 import json
+import math
 import os
 import tomllib
 
@@ -36,6 +37,11 @@ def read_modes(results):
 def read_tables(results):
     """tables.csv: per table, cell, comparison (hybrid - async, ...), metric and over: the paired statistics."""
     return _rows(results, "tables.csv")
+
+
+def p_value(row):
+    """A tables.csv row's paired p-value as a float (NaN where the report wrote none)."""
+    return float(row["p_value"]) if row["p_value"] not in ("", "nan") else math.nan
 
 
 def read_suite(results):
